@@ -1,0 +1,92 @@
+"""Clustering of embeddings for the cluster plot: KMeans (k by hand or by silhouette) or HDBSCAN.
+
+Inputs are L2-normalised, so Euclidean distance is a monotone function of cosine distance
+(|a - b|^2 = 2 - 2 cos(a, b)): Euclidean KMeans/HDBSCAN on them groups by cosine similarity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.cluster import HDBSCAN, KMeans
+from sklearn.metrics import silhouette_score
+
+from harrier_explorer.errors import InputError
+
+#: Noise label of HDBSCAN (points in no cluster).
+NOISE = -1
+#: Range of k tried when KMeans chooses k itself (capped at n - 1, the largest k silhouette accepts).
+AUTO_K_RANGE = range(2, 13)
+
+
+@dataclass(frozen=True)
+class Clustering:
+    """labels[i] = cluster of point i (NOISE for HDBSCAN outliers); n_clusters excludes noise.
+
+    silhouette_by_k: k -> cosine silhouette, filled only when KMeans chose k automatically.
+    """
+
+    labels: np.ndarray
+    method: str
+    n_clusters: int
+    silhouette_by_k: dict[int, float] = field(default_factory=dict)
+
+
+def kmeans(points: np.ndarray, k: int | None = None, seed: int = 0) -> Clustering:
+    """KMeans with a given k, or with the k in AUTO_K_RANGE of highest cosine silhouette.
+
+    Args:
+        points: (n, d) vectors to cluster (usually the embeddings).
+        k: number of clusters, 1 <= k <= n; None to choose it.
+        seed: KMeans initialisation seed.
+    """
+    n = _check_points(points)
+    if k is not None:
+        if not 1 <= k <= n:
+            raise InputError(f"KMeans needs 1 <= k <= number of points ({n}), got k={k}.")
+        return Clustering(_kmeans_labels(points, k, seed), "kmeans", k)
+    candidates = [k for k in AUTO_K_RANGE if k < n]
+    if not candidates:
+        raise InputError(f"Choosing k automatically needs at least {AUTO_K_RANGE.start + 1} points, got {n}.")
+    labels_by_k = {k: _kmeans_labels(points, k, seed) for k in candidates}
+    silhouettes = {k: _silhouette_or_minus_one(points, labels) for k, labels in labels_by_k.items()}
+    # max() keeps the first of equal silhouettes, i.e. the smallest k: prefer the simpler partition.
+    best = max(silhouettes, key=silhouettes.__getitem__)
+    return Clustering(labels_by_k[best], "kmeans", best, silhouettes)
+
+
+def hdbscan(points: np.ndarray, min_cluster_size: int = 5, min_samples: int | None = None) -> Clustering:
+    """HDBSCAN density clustering; points in no dense region get the NOISE label.
+
+    Args:
+        points: (n, d) vectors, n >= min_cluster_size.
+        min_cluster_size: smallest group reported as a cluster (>= 2).
+        min_samples: neighbourhood size of the density estimate; None = min_cluster_size.
+    """
+    n = _check_points(points)
+    if min_cluster_size < 2:
+        raise InputError(f"HDBSCAN min_cluster_size must be at least 2, got {min_cluster_size}.")
+    if n < min_cluster_size:
+        raise InputError(f"HDBSCAN with min_cluster_size={min_cluster_size} needs at least that many points, got {n}.")
+    labels = HDBSCAN(min_cluster_size=min_cluster_size, min_samples=min_samples, copy=True).fit_predict(points)
+    return Clustering(labels, "hdbscan", len(set(labels.tolist()) - {NOISE}))
+
+
+def _kmeans_labels(points: np.ndarray, k: int, seed: int) -> np.ndarray:
+    """Labels of one KMeans run (n_init=4: a few restarts avoid poor local optima at small cost)."""
+    return KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(points)
+
+
+def _silhouette_or_minus_one(points: np.ndarray, labels: np.ndarray) -> float:
+    """Cosine silhouette, or -1 (worst) when KMeans collapsed to one cluster (duplicate points)."""
+    if len(np.unique(labels)) < 2:
+        return -1.0
+    return float(silhouette_score(points, labels, metric="cosine"))
+
+
+def _check_points(points: np.ndarray) -> int:
+    """Raise InputError unless points is a non-empty 2-D matrix; return its number of rows."""
+    if points.ndim != 2 or len(points) == 0:
+        raise InputError(f"Clustering needs a non-empty 2-D (points × dimensions) matrix, got shape {points.shape}.")
+    return len(points)
