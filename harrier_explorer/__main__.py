@@ -1,0 +1,3 @@
+from harrier_explorer.cli import main
+
+main()

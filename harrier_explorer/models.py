@@ -1,0 +1,142 @@
+"""Model profiles as data: what each supported model family needs to be embedded the way its card says.
+
+A profile says how an instruction becomes a prompt (the family's template), what documents get, whether the
+tokenizer must append an EOS (decoder models pooled on the last token), and the preset instructions.
+Sources: ../shared/model-facts.md (the Harrier card and mteb's wrapper) and EmbeddingGemma's own
+``config_sentence_transformers.json``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+Role = Literal["query", "document", "symmetric"]
+ROLES: tuple[Role, ...] = ("query", "document", "symmetric")
+
+#: The card's context length; also the cap for models that claim more (the 27b config says 131,072).
+CONTEXT_CAP = 32768
+
+# Task strings Microsoft used for MTEB v2 (mteb_v2_eval_prompts.json), verbatim, typos kept.
+HARRIER_PRESETS: dict[str, str] = {
+    "retrieval (web)": "Given a web search query, retrieve relevant passages that answer the query",
+    "retrieval (generic)": "Retrieval the relevant passage for the given query",
+    "retrieval (Wikipedia QA)": "Retrieve Wikipedia passages that answer the question",
+    "retrieval (QA)": "Given a question, retrieve passages that answer the question",
+    "retrieval (argument)": "Given a claim, find documents that refute the claim",
+    "retrieval (code)": "Given a question about coding, retrieval code or passage that can solve user's question",
+    "STS": "Retrieve semantically similar text",
+    "STS (documents)": "Given a document, retrieve semantically related documents",
+    "pair classification": "Find questions that have the same meaning as the input question",
+    "bitext mining": "Retrieve parallel sentences",
+    "clustering (news)": "Identify the topic or theme of the given news articles based on the titles",
+    "clustering (generic)": "Identify the category of documents",
+    "clustering (StackExchange)": "Identify the topic or theme of StackExchange posts based on the titles",
+    "classification (topic)": "Given a news article, classify its topic",
+    "classification (language)": "Given a text, classify its language",
+    "classification (sentiment)": "Given a text, categorized by sentiment into positive, negative, or neutral",
+    "classification (intent)": "Given a user utterance as query, find the user intents",
+}
+
+# EmbeddingGemma's task names, from the prompts in its config_sentence_transformers.json.
+EMBEDDINGGEMMA_PRESETS: dict[str, str] = {
+    "retrieval": "search result",
+    "question answering": "question answering",
+    "fact checking": "fact checking",
+    "code retrieval": "code retrieval",
+    "STS": "sentence similarity",
+    "classification": "classification",
+    "clustering": "clustering",
+    "summarization": "summarization",
+}
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """How to embed with one model family.
+
+    ``query_template`` turns an instruction into the prompt prefix (``{task}`` is replaced); ``document_prompt`` is
+    what bare documents get (asymmetric tasks). ``tasks`` maps the app's task kinds to a preset name.
+    """
+
+    family: str
+    label: str
+    query_template: str
+    document_prompt: str = ""
+    presets: dict[str, str] = field(default_factory=dict)
+    tasks: dict[str, str] = field(default_factory=dict)
+    dim: int | None = None
+    max_tokens: int | None = None
+    last_token_pooling: bool = False
+    hf_id: str | None = None
+
+    def prompt(self, instruction: str | None, role: Role) -> str:
+        """The exact prefix put before a text.
+
+        Asymmetric tasks (retrieval): queries get the instruction, documents the document prompt.
+        Symmetric tasks (STS, bitext, clustering, classification): every input gets the instruction.
+        """
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {ROLES}, got {role!r}")
+        if role == "document" or not instruction:
+            return self.document_prompt
+        return self.query_template.format(task=instruction.strip())
+
+    def preset(self, task_kind: str) -> str | None:
+        """The instruction the family uses for a task kind (retrieval, sts, bitext, clustering), if any."""
+        name = self.tasks.get(task_kind)
+        return self.presets.get(name) if name else None
+
+
+_HARRIER_TASKS = {"retrieval": "retrieval (web)", "qa": "retrieval (QA)", "sts": "STS", "bitext": "bitext mining",
+                  "clustering": "clustering (generic)"}
+
+
+def _harrier(size: str, dim: int) -> ModelSpec:
+    return ModelSpec(
+        family="harrier", label=f"Harrier-OSS-v1 {size}", hf_id=f"microsoft/harrier-oss-v1-{size}",
+        query_template="Instruct: {task}\nQuery: ", document_prompt="", presets=HARRIER_PRESETS, tasks=_HARRIER_TASKS,
+        dim=dim, max_tokens=CONTEXT_CAP, last_token_pooling=True)
+
+
+HARRIER_270M = _harrier("270m", 640)
+HARRIER_06B = _harrier("0.6b", 1024)
+HARRIER_27B = _harrier("27b", 5376)
+
+EMBEDDINGGEMMA = ModelSpec(
+    family="embeddinggemma", label="EmbeddingGemma-300M", hf_id="google/embeddinggemma-300m",
+    query_template="task: {task} | query: ", document_prompt="title: none | text: ", presets=EMBEDDINGGEMMA_PRESETS,
+    tasks={"retrieval": "retrieval", "qa": "question answering", "sts": "STS", "bitext": "retrieval",
+           "clustering": "clustering"},
+    dim=768, max_tokens=2048, last_token_pooling=False)
+
+#: Any other sentence-transformers model: the instruction is used verbatim as a prefix, documents stay bare.
+GENERIC = ModelSpec(family="generic", label="sentence-transformers model", query_template="{task} ")
+
+KNOWN_MODELS: dict[str, ModelSpec] = {s.hf_id: s for s in (HARRIER_270M, HARRIER_06B, HARRIER_27B, EMBEDDINGGEMMA)}
+
+
+def spec_for(model_id: str, config: dict | None = None) -> ModelSpec:
+    """The profile of a model id or folder: known ids by name, else by the folder's config.
+
+    A folder whose name is a known id's last part (e.g. ``.../harrier-oss-v1-0.6b``) gets that profile; an unknown
+    decoder (causal LM config without bidirectional attention) gets last-token pooling, never the silent mean default.
+    """
+    key = model_id.rstrip("/")
+    for hf_id, spec in KNOWN_MODELS.items():
+        if key == hf_id or key.endswith("/" + hf_id.split("/")[1]) or key.split("/")[-1] == hf_id.split("/")[1]:
+            return spec
+    config = config or {}
+    label = key.split("/")[-1] or key
+    max_tokens = config.get("max_position_embeddings")
+    return replace(GENERIC, label=label, dim=config.get("hidden_size"),
+                   max_tokens=min(max_tokens, CONTEXT_CAP) if max_tokens else None,
+                   last_token_pooling=is_decoder_config(config))
+
+
+_DECODER_TYPES = {"gemma3_text", "gemma2", "gemma", "qwen3", "qwen2", "llama", "mistral", "phi3", "gpt2", "gpt_neox"}
+
+
+def is_decoder_config(config: dict) -> bool:
+    """True for causal decoders (pooled on their last token); EmbeddingGemma-style bidirectional Gemma is not."""
+    return config.get("model_type") in _DECODER_TYPES and not config.get("use_bidirectional_attention", False)
