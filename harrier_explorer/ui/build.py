@@ -1,0 +1,52 @@
+"""``build_app(backend)``: the page — a header saying which model is active and why, then one tab per tool.
+
+Nothing heavy happens here: the model loads in the backend's thread while the page is already served, and the
+header polls its status until it is ready.
+"""
+
+from __future__ import annotations
+
+import html
+
+import gradio as gr
+
+from harrier_explorer.backend.core import Backend
+from harrier_explorer.ui import ab_tab, bitext_tab, map_tab, model_tab, search_tab
+
+TABS = (search_tab, bitext_tab, ab_tab, map_tab, model_tab)
+CSS = """
+#hx-header {padding: 6px 12px; border-radius: 8px; background: var(--block-background-fill);}
+#hx-header p {margin: 2px 0;}
+.hx-fallback {color: #b45309; font-weight: 600;}
+"""
+
+
+def header_markdown(backend: Backend) -> str:
+    st = backend.status
+    title = "### 🦅 Harrier Explorer"
+    if st.state == "loading":
+        return f"{title} — ⏳ {html.escape(st.message)}"
+    if st.state == "error":
+        return f"{title} — ❌ {html.escape(st.message)}"
+    fallback = (f' <span class="hx-fallback">(offline demo model — {html.escape(st.reason)})</span>'
+                if st.is_fallback else f" <small>({html.escape(st.reason)})</small>")
+    check = "self-check ✅" if st.selfcheck.ok else "self-check ❌ (see the Model tab)"
+    return (f"{title} — **{html.escape(st.model_id)}**{fallback}\n\n"
+            f"{st.device} · {st.dtype} · {st.dim} dims · max {st.max_seq_length} tokens · {check}")
+
+
+def build_app(backend: Backend) -> gr.Blocks:
+    backend.start()
+    with gr.Blocks(title="Harrier Explorer") as demo:
+        header = gr.Markdown(header_markdown(backend), elem_id="hx-header")
+        timer = gr.Timer(1.0)
+
+        def refresh():
+            done = backend.status.state != "loading"
+            return header_markdown(backend), gr.Timer(active=not done)
+
+        timer.tick(refresh, outputs=[header, timer], api_visibility="private")
+        for tab in TABS:
+            with gr.Tab(tab.TITLE, id=tab.__name__.rsplit(".", 1)[-1]):
+                tab.build(backend, demo)
+    return demo
