@@ -69,6 +69,8 @@ class ModelSpec:
     max_tokens: int | None = None
     last_token_pooling: bool = False
     hf_id: str | None = None
+    #: Generic models take the instruction verbatim as a prefix (a space is added unless it ends in whitespace).
+    verbatim: bool = False
 
     def prompt(self, instruction: str | None, role: Role) -> str:
         """The exact prefix put before a text.
@@ -78,8 +80,10 @@ class ModelSpec:
         """
         if role not in ROLES:
             raise ValueError(f"role must be one of {ROLES}, got {role!r}")
-        if role == "document" or not instruction:
+        if role == "document" or not instruction or not instruction.strip():
             return self.document_prompt
+        if self.verbatim:
+            return instruction if instruction[-1].isspace() else instruction + " "
         return self.query_template.format(task=instruction.strip())
 
     def preset(self, task_kind: str) -> str | None:
@@ -111,27 +115,31 @@ EMBEDDINGGEMMA = ModelSpec(
     dim=768, max_tokens=2048, last_token_pooling=False)
 
 #: Any other sentence-transformers model: the instruction is used verbatim as a prefix, documents stay bare.
-GENERIC = ModelSpec(family="generic", label="sentence-transformers model", query_template="{task} ")
+GENERIC = ModelSpec(family="generic", label="sentence-transformers model", query_template="{task}", verbatim=True)
 
 KNOWN_MODELS: dict[str, ModelSpec] = {s.hf_id: s for s in (HARRIER_270M, HARRIER_06B, HARRIER_27B, EMBEDDINGGEMMA)}
 
 
-def spec_for(model_id: str, config: dict | None = None) -> ModelSpec:
-    """The profile of a model id or folder: known ids by name, else by the folder's config.
+def spec_for(model_id: str, config: dict | None = None, prompts: dict[str, str] | None = None) -> ModelSpec:
+    """The profile of a model id or folder: known ids by name, else by the folder's config and saved prompts.
 
-    A folder whose name is a known id's last part (e.g. ``.../harrier-oss-v1-0.6b``) gets that profile; an unknown
-    decoder (causal LM config without bidirectional attention) gets last-token pooling, never the silent mean default.
+    A folder whose name is a known id's last part (e.g. ``.../harrier-oss-v1-0.6b``) gets that profile. A folder whose
+    saved prompts (``config_sentence_transformers.json``) all have Harrier's ``Instruct: …\nQuery: `` shape — a
+    fine-tuned or renamed Harrier — gets the Harrier template. Otherwise the generic profile, with the saved prompts
+    as presets; an unknown decoder gets last-token pooling, never the silent mean default.
     """
     key = model_id.rstrip("/")
     for hf_id, spec in KNOWN_MODELS.items():
-        if key == hf_id or key.endswith("/" + hf_id.split("/")[1]) or key.split("/")[-1] == hf_id.split("/")[1]:
+        if key == hf_id or key.split("/")[-1] == hf_id.split("/")[1]:
             return spec
-    config = config or {}
-    label = key.split("/")[-1] or key
+    config, prompts = config or {}, prompts or {}
     max_tokens = config.get("max_position_embeddings")
-    return replace(GENERIC, label=label, dim=config.get("hidden_size"),
-                   max_tokens=min(max_tokens, CONTEXT_CAP) if max_tokens else None,
-                   last_token_pooling=is_decoder_config(config))
+    shape = dict(label=key.split("/")[-1] or key, hf_id=None, dim=config.get("hidden_size"),
+                 max_tokens=min(max_tokens, CONTEXT_CAP) if max_tokens else None,
+                 last_token_pooling=is_decoder_config(config))
+    if prompts and all(p.startswith("Instruct: ") and p.endswith("\nQuery: ") for p in prompts.values()):
+        return replace(HARRIER_270M, **shape)
+    return replace(GENERIC, presets={k: v for k, v in prompts.items() if v}, **shape)
 
 
 _DECODER_TYPES = {"gemma3_text", "gemma2", "gemma", "qwen3", "qwen2", "llama", "mistral", "phi3", "gpt2", "gpt_neox"}

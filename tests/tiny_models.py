@@ -7,6 +7,7 @@ pooling code; they say nothing about quality.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 CORPUS = [
@@ -16,6 +17,13 @@ CORPUS = [
     "素早い茶色の狐がのろまな犬を飛び越える。",
     "Instruct: Retrieve parallel sentences\nQuery: ",
 ] * 20
+
+#: The prompts every Harrier size ships in config_sentence_transformers.json (model-facts.md, verbatim).
+HARRIER_PROMPTS = {
+    "web_search_query": "Instruct: Given a web search query, retrieve relevant passages that answer the query\nQuery: ",
+    "sts_query": "Instruct: Retrieve semantically similar text\nQuery: ",
+    "bitext_query": "Instruct: Retrieve parallel sentences\nQuery: ",
+}
 
 
 def _tokenizer():
@@ -37,7 +45,8 @@ def _tokenizer():
 
 def build_tiny_decoder(folder: Path, family: str = "gemma3", *, padding_side: str = "right",
                        max_positions: int = 512, seed: int = 0) -> Path:
-    """Save a tiny random ``gemma3`` or ``qwen3`` decoder + tokenizer to ``folder`` (a bare transformers folder)."""
+    """Save a tiny random ``gemma3`` or ``qwen3`` decoder + tokenizer to ``folder``, with Harrier's saved prompts
+    (as the Harrier repos have them: no modules.json, so pooling must come from the profile)."""
     import torch
     from transformers import Gemma3TextConfig, Gemma3TextModel, Qwen3Config, Qwen3Model
 
@@ -57,4 +66,5 @@ def build_tiny_decoder(folder: Path, family: str = "gemma3", *, padding_side: st
     folder.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
+    (folder / "config_sentence_transformers.json").write_text(json.dumps({"prompts": HARRIER_PROMPTS}, indent=2))
     return folder

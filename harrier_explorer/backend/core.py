@@ -18,7 +18,7 @@ import numpy as np
 from harrier_explorer.backend.cache import CacheStats, EmbeddingStore, cache_key
 from harrier_explorer.backend.encoder import Progress, StringEncoder
 from harrier_explorer.backend.selfcheck import SelfCheck
-from harrier_explorer.errors import InputError, ModelUnavailable
+from harrier_explorer.errors import USER_FACING, InputError, ModelUnavailable
 from harrier_explorer.models import ModelSpec, Role, spec_for
 from harrier_explorer.settings import Settings
 
@@ -90,7 +90,10 @@ class Backend:
             else:
                 self._load_local()
         except Exception as exc:  # noqa: BLE001 - any load failure is shown in the header, the page keeps serving
-            log.exception("Model load failed")
+            if isinstance(exc, USER_FACING):
+                log.error("Model load failed: %s", exc)
+            else:
+                log.exception("Model load failed")
             self.status.state, self.status.message = "error", f"Model could not be loaded: {exc}"
             self._ready.set()
             return
@@ -147,12 +150,17 @@ class Backend:
     def encode(self, texts: Sequence[str], instruction: str | None = None, role: Role = "query",
                progress: Progress | None = None) -> EncodeResult:
         """Embed texts as ``role`` under ``instruction`` (the family template and symmetric/asymmetric rule apply)."""
-        if len(texts) > self.settings.max_items:
-            raise InputError(f"{len(texts)} texts is more than the limit of {self.settings.max_items} "
+        self.wait()
+        prefix = self._spec.prompt(instruction, role)
+        return self.encode_strings([prefix + t for t in texts], progress)
+
+    def encode_strings(self, prompts: Sequence[str], progress: Progress | None = None) -> EncodeResult:
+        """Embed exact strings (prompt already applied): de-duplicated, served from the cache where possible."""
+        if len(prompts) > self.settings.max_items:
+            raise InputError(f"{len(prompts)} texts is more than the limit of {self.settings.max_items} "
                              "(raise it with --max-items or HARRIER_MAX_ITEMS)")
         encoder = self.wait()
-        prefix = self._spec.prompt(instruction, role)
-        prompts = [prefix + t for t in texts]
+        prompts = list(prompts)
         unique = list(dict.fromkeys(prompts))
         keys = [cache_key(encoder.fingerprint, p) for p in unique]
         found = self.store.get_many(keys, encoder.dim) if self.store else {}

@@ -46,6 +46,12 @@ def read_config(folder: Path) -> dict:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
+def read_prompts(folder: Path) -> dict[str, str]:
+    """The prompts a sentence-transformers folder saved in ``config_sentence_transformers.json`` (may be none)."""
+    path = folder / "config_sentence_transformers.json"
+    return dict(json.loads(path.read_text()).get("prompts") or {}) if path.exists() else {}
+
+
 def weights_fingerprint(folder: Path, revision: str | None) -> str:
     """A revision (Hub snapshot hash or verified sha256) when known, else a hash of the weight files' sizes and
     first/last MiB — cheap for multi-GB folders, and any re-saved or fine-tuned checkpoint changes it."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harrier_explorer.backend.demo_model import DEMO_MODEL_ID, WEIGHTS_SHA256, fetch_demo_model, find_demo_model
-from harrier_explorer.backend.local import read_config
+from harrier_explorer.backend.local import read_config, read_prompts
 from harrier_explorer.errors import ModelUnavailable
 from harrier_explorer.models import ModelSpec, spec_for
 from harrier_explorer.settings import SETTINGS
@@ -71,14 +71,14 @@ def resolve_model(requested: str, cache_root: Path) -> Resolved:
     if folder.is_dir():
         demo = find_demo_model(cache_root)
         revision = WEIGHTS_SHA256[:16] if demo and demo.resolve() == folder.resolve() else None
-        spec = spec_for(str(folder), read_config(folder))
+        spec = spec_for(str(folder), read_config(folder), read_prompts(folder))
         return Resolved(folder, spec.hf_id or str(folder), revision, spec, f"local folder {folder}")
     if "/" not in requested.strip("/") and not requested.startswith("."):
         raise ModelUnavailable(f"{requested!r} is neither a local folder nor a Hugging Face id (owner/name)")
     found = _from_hub(requested)
     if found:
         path, how = found
-        return Resolved(path, requested, path.name, spec_for(requested, read_config(path)), how)
+        return Resolved(path, requested, path.name, spec_for(requested, read_config(path), read_prompts(path)), how)
     why = f"{requested} is not in the local Hugging Face cache and the Hub is unreachable or HF_HUB_OFFLINE is set"
     if requested != DEFAULT_MODEL:
         raise ModelUnavailable(why)
