@@ -38,9 +38,11 @@ def make_server(backend: Backend) -> FastAPI:
     async def bad_input(_: Request, exc: InputError):
         return JSONResponse({"error": {"message": str(exc), "type": "invalid_request_error"}}, status_code=400)
 
-    @app.exception_handler(USER_FACING)
     async def unavailable(_: Request, exc: Exception):
         return JSONResponse({"error": {"message": str(exc), "type": "server_error"}}, status_code=503)
+
+    for exc_class in USER_FACING:  # Starlette takes one exception class per handler, not a tuple
+        app.add_exception_handler(exc_class, unavailable)
 
     @app.get("/health")
     def health():

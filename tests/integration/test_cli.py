@@ -1,0 +1,118 @@
+"""The command line end to end (click's CliRunner, in process) over the tiny Qwen3 decoder."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from harrier_explorer.cli import main
+from harrier_explorer.settings import SETTINGS
+
+LINES = ["The quick brown fox.", "Der faule Hund.", "素早い茶色の狐"]
+BITEXT = "Instruct: Retrieve parallel sentences\nQuery: "
+
+
+@pytest.fixture
+def run(tiny_qwen, tmp_path):
+    """run(*args) → click Result of ``harrier-explorer ARGS --model tiny --cache-dir … --dtype float32``."""
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        model = ["--model", str(tiny_qwen), "--cache-dir", str(tmp_path / "cli-cache"), "--dtype", "float32"]
+        return runner.invoke(main, [*args, *model], env={"HF_HUB_OFFLINE": "1"}, terminal_width=200)
+
+    return invoke
+
+
+@pytest.fixture
+def texts_file(tmp_path):
+    path = tmp_path / "texts.txt"
+    path.write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def csv_file(tmp_path):
+    path = tmp_path / "pairs.csv"
+    pd.DataFrame({"id": ["a", "b", "c"], "text": LINES}).to_csv(path, index=False)
+    return path
+
+
+def test_embed_writes_one_document_vector_per_line_to_npy(run, texts_file, tmp_path, tiny_qwen, make_backend):
+    out = tmp_path / "out" / "vectors.npy"
+    result = run("embed", str(texts_file), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "3 texts: 0 from cache, 3 embedded; wrote (3, 64)" in result.output
+    vectors = np.load(out, allow_pickle=False)
+    expected = make_backend(tiny_qwen, dtype="float32").encode(LINES, role="document").vectors
+    assert vectors.dtype == np.float32
+    np.testing.assert_allclose(vectors, expected, atol=1e-6)
+
+
+def test_embed_csv_to_parquet_applies_the_instruction_to_queries(run, csv_file, tmp_path):
+    out = tmp_path / "vectors.parquet"
+    result = run("embed", str(csv_file), "--out", str(out), "--instruction", "Retrieve parallel sentences",
+                 "--role", "query")
+    assert result.exit_code == 0, result.output
+    table = pd.read_parquet(out)
+    assert list(table.columns) == ["id", "text", "prompt", "n_tokens", "truncated", "vector"]
+    assert table["id"].tolist() == ["a", "b", "c"] and table["text"].tolist() == LINES
+    assert table["prompt"].tolist() == [BITEXT + t for t in LINES]
+    assert not table["truncated"].any() and (table["n_tokens"] > 0).all()
+    assert np.vstack(table["vector"]).shape == (3, 64)
+
+
+def test_a_preset_name_gives_the_same_prompts_as_its_instruction(run, csv_file, tmp_path):
+    by_name, by_text = tmp_path / "name.parquet", tmp_path / "text.parquet"
+    assert run("embed", str(csv_file), "--out", str(by_name), "--prompt-name", "bitext mining",
+               "--role", "symmetric").exit_code == 0
+    assert run("embed", str(csv_file), "--out", str(by_text), "--instruction", "Retrieve parallel sentences",
+               "--role", "symmetric").exit_code == 0
+    a, b = pd.read_parquet(by_name), pd.read_parquet(by_text)
+    assert a["prompt"].tolist() == b["prompt"].tolist() == [BITEXT + t for t in LINES]
+    np.testing.assert_array_equal(np.vstack(a["vector"]), np.vstack(b["vector"]))
+
+
+def test_documents_stay_bare_even_with_an_instruction(run, csv_file, tmp_path):
+    out = tmp_path / "docs.parquet"
+    assert run("embed", str(csv_file), "--out", str(out), "--instruction", "Retrieve parallel sentences").exit_code == 0
+    assert pd.read_parquet(out)["prompt"].tolist() == LINES
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--out", "vectors.csv"], "--out must end with one of .npy, .parquet, got 'vectors.csv'"),
+    (["--out", "v.npy", "--prompt-name", "bitext_query"], "Unknown prompt name 'bitext_query'"),
+    (["--out", "v.npy", "--prompt-name", "STS", "--instruction", "x"], "not both"),
+])
+def test_bad_embed_arguments_exit_1_with_a_one_line_message(run, texts_file, tmp_path, extra, message):
+    extra = [str(tmp_path / a) if a.endswith((".csv", ".npy")) else a for a in extra]
+    result = run("embed", str(texts_file), *extra)
+    assert result.exit_code == 1
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_info_prints_the_model_its_reason_and_a_passing_self_check(run, tiny_qwen):
+    result = run("info")
+    assert result.exit_code == 0, result.output
+    assert f"model:      {tiny_qwen}" in result.output and f"why:        local folder {tiny_qwen}" in result.output
+    assert "dimensions: 64" in result.output
+    for check in ("✅ EOS appended", "✅ batch = single", "✅ dimension"):
+        assert check in result.output
+    assert "❌" not in result.output
+
+
+def test_info_on_a_missing_model_exits_1_naming_it(tmp_path):
+    result = CliRunner().invoke(main, ["info", "--model", "nobody/no-such-model", "--cache-dir", str(tmp_path)],
+                                env={"HF_HUB_OFFLINE": "1"})
+    assert result.exit_code == 1 and "nobody/no-such-model" in result.output
+
+
+@pytest.mark.parametrize("command", ["serve", "serve-api", "embed", "info", "fetch-demo-model"])
+def test_help_of_every_command_lists_every_setting_flag_and_its_env_var(command):
+    result = CliRunner().invoke(main, [command, "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    for s in SETTINGS:
+        assert "--" + s.name.replace("_", "-") in result.output
+        assert s.env in result.output
