@@ -58,7 +58,9 @@ def make_server(backend: Backend) -> FastAPI:
         encoder = backend.wait()
         st = backend.status
         return {"model": st.model_id, "revision": getattr(encoder, "revision", None), "dtype": st.dtype,
-                "device": st.device, "dim": st.dim, "max_seq_length": st.max_seq_length, "family": backend.spec.family}
+                "device": st.device, "dim": st.dim, "max_seq_length": st.max_seq_length, "family": backend.spec.family,
+                # Full prompt prefixes, so a client can apply the same template to a folder it cannot see.
+                "prompts": {name: backend.spec.prompt(task, "query") for name, task in backend.spec.presets.items()}}
 
     @app.post("/v1/embeddings")
     async def embeddings(request: EmbeddingRequest):

@@ -85,8 +85,8 @@ class Backend:
 
                 self.status.message = f"Connecting to {self.settings.backend_url}…"
                 encoder = RemoteEncoder(self.settings.backend_url, timeout=self.settings.api_timeout)
-                self._install(encoder, spec_for(encoder.model), f"remote server {self.settings.backend_url}", False,
-                              encoder.model)
+                spec = spec_for(encoder.model, prompts=encoder.prompts)
+                self._install(encoder, spec, f"remote server {self.settings.backend_url}", False, encoder.model)
             else:
                 self._load_local()
         except Exception as exc:  # noqa: BLE001 - any load failure is shown in the header, the page keeps serving

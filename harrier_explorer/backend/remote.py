@@ -32,6 +32,7 @@ class RemoteEncoder:
         self.revision = info.get("revision") or "unknown"
         self.dtype = info.get("dtype", "remote")
         self.max_seq_length = int(info.get("max_seq_length") or 0)
+        self.prompts: dict[str, str] = info.get("prompts") or {}
         self.dim = int(info.get("dim") or len(self.embed(["dimension probe"]).vectors[0]))
         self.device = f"remote {self.base_url}"
 
