@@ -65,7 +65,8 @@ def serve(**options) -> None:
     demo = build_app(_backend(settings))
     log.info("Serving on http://%s:%d (use --host 0.0.0.0 to expose it)", settings.host, settings.port)
     demo.queue(default_concurrency_limit=4).launch(server_name=settings.host, server_port=settings.port,
-                                                    mcp_server=settings.mcp, css=CSS, show_error=True)
+                                                    mcp_server=settings.mcp, css=CSS, show_error=True,
+                                                    max_file_size=f"{settings.max_file_mb}mb")
 
 
 @main.command("serve-api")
