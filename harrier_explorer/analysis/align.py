@@ -14,11 +14,17 @@ cosine is below 1 - 2 × skip_penalty.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
-from harrier_explorer.analysis.similarity import check_embeddings, cosine_matrix, normalise_rows
+from harrier_explorer.analysis.similarity import (
+    check_embeddings,
+    cosine_matrix,
+    normalise_rows,
+)
 from harrier_explorer.errors import InputError
 
 #: Block shapes the path may use, (source sentences, target sentences). On equal cost the earlier one wins, so
@@ -83,6 +89,15 @@ def align_documents(src: np.ndarray, tgt: np.ndarray, skip_penalty: float = DEFA
                 if candidate < cost[i][j]:  # strict: ties keep the earlier move in MOVES
                     cost[i][j], back[i][j] = candidate, move
     return Alignment(blocks=_trace_back(back, similarity, n, m), cost=cost[n][m])
+
+
+def alignment_frame(alignment: Alignment, source: Sequence[str], target: Sequence[str]) -> pd.DataFrame:
+    """The path as a table, one row per block: shape ("1-1", "1-2", "1-0", ...), sentence numbers (1-based, joined
+    with ", "), the sentences (joined with a space) and the block's cosine (empty for a skip)."""
+    rows = [(f"{len(b.src)}-{len(b.tgt)}", ", ".join(str(i + 1) for i in b.src), " ".join(source[i] for i in b.src),
+             ", ".join(str(j + 1) for j in b.tgt), " ".join(target[j] for j in b.tgt), b.score)
+            for b in alignment.blocks]
+    return pd.DataFrame(rows, columns=["block", "source #", "source", "target #", "target", "cosine"])
 
 
 def _block_similarities(src: np.ndarray, tgt: np.ndarray) -> BlockSimilarities:

@@ -8,6 +8,8 @@ scores[i, j] = score(src[i], tgt[j]), so the same code matches by cosine or by m
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -173,15 +175,78 @@ def gold_accuracy(scores: np.ndarray) -> GoldAccuracy:
     return GoldAccuracy(forward, backward, forward_errors, backward_errors)
 
 
-def pairs_frame(matching: Matching, margins: MarginScores) -> pd.DataFrame:
-    """Tidy table of the matched pairs for display or export: src, tgt, cosine, margin, matched."""
-    return pd.DataFrame({
+def pairs_frame(matching: Matching, margins: MarginScores, source: Sequence[str] | None = None,
+                target: Sequence[str] | None = None) -> pd.DataFrame:
+    """Tidy table of the matched pairs for display or export: src, tgt, cosine, margin, matched [, texts].
+
+    With `source` and `target` (the two lists' texts) the columns "source text" and "target text" are added.
+    """
+    frame = pd.DataFrame({
         "src": matching.src,
         "tgt": matching.tgt,
-        "cosine": margins.cosine[matching.src, matching.tgt],
-        "margin": margins.margin[matching.src, matching.tgt],
+        "cosine": margins.cosine[matching.src, matching.tgt].astype(float),
+        "margin": margins.margin[matching.src, matching.tgt].astype(float),
         "matched": matching.matched,
     })
+    if source is not None and target is not None:
+        frame["source text"] = [source[i] for i in matching.src]
+        frame["target text"] = [target[j] for j in matching.tgt]
+    return frame
+
+
+def neighbourhood_frame(pair: PairNeighbourhood, source: Sequence[str], target: Sequence[str]) -> pd.DataFrame:
+    """The neighbours behind one pair's margin: side, rank, index, text, cosine; source side first."""
+    rows = [("targets nearest to source", r + 1, int(j), target[j], float(c))
+            for r, (j, c) in enumerate(zip(pair.src_neighbours, pair.src_neighbour_scores, strict=True))]
+    rows += [("sources nearest to target", r + 1, int(i), source[i], float(c))
+             for r, (i, c) in enumerate(zip(pair.tgt_neighbours, pair.tgt_neighbour_scores, strict=True))]
+    return pd.DataFrame(rows, columns=["side", "rank", "index", "text", "cosine"])
+
+
+def gold_report(margins: MarginScores) -> dict[str, GoldAccuracy]:
+    """Gold-order accuracy under both scores: {"cosine": ..., "margin": ...}."""
+    return {"cosine": gold_accuracy(margins.cosine), "margin": gold_accuracy(margins.margin)}
+
+
+def accuracy_frame(report: dict[str, GoldAccuracy]) -> pd.DataFrame:
+    """One row per score: accuracy source → target (MTEB's reported direction), target → source, and errors."""
+    return pd.DataFrame(
+        [(score, acc.src_to_tgt, acc.tgt_to_src, len(acc.src_to_tgt_errors), len(acc.tgt_to_src_errors))
+         for score, acc in report.items()],
+        columns=["score", "accuracy source → target", "accuracy target → source", "errors s → t", "errors t → s"])
+
+
+def errors_frame(report: dict[str, GoldAccuracy], source: Sequence[str], target: Sequence[str]) -> pd.DataFrame:
+    """Every gold-order error under every score, with texts: the row, what it should match and what it matched."""
+    columns = ["score", "direction", "row", "text", "gold partner", "predicted", "predicted text", "gold score",
+               "predicted score"]
+    rows = []
+    for score, acc in report.items():
+        for direction, errors, own, other in (("source → target", acc.src_to_tgt_errors, source, target),
+                                              ("target → source", acc.tgt_to_src_errors, target, source)):
+            rows += [(score, direction, e.row, own[e.row], other[e.row], e.predicted, other[e.predicted],
+                      e.gold_score, e.predicted_score) for e in errors]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def downsample_max(matrix: np.ndarray, max_side: int = 300) -> tuple[np.ndarray, int]:
+    """Shrink a matrix for display by block-max pooling so that neither side exceeds `max_side`.
+
+    Square blocks of `block` × `block` cells become their maximum (the best pair in a block stays visible, which
+    striding would drop); edge blocks that stick out are padded with -inf. Returns (matrix, block); block 1 means
+    the matrix came back unchanged. Cell (r, c) of the result covers rows r·block … r·block + block − 1.
+    """
+    matrix = np.asarray(matrix, dtype=np.float32)
+    if max_side < 1:
+        raise InputError(f"max_side must be at least 1, got {max_side}")
+    n, m = matrix.shape
+    block = max(1, math.ceil(max(n, m) / max_side))
+    if block == 1:
+        return matrix, 1
+    rows, cols = math.ceil(n / block), math.ceil(m / block)
+    padded = np.full((rows * block, cols * block), -np.inf, dtype=np.float32)
+    padded[:n, :m] = matrix
+    return padded.reshape(rows, block, cols, block).max(axis=(1, 3)), block
 
 
 def _nearest_neighbour_accuracy(scores: np.ndarray) -> tuple[float, tuple[BitextError, ...]]:

@@ -147,3 +147,56 @@ def score_distribution(result: SearchResult, query: int) -> ScoreDistribution:
         raise InputError(f"query index {query} is out of range (0..{len(result.hits) - 1})")
     return ScoreDistribution(scores=result.scores[query], cutoff=float(result.hits[query].scores[-1]))
 
+
+
+def ranked_frame(hits: Hits, corpus: pd.DataFrame) -> pd.DataFrame:
+    """One query's hits for display: rank (1-based), score, then the hit's row of `corpus` (text, language, id …).
+
+    Args:
+        hits: the query's hits.
+        corpus: one row per corpus document, in corpus order; its columns are copied for each hit.
+    """
+    frame = corpus.iloc[hits.doc_indices].reset_index(drop=True)
+    frame.insert(0, "score", hits.scores.astype(float))
+    frame.insert(0, "rank", np.arange(1, len(hits.doc_indices) + 1))
+    return frame
+
+
+def parity_frame(pairs: Sequence[ParityPair], query_names: Sequence[str]) -> pd.DataFrame:
+    """Translation parity as a table: query A, query B, overlap@k, Kendall tau (over the union of both top-k)."""
+    return pd.DataFrame([(query_names[p.a], query_names[p.b], p.overlap, p.kendall_tau) for p in pairs],
+                        columns=["query A", "query B", "overlap@k", "Kendall tau"])
+
+
+def language_hits_frame(result: SearchResult, doc_languages: Sequence[str], corpus: pd.DataFrame,
+                        query_names: Sequence[str], k: int = 3) -> pd.DataFrame:
+    """Each query's top-k within each document language: query, language, rank, score, then the corpus columns."""
+    parts = []
+    for q, name in enumerate(query_names):
+        for language, hits in hits_by_language(result.scores[q], doc_languages, k).items():
+            part = ranked_frame(hits, corpus.drop(columns=["language"], errors="ignore"))
+            part.insert(0, "language", language)
+            part.insert(0, "query", name)
+            parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def bias_frame(result: SearchResult, doc_languages: Sequence[str], query_languages: Sequence[str],
+               query_names: Sequence[str]) -> pd.DataFrame:
+    """Same-language bias of every query: query, language, top-k share, corpus share, ratio."""
+    rows = []
+    for hits, language, name in zip(result.hits, query_languages, query_names, strict=True):
+        bias = same_language_bias(hits, doc_languages, language)
+        rows.append((name, language, bias.top_k_share, bias.corpus_share, bias.ratio))
+    return pd.DataFrame(rows, columns=["query", "language", "top-k share", "corpus share", "ratio"])
+
+
+def results_frame(result: SearchResult, corpus: pd.DataFrame, query_texts: Sequence[str]) -> pd.DataFrame:
+    """Every query's hits in one long table for export: query number (1-based), query, rank, score, corpus columns."""
+    parts = []
+    for q, text in enumerate(query_texts):
+        part = ranked_frame(result.hits[q], corpus)
+        part.insert(0, "query", text)
+        part.insert(0, "query #", q + 1)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)

@@ -10,6 +10,7 @@ import functools
 import html
 import logging
 import tempfile
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ import pandas as pd
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.backend.encoder import Progress
 from harrier_explorer.errors import USER_FACING, InputError
+from harrier_explorer.inputs.language import language_name
 from harrier_explorer.inputs.parsing import SPLIT_MODES, SUPPORTED_EXTENSIONS, Columns, LoadResult, load_files, parse_paste
 from harrier_explorer.inputs.tabular import TABULAR_EXTENSIONS, list_columns
 
@@ -181,3 +183,8 @@ def failsafe_plot(builder: Callable) -> Callable:
 
 def example_path(name: str) -> str:
     return str(EXAMPLES / name)
+
+
+def language_summary(codes) -> str:
+    """Languages of some texts for a status line, most frequent first: "German (de) 80, English (en) 3"."""
+    return ", ".join(f"{language_name(c)} ({c}) {n}" for c, n in Counter(codes).most_common())

@@ -1,9 +1,62 @@
-"""Cross-lingual search tab (being built)."""
+"""Cross-lingual search tab: rank one corpus for up to four queries (typically one question in several languages) and
+compare the rankings side by side: translation parity, hits per document language, same-language bias, scores."""
+
+from __future__ import annotations
+
+import functools
 
 import gradio as gr
+
+from harrier_explorer.backend.core import Backend
+from harrier_explorer.ui.common import (
+    instruction_choices,
+    instruction_dropdown,
+    text_source,
+    user_errors,
+)
+from harrier_explorer.ui.search_handlers import (
+    MAX_QUERIES,
+    PER_LANGUAGE_K,
+    RANKED_WIDTHS,
+    load_example,
+    run_search,
+)
 
 TITLE = "Cross-lingual search"
 
 
-def build(backend, demo) -> None:
-    gr.Markdown("This tab is being built.")
+def build(backend: Backend, demo: gr.Blocks) -> None:
+    gr.Markdown("Search one multilingual corpus with the same question in several languages. Queries get the "
+                "instruction (role *query*); corpus documents are embedded bare (role *document*).")
+    with gr.Row():
+        with gr.Column(scale=3, elem_id="search-corpus"):
+            corpus = text_source("Corpus", placeholder="One document per line", lines=5,
+                                 max_file_mb=backend.settings.max_file_mb)
+        with gr.Column(scale=2):
+            queries = gr.Textbox(label=f"Queries: one per line, up to {MAX_QUERIES}", lines=4, max_lines=8,
+                                 placeholder="Where is the Amazon?\nWo ist der Amazonas?")
+            instruction = instruction_dropdown()
+            k = gr.Slider(1, 50, value=5, step=1, label="top-k")
+            with gr.Row():
+                go = gr.Button("Search", variant="primary", elem_id="search-run")
+                example = gr.Button("Load example", size="sm", elem_id="search-example")
+    status = gr.Markdown(elem_id="search-status")
+    with gr.Row(equal_height=False):
+        tables = [gr.Dataframe(visible=False, wrap=True, interactive=False, min_width=200,
+                               column_widths=RANKED_WIDTHS, max_height=460)
+                  for _ in range(MAX_QUERIES)]
+    parity = gr.Dataframe(label="Translation parity: overlap@k and Kendall tau of each query pair", interactive=False)
+    with gr.Row():
+        bias = gr.Plot(label="Same-language bias")
+        distribution = gr.Plot(label="Score distribution")
+    by_language = gr.Dataframe(label=f"Top {PER_LANGUAGE_K} hits of each query in each document language",
+                               wrap=True, interactive=False, max_height=420)
+    download = gr.File(label="Download all results (CSV)", interactive=False, height=70)
+
+    search = user_errors(functools.partial(run_search, backend))
+    inputs = [queries, instruction, k, *corpus.inputs]
+    outputs = [*tables, parity, by_language, bias, distribution, status, download]
+    go.click(search, inputs, outputs, api_name="cross_lingual_search")
+    example.click(load_example, outputs=[corpus.paste, corpus.files, queries], api_name="search_example").then(
+        search, inputs, outputs, api_visibility="private")
+    demo.load(lambda: instruction_choices(backend, "retrieval"), outputs=instruction, api_visibility="private")

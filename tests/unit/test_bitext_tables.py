@@ -1,0 +1,69 @@
+"""Tests for the bitext tab's tables and the heatmap downsampling."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from harrier_explorer.analysis.align import AlignedBlock, Alignment, alignment_frame
+from harrier_explorer.analysis.bitext import (
+    accuracy_frame,
+    downsample_max,
+    errors_frame,
+    gold_report,
+    match,
+    neighbourhood_frame,
+    pair_neighbourhood,
+    pairs_frame,
+    ratio_margin,
+)
+from harrier_explorer.errors import InputError
+
+# Target 1 is a hub: by cosine both sources pick it; by margin the diagonal wins.
+HUB = np.array([[0.78, 0.80], [0.70, 0.85]])
+SOURCE, TARGET = ["s0", "s1"], ["t0", "t1"]
+
+
+def test_pairs_frame_adds_texts_when_given():
+    margins = ratio_margin(HUB, k=1)
+    frame = pairs_frame(match(HUB, "forward"), margins, SOURCE, TARGET)
+    assert frame["target text"].tolist() == ["t1", "t1"] and frame["source text"].tolist() == SOURCE
+    assert "source text" not in pairs_frame(match(HUB, "forward"), margins)
+
+
+def test_neighbourhood_frame_lists_both_sides():
+    pair = pair_neighbourhood(ratio_margin(HUB, k=2), 0, 0)
+    frame = neighbourhood_frame(pair, SOURCE, TARGET)
+    assert frame[["side", "rank", "text"]].values.tolist() == [
+        ["targets nearest to source", 1, "t1"], ["targets nearest to source", 2, "t0"],
+        ["sources nearest to target", 1, "s0"], ["sources nearest to target", 2, "s1"]]
+
+
+def test_gold_report_tables_show_the_hub_error_under_cosine_only():
+    report = gold_report(ratio_margin(HUB, k=1))
+    accuracy = accuracy_frame(report).set_index("score")
+    assert accuracy.loc["cosine", "accuracy source → target"] == 0.5
+    assert accuracy.loc["margin", "accuracy source → target"] == 1.0
+    errors = errors_frame(report, SOURCE, TARGET)
+    first = errors.iloc[0]
+    assert (first["score"], first["direction"], first["text"], first["gold partner"], first["predicted text"]) == (
+        "cosine", "source → target", "s0", "t0", "t1")
+
+
+def test_downsample_max_keeps_the_best_cell_of_each_block():
+    matrix = np.arange(35, dtype=np.float32).reshape(5, 7)
+    small, block = downsample_max(matrix, max_side=3)
+    assert block == 3 and small.shape == (2, 3)
+    assert small.tolist() == [[16, 19, 20], [30, 33, 34]]  # edge blocks padded, not wrapped
+    same, one = downsample_max(matrix, max_side=7)
+    assert one == 1 and same is not None and same.shape == (5, 7)
+    with pytest.raises(InputError):
+        downsample_max(matrix, max_side=0)
+
+
+def test_alignment_frame_joins_merged_sentences_and_leaves_skips_unscored():
+    alignment = Alignment(blocks=(AlignedBlock((0,), (0, 1), 0.9), AlignedBlock((1,), (), None)), cost=0.3)
+    frame = alignment_frame(alignment, ["A.", "B."], ["x.", "y."])
+    assert frame["block"].tolist() == ["1-2", "1-0"]
+    assert frame.iloc[0][["source #", "target #", "target"]].tolist() == ["1", "1, 2", "x. y."]
+    assert np.isnan(frame["cosine"].iloc[1])
