@@ -112,11 +112,16 @@ class LocalEncoder:
     def fingerprint(self) -> str:
         return f"{self.spec.hf_id or self.folder.name}@{self.revision}|{self.dtype}|{self.max_seq_length}"
 
-    def cast(self, dtype: str) -> None:
+    def bf16_copy(self):
+        """A bfloat16 copy of the loaded model; the float32 original stays intact (a cast back would lose bits)."""
+        import copy
+
         import torch
 
-        self.model.to(torch.bfloat16 if dtype == "bfloat16" else torch.float32)
-        self.dtype = dtype
+        return copy.deepcopy(self.model).to(torch.bfloat16)
+
+    def use(self, model, dtype: str) -> None:
+        self.model, self.dtype = model, dtype
 
     def tokenize(self, strings: Sequence[str]) -> tuple[list[list[int]], np.ndarray, np.ndarray]:
         """Token ids per string (EOS appended by the tokenizer, after truncation), full lengths, truncated flags."""
