@@ -1,9 +1,111 @@
-"""Instruction A/B tab (being built)."""
+"""Instruction A/B tab: rank one corpus with the queries embedded under instruction A and under B, and see what
+changes per query and overall, whether B retrieves better (with relevance labels), and which of N instructions
+suits which query (the sweep). Handlers are in ab_handlers.py, figures in ab_plots.py."""
+
+from __future__ import annotations
+
+import functools
 
 import gradio as gr
 
+from harrier_explorer.backend.core import Backend
+from harrier_explorer.ui import ab_handlers
+from harrier_explorer.ui.common import (
+    NONE,
+    example_path,
+    instruction_choices,
+    instruction_dropdown,
+    text_source,
+    user_errors,
+)
+
 TITLE = "Instruction A/B"
+INTRO = ("Embed the **same queries** under two instructions (role *query*; the corpus is embedded once, bare) and "
+         "compare the rankings. With relevance labels you also get nDCG@10, MRR@10, Recall@k and a paired "
+         "significance test.")
 
 
-def build(backend, demo) -> None:
-    gr.Markdown("This tab is being built.")
+def load_example(backend: Backend):
+    """The XQuAD sample (English questions; English and German paragraphs): queries, corpus, labels, B = QA preset."""
+    preset = backend.spec.preset("qa") or backend.spec.preset("retrieval") or NONE
+    return ([example_path("ab_queries.tsv")], [example_path("ab_corpus.tsv")], example_path("ab_qrels.tsv"), NONE,
+            preset)
+
+
+def build(backend: Backend, demo: gr.Blocks) -> None:
+    gr.Markdown(INTRO)
+    with gr.Row():
+        with gr.Column(elem_id="ab-queries"):
+            queries = text_source("Queries", placeholder="One query per line", lines=4,
+                                  max_file_mb=backend.settings.max_file_mb)
+        with gr.Column(elem_id="ab-corpus"):
+            corpus = text_source("Corpus", placeholder="One document per line", lines=4,
+                                 max_file_mb=backend.settings.max_file_mb)
+    with gr.Accordion("Relevance labels (optional)", open=False):
+        gr.Markdown("Upload qrels (TSV/CSV `query_id, doc_id[, relevance]` or BEIR JSONL) and/or type "
+                    "`query_id, doc_id` pairs of relevant documents below. Pasted items have ids `paste:1`, "
+                    "`paste:2`, …; uploaded ones use the id column or `<file>:<n>`.")
+        with gr.Row():
+            qrels_file = gr.File(label="qrels file", file_types=[".tsv", ".csv", ".txt", ".jsonl"], height=90,
+                                 elem_id="ab-qrels")
+            qrels_rows = gr.Dataframe(headers=["query_id", "doc_id"], row_count=3, column_count=2,
+                                      interactive=True, label="relevant (query_id, doc_id)")
+    with gr.Row(equal_height=True):
+        instruction_a = instruction_dropdown("Instruction A")
+        instruction_b = instruction_dropdown("Instruction B")
+        k = gr.Slider(1, 50, value=10, step=1, label="k (top-k depth)")
+    with gr.Row():
+        example = gr.Button("Load and run example (XQuAD questions, EN/DE paragraphs, labels)", size="sm",
+                            elem_id="ab-example")
+        run = gr.Button("Compare A vs B", variant="primary", elem_id="ab-run")
+    summary = gr.Markdown(elem_id="ab-summary")
+    verdict = gr.Markdown(elem_id="ab-verdict")
+    state = gr.State(None)
+    with gr.Tabs():
+        with gr.Tab("Per query"):
+            picker = gr.Dropdown([], label="Query", interactive=True)
+            side = gr.Dataframe(label="Top k under A and under B", wrap=True, interactive=False,
+                                column_widths=["6%", "35%", "8%", "35%", "8%", "8%"])
+            changes = gr.Dataframe(label="Every document in either top k: rank and score change (A → B)", wrap=True,
+                                   interactive=False,
+                                   column_widths=["12%", "40%", "7%", "7%", "10%", "8%", "8%", "8%"])
+            strings = gr.Dataframe(label="Exact strings embedded (instruction template included)", wrap=True,
+                                   interactive=False, column_widths=["20%", "64%", "8%", "8%"], max_height=300)
+        with gr.Tab("Across queries"):
+            with gr.Row():
+                agreement = gr.Dataframe(label="Agreement of the rankings", interactive=False)
+                quality = gr.Dataframe(label="Retrieval quality (with labels)", interactive=False)
+            shift = gr.Plot(label="Score distribution shift")
+            per_query = gr.Dataframe(label="Per-query metrics", wrap=True, interactive=False, max_height=400)
+            with gr.Row():
+                per_query_file = gr.File(label="Per-query metrics (CSV)", interactive=False, height=70)
+                rankings_file = gr.File(label="Rankings A and B (CSV)", interactive=False, height=70)
+        with gr.Tab("Sweep"):
+            sweep_lines = gr.Textbox(label="Instructions, one per line ('(none)' = no instruction)", lines=5)
+            sweep = gr.Button("Sweep instructions × queries", variant="primary", elem_id="ab-sweep")
+            heatmap = gr.Plot(label="Instruction × query")
+            sweep_table = gr.Dataframe(label="Sweep values", interactive=False, max_height=300)
+            sweep_file = gr.File(label="Sweep (CSV)", interactive=False, height=70)
+
+    compare = user_errors(functools.partial(ab_handlers.run_ab, backend))
+    compare_inputs = [state, *queries.inputs, *corpus.inputs, qrels_file, qrels_rows, instruction_a, instruction_b, k]
+    compare_outputs = [state, summary, verdict, picker, side, changes, strings, agreement, quality, per_query, shift,
+                       per_query_file, rankings_file]
+    example.click(user_errors(functools.partial(load_example, backend)),
+                  outputs=[queries.files, corpus.files, qrels_file, instruction_a, instruction_b],
+                  api_name="ab_example").success(compare, compare_inputs, compare_outputs, api_visibility="private")
+    run.click(compare, compare_inputs, compare_outputs, api_name="ab_compare")
+    picker.input(user_errors(ab_handlers.show_query), [state, picker], [side, changes, strings],
+                 api_name="ab_show_query")
+    sweep.click(user_errors(functools.partial(ab_handlers.run_sweep, backend)), [state, sweep_lines],
+                [heatmap, sweep_table, sweep_file], api_name="ab_sweep")
+    demo.load(lambda: (instruction_choices(backend, None), instruction_choices(backend, "qa"),
+                       _sweep_default(backend)), outputs=[instruction_a, instruction_b, sweep_lines],
+              api_visibility="private")
+
+
+def _sweep_default(backend: Backend) -> str:
+    """(none) plus the family's retrieval-side presets, as a starting list for the sweep box."""
+    spec = backend.spec
+    tasks = dict.fromkeys(filter(None, (spec.preset("qa"), spec.preset("retrieval"), spec.preset("sts"))))
+    return "\n".join([NONE, *tasks])

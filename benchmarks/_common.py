@@ -1,0 +1,29 @@
+"""Helpers shared by the benchmark scripts: markdown tables (no tabulate dependency) and progress logging."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+import pandas as pd
+
+
+def markdown_table(df: pd.DataFrame, floatfmt: str = ".4f") -> str:
+    """A GitHub markdown table of `df` (index dropped), floats formatted with `floatfmt`."""
+    cells = [[format(v, floatfmt) if isinstance(v, float) else str(v) for v in row] for row in df.itertuples(False)]
+    lines = ["| " + " | ".join(map(str, df.columns)) + " |", "|" + "---|" * len(df.columns)]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in cells])
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def progress(what: str, every: int = 64) -> Callable[[int, int], None]:
+    """An encode progress callback that logs to stderr every `every` texts and at the end."""
+
+    def report(done: int, total: int) -> None:
+        if done == total or done % every == 0:
+            log(f"  {what}: {done}/{total}")
+
+    return report

@@ -1,0 +1,120 @@
+"""SIB-200 clustering agreement and UMAP timings, with the same analysis functions as the Cluster map tab.
+
+(b) Topic agreement of the embeddings (silhouette, kNN accuracy, V-measure / ARI of KMeans with k = 7 topics) for
+English and for a six-language mix (the same sentences in each language, joined on index_id), with no instruction
+and with the family's clustering preset on every text (role "symmetric"); for the mix also the topic-or-language
+view. (c) `project` (UMAP 2-D, cosine, the tab's defaults) timings on 1k real embeddings and on 1k / 10k random
+unit vectors of the model's width.
+
+    python -m benchmarks.clustering [--per-language 150] > clustering.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks._common import log, progress
+from harrier_explorer.analysis.clusters import kmeans
+from harrier_explorer.analysis.map_report import (
+    agreement_report,
+    topic_or_language_sentence,
+)
+from harrier_explorer.analysis.projection import ProjectionParams, clear_cache, project
+from harrier_explorer.backend.core import Backend
+from harrier_explorer.settings import load_settings
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "evaldata" / "clustering"
+LANGUAGES = ("eng_Latn", "deu_Latn", "arb_Arab", "hin_Deva", "zho_Hans", "swh_Latn")
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--per-language", type=int, default=150)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    backend = Backend(load_settings())
+    backend.start().wait()
+    status, spec = backend.status, backend.spec
+    instruction = spec.preset("clustering")
+    by_lang = {lang: read_jsonl(args.data / f"sib200_{lang}.jsonl") for lang in LANGUAGES}
+    english = by_lang["eng_Latn"]
+    chosen = set(random.Random(args.seed).sample(sorted(r["index_id"] for r in english), args.per_language))
+    mix = [r for lang in LANGUAGES for r in by_lang[lang] if r["index_id"] in chosen]
+    sets = {"eng_Latn (all)": english, f"6-language mix ({args.per_language} each)": mix}
+
+    print(f"### SIB-200 clustering agreement\n\nModel: `{status.model_id}` on {status.device} ({status.dtype}). "
+          f"Topic labels: 7 SIB-200 categories. Clusters: KMeans with k = 7 on the full embeddings. kNN accuracy and "
+          f"neighbour shares use the 5 nearest other points (cosine, full space). Instruction rows put "
+          f"`{instruction}` ({spec.label}'s clustering preset) on every text (role symmetric).\n")
+    rows = ["| texts | n | instruction | silhouette | kNN acc. | V-measure | ARI | kNN acc. by language |",
+            "|---|---|---|---|---|---|---|---|"]
+    real_1k = None
+    for name, records in sets.items():
+        texts = [r["text"] for r in records]
+        for task in (None, instruction):
+            start = time.perf_counter()
+            result = backend.encode(texts, task, "symmetric", progress=progress(f"{name} / {task}"))
+            log(f"{name} / {task}: {result.summary} in {time.perf_counter() - start:.0f} s")
+            vectors = result.vectors
+            clusters = kmeans(vectors, 7).labels
+            report = agreement_report(vectors, clusters, [r["label"] for r in records], [r["lang"] for r in records])
+            table = report.table.set_index("grouping")
+            topic = table.loc["labels"]
+            by_language = f"{table.loc['languages', 'kNN accuracy']:.3f}" if "languages" in table.index else "–"
+            rows.append(f"| {name} | {len(texts)} | {task or '(none)'} | {topic['silhouette']:.3f} | "
+                        f"{topic['kNN accuracy']:.3f} | {topic['V-measure (clusters)']:.3f} | "
+                        f"{topic['ARI (clusters)']:.3f} | {by_language} |")
+            if report.topic_or_language:
+                print(f"- {name}, instruction {task or '(none)'}: "
+                      f"{topic_or_language_sentence(report.topic_or_language)}")
+            if real_1k is None:
+                real_1k = vectors
+    print("\n" + "\n".join(rows) + "\n")
+    print(umap_timings(real_1k, backend.status.dim))
+
+
+def umap_timings(real: np.ndarray, dim: int) -> str:
+    """Seconds per `project` call (cache cleared), after a warm-up that pays numba's one-off compilation."""
+    rng = np.random.default_rng(0)
+
+    def unit(n: int) -> np.ndarray:
+        x = rng.standard_normal((n, dim)).astype(np.float32)
+        return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+    rows = []
+    # UMAP's numba code compiles on first use; from 4,096 points pynndescent's approximate neighbours take over,
+    # and compile on their first use too. Both warm-ups are timed and reported, not mixed into the figures below.
+    for n in (50, 5000):
+        start = time.perf_counter()
+        project(unit(n))
+        rows.append([f"warm-up: first fit of {n} random points (numba JIT)", n, f"{time.perf_counter() - start:.1f}"])
+    for label, data in ((f"real SIB-200 English embeddings (first 1,000, dim {dim})", real[:1000]),
+                        (f"random unit vectors, dim {dim}", unit(1000)), (f"random unit vectors, dim {dim}", unit(10000))):
+        for components in (2, 3):
+            clear_cache()
+            start = time.perf_counter()
+            layout = project(data, ProjectionParams(n_components=components))
+            seconds = time.perf_counter() - start
+            log(f"UMAP {components}-D {label} n={len(data)}: {seconds:.1f} s {layout.notes}")
+            rows.append([f"{label}, {components}-D", len(data), f"{seconds:.1f}"])
+    heading = ("### UMAP timings (`project`: PCA to 50 dims from 200 points, then UMAP n_neighbors 15, min_dist 0.1, "
+               "cosine, seed 42)\n")
+    lines = [heading, "| data | points | seconds |", "|---|---|---|"]
+    return "\n".join(lines + [f"| {a} | {b} | {c} |" for a, b, c in rows])
+
+
+if __name__ == "__main__":
+    main()

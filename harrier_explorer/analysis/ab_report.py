@@ -1,0 +1,156 @@
+"""Tables and sentences that present an instruction A/B comparison: what the A/B tab shows and exports.
+
+Pure functions over `ab_test` results (no model, no UI): the per-query side-by-side rankings with rank-change
+arrows, the per-query metrics table, the long rankings table, the quality summary and the one-line verdict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from harrier_explorer.analysis.ab_test import (
+    ABComparison,
+    ABQuality,
+    _full_ranks,
+    document_changes,
+)
+from harrier_explorer.analysis.metrics import RETRIEVAL_METRICS, Qrels
+from harrier_explorer.analysis.snippets import snippet
+from harrier_explorer.errors import InputError
+
+#: p-value under which the verdict calls a difference significant.
+ALPHA = 0.05
+
+
+def rank_change_label(rank_a: int, rank_b: int, k: int) -> str:
+    """How a doc moved from A to B: "new" (enters B's top k), "out" (leaves it), "↑3", "↓2" or "=" (1-based ranks)."""
+    if rank_a > k >= rank_b:
+        return "new"
+    if rank_b > k >= rank_a:
+        return f"out (↓{rank_b - rank_a})"
+    if rank_a == rank_b:
+        return "="
+    return f"↑{rank_a - rank_b}" if rank_b < rank_a else f"↓{rank_b - rank_a}"
+
+
+def side_by_side(comparison: ABComparison, query_index: int, doc_texts: Sequence[str], width: int = 160) -> pd.DataFrame:
+    """The top k under A and under B next to each other, one row per rank.
+
+    Columns: rank, doc under A (id: snippet), score A, doc under B, score B, change (the B doc's move from its A rank).
+    """
+    k = comparison.k
+    order_a, order_b = comparison.order_a[query_index, :k], comparison.order_b[query_index, :k]
+    ranks_a = _full_ranks(comparison.order_a[query_index])
+    rows = []
+    for rank, (ja, jb) in enumerate(zip(order_a, order_b, strict=True), start=1):
+        rows.append([rank, _doc(comparison.doc_ids[ja], doc_texts[ja], width), comparison.scores_a[query_index, ja],
+                     _doc(comparison.doc_ids[jb], doc_texts[jb], width), comparison.scores_b[query_index, jb],
+                     rank_change_label(int(ranks_a[jb]), rank, k)])
+    return pd.DataFrame(rows, columns=["rank", "under A", "score A", "under B", "score B", "change (B vs A)"])
+
+
+def changes_table(comparison: ABComparison, query_index: int, doc_texts: Sequence[str], width: int = 120) -> pd.DataFrame:
+    """`document_changes` for one query with a readable movement label and a text snippet per doc."""
+    table = document_changes(comparison, query_index)
+    position = {doc_id: j for j, doc_id in enumerate(comparison.doc_ids)}
+    table.insert(1, "text", [snippet(doc_texts[position[d]], width) for d in table["doc_id"]])
+    table.insert(4, "move", [rank_change_label(int(a), int(b), comparison.k)
+                             for a, b in zip(table["rank_a"], table["rank_b"], strict=True)])
+    return table.drop(columns="rank_change")
+
+
+def per_query_table(comparison: ABComparison, query_texts: Sequence[str], quality: ABQuality | None = None) -> pd.DataFrame:
+    """One row per query: agreement of A and B (overlap@k, Kendall tau, RBO, top-1 scores) and, with labels,
+    every retrieval metric under A and B plus the outcome of `quality.metric` (win / tie / loss for B)."""
+    table = comparison.per_query.copy()
+    table.columns = [f"overlap@{comparison.k}", "kendall_tau", "rbo", "top1_score_a", "top1_score_b"]
+    table.insert(0, "query", list(query_texts))
+    if quality is not None:
+        for metric in RETRIEVAL_METRICS:
+            label = quality.scores_a.label(metric)
+            table[f"{label} A"] = quality.scores_a.per_query[metric]
+            table[f"{label} B"] = quality.scores_b.per_query[metric]
+        a = quality.scores_a.per_query[quality.metric]
+        b = quality.scores_b.per_query[quality.metric]
+        outcome = np.where(np.isclose(a, b, rtol=0.0, atol=1e-12), "tie", np.where(b > a, "win", "loss"))
+        table["B vs A"] = pd.Series(outcome, index=a.index)
+        table["B vs A"] = table["B vs A"].fillna("no relevant doc")
+    return table.rename_axis("query_id").reset_index()
+
+
+def agreement_summary(comparison: ABComparison) -> pd.DataFrame:
+    """Mean and median over queries of overlap@k, Kendall tau and RBO (NaN taus ignored)."""
+    per_query = comparison.per_query
+    rows = [[f"overlap@{comparison.k}", *_mean_median(per_query["overlap"])],
+            [f"Kendall τ (union of top {comparison.k})", *_mean_median(per_query["kendall_tau"])],
+            ["RBO (p = 0.9)", *_mean_median(per_query["rbo"])]]
+    return pd.DataFrame(rows, columns=["agreement of A and B", "mean", "median"])
+
+
+def quality_table(quality: ABQuality) -> pd.DataFrame:
+    """Mean of every retrieval metric under A and B, and B − A."""
+    rows = [[quality.scores_a.label(m), quality.scores_a.means[m], quality.scores_b.means[m],
+             quality.scores_b.means[m] - quality.scores_a.means[m]] for m in RETRIEVAL_METRICS]
+    return pd.DataFrame(rows, columns=["metric", "A", "B", "B − A"])
+
+
+def verdict(quality: ABQuality) -> str:
+    """One sentence, e.g. "B beats A on nDCG@10 by +0.042 (p = 0.03, 40 queries: 12 wins, 3 losses)."."""
+    test, name = quality.test, quality.scores_a.label(quality.metric)
+    counts = (f"p = {_p(test.p_value)}, {test.n_pairs} queries: {quality.wins} wins, {quality.ties} ties, "
+              f"{quality.losses} losses for B; 95% CI of B − A [{test.ci_low:+.3f}, {test.ci_high:+.3f}]")
+    if test.p_value < ALPHA and test.mean_difference > 0:
+        return f"B beats A on {name} by {test.mean_difference:+.3f} ({counts})."
+    if test.p_value < ALPHA and test.mean_difference < 0:
+        return f"A beats B on {name} by {-test.mean_difference:+.3f} ({counts})."
+    return f"No significant difference between A and B on {name}: B − A = {test.mean_difference:+.3f} ({counts})."
+
+
+def rankings_table(comparison: ABComparison, depth: int | None = None) -> pd.DataFrame:
+    """Both rankings in long form (query_id, side, rank, doc_id, score), `depth` deep (default k)."""
+    depth = comparison.k if depth is None else depth
+    rows = [(qid, side, rank, comparison.doc_ids[j], float(scores[i, j]))
+            for side, order, scores in (("A", comparison.order_a, comparison.scores_a),
+                                        ("B", comparison.order_b, comparison.scores_b))
+            for i, qid in enumerate(comparison.query_ids)
+            for rank, j in enumerate(order[i, :depth], start=1)]
+    return pd.DataFrame(rows, columns=["query_id", "side", "rank", "doc_id", "score"])
+
+
+def qrels_from_pairs(pairs: Iterable[Sequence[object]], query_ids: Sequence[str], doc_ids: Sequence[str]) -> Qrels:
+    """Relevance labels from (query_id, doc_id) rows typed in the UI; blank rows are skipped.
+
+    Raises:
+        InputError: a row names a query or a doc that is not loaded (the message lists a few).
+    """
+    known_queries, known_docs = set(query_ids), set(doc_ids)
+    qrels: dict[str, dict[str, int]] = {}
+    unknown: list[str] = []
+    for row in pairs:
+        query_id, doc_id = (str(v).strip() if v is not None else "" for v in (list(row) + ["", ""])[:2])
+        if not query_id and not doc_id:
+            continue
+        if query_id not in known_queries or doc_id not in known_docs:
+            unknown.append(f"({query_id!r}, {doc_id!r})")
+            continue
+        qrels.setdefault(query_id, {})[doc_id] = 1
+    if unknown:
+        raise InputError(f"{len(unknown)} relevance rows name a query or doc id that is not loaded: "
+                         f"{', '.join(unknown[:3])}. Query ids look like {query_ids[0]!r}, doc ids like {doc_ids[0]!r}.")
+    return qrels
+
+
+def _mean_median(values: pd.Series) -> list[float]:
+    values = values.dropna()
+    return [float(values.mean()), float(values.median())] if len(values) else [float("nan")] * 2
+
+
+def _p(p_value: float) -> str:
+    return f"{p_value:.2g}" if p_value >= 0.001 else "< 0.001"
+
+
+def _doc(doc_id: str, text: str, width: int) -> str:
+    return f"{doc_id}: {snippet(text, width)}"

@@ -1,0 +1,137 @@
+"""Tables and sentences for the cluster map: points, cluster keywords, neighbours, and agreement with labels.
+
+Pure functions over `clusters`, `cluster_keywords`, `label_agreement` and `projection` results (no model, no UI),
+shared by the Cluster map tab and benchmarks/clustering.py so that both report the same figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from harrier_explorer.analysis.cluster_keywords import cluster_keywords
+from harrier_explorer.analysis.clusters import NOISE
+from harrier_explorer.analysis.label_agreement import (
+    LabelAgreement,
+    TopicOrLanguage,
+    cluster_label_match,
+    label_agreement,
+)
+from harrier_explorer.analysis.snippets import snippet
+from harrier_explorer.errors import InputError
+
+AGREEMENT_COLUMNS = ["grouping", "points", "classes", "silhouette", "kNN accuracy", "same-class neighbours",
+                     "chance share", "V-measure (clusters)", "ARI (clusters)"]
+
+
+@dataclass(frozen=True)
+class AgreementReport:
+    """The agreement table (one row per labelling: labels, and languages when several) and remarks for the user."""
+
+    table: pd.DataFrame
+    notes: tuple[str, ...]
+    topic_or_language: TopicOrLanguage | None = None
+
+
+def cluster_name(label: int) -> str:
+    """Display name of a cluster label ("noise" for HDBSCAN outliers)."""
+    return "noise" if label == NOISE else f"cluster {label}"
+
+
+def keywords_table(texts: Sequence[str], clusters: np.ndarray, top_n: int = 8) -> pd.DataFrame:
+    """One row per cluster, largest first: cluster, size, its top c-TF-IDF keywords (comma-separated)."""
+    try:
+        keywords = cluster_keywords(texts, clusters, top_n)
+    except InputError:
+        keywords = {}
+    labels, sizes = np.unique(clusters, return_counts=True)
+    rows = [[cluster_name(int(label)), int(size), ", ".join(term for term, _ in keywords.get(int(label), [])) or "–"]
+            for label, size in sorted(zip(labels, sizes, strict=True), key=lambda pair: -pair[1])]
+    return pd.DataFrame(rows, columns=["cluster", "size", "keywords (c-TF-IDF)"])
+
+
+def agreement_report(embeddings: np.ndarray, clusters: np.ndarray, labels: Sequence[str | None] | None,
+                     languages: Sequence[str], k: int = 5) -> AgreementReport:
+    """Silhouette, kNN label accuracy and V-measure / ARI of the clusters against the labels (points that have one)
+    and against the languages (when there are several); with both, the topic-or-language comparison.
+
+    Groupings that cannot be scored (one class, or as many classes as points) are skipped with a note.
+    """
+    notes: list[str] = []
+    rows: list[list] = []
+    agreements: dict[str, LabelAgreement] = {}
+    groupings = []
+    if labels is not None and any(labels):
+        keep = np.array([bool(label) for label in labels])
+        if not keep.all():
+            notes.append(f"{int((~keep).sum())} points have no label and are left out of the label figures.")
+        groupings.append(("labels", keep, np.asarray(labels, dtype=object)))
+    if len(set(languages)) > 1:
+        groupings.append(("languages", np.ones(len(languages), bool), np.asarray(languages, dtype=object)))
+    for name, keep, values in groupings:
+        points, classes, groups = embeddings[keep], values[keep].astype(str), clusters[keep]
+        n_classes = len(set(classes))
+        if not 2 <= n_classes <= len(points) - 1 or len(points) < 3:
+            notes.append(f"The {name} can't be scored: {n_classes} distinct values among {len(points)} points.")
+            continue
+        agreement = label_agreement(points, classes, min(k, len(points) - 1))
+        match = cluster_label_match(groups, classes)
+        agreements[name] = agreement
+        rows.append([name, len(points), n_classes, agreement.silhouette, agreement.knn_accuracy,
+                     agreement.neighbour_share, agreement.chance_share, match.v_measure, match.adjusted_rand])
+    both = None
+    if {"labels", "languages"} <= agreements.keys() and all(labels):
+        # The same points under both labellings: exactly what `label_agreement.topic_or_language` computes.
+        both = TopicOrLanguage(agreements["labels"], agreements["languages"])
+    return AgreementReport(pd.DataFrame(rows, columns=AGREEMENT_COLUMNS), tuple(notes), both)
+
+
+def topic_or_language_sentence(result: TopicOrLanguage) -> str:
+    """Plain-language reading of `topic_or_language`: do neighbours share the label or the language, beyond chance?"""
+    topic_gain = result.topic.neighbour_share - result.topic.chance_share
+    language_gain = result.language.neighbour_share - result.language.chance_share
+    winner = "topic (label)" if topic_gain >= language_gain else "language"
+    return (f"Points group by **{winner}**: among each point's {result.topic.k} nearest neighbours, "
+            f"{result.topic.neighbour_share:.0%} share its label (chance {result.topic.chance_share:.0%}) and "
+            f"{result.language.neighbour_share:.0%} share its language (chance {result.language.chance_share:.0%}).")
+
+
+def points_table(texts: Sequence[str], coords: np.ndarray, clusters: np.ndarray, labels: Sequence[str | None],
+                 languages: Sequence[str], sources: Sequence[str]) -> pd.DataFrame:
+    """The export table: one row per point with its text, layout coordinates, cluster, label, language and file."""
+    table = pd.DataFrame({"point": np.arange(len(texts)), "text": list(texts)})
+    for axis, values in zip("xyz", coords.T, strict=False):
+        table[axis] = values
+    table["cluster"] = [cluster_name(int(c)) for c in clusters]
+    table["label"] = [label or "" for label in labels]
+    table["language"] = list(languages)
+    table["source"] = list(sources)
+    return table
+
+
+def neighbours_table(indices: np.ndarray, scores: np.ndarray, texts: Sequence[str], clusters: np.ndarray,
+                     labels: Sequence[str | None], sources: Sequence[str], width: int = 160) -> pd.DataFrame:
+    """Nearest neighbours (from `projection.nearest_neighbours`) as rows: point, cosine, cluster, label, file, text."""
+    rows = [[int(i), float(s), cluster_name(int(clusters[i])), labels[i] or "", sources[i], snippet(texts[i], width)]
+            for i, s in zip(indices, scores, strict=True)]
+    return pd.DataFrame(rows, columns=["point", "cosine", "cluster", "label", "source", "text"])
+
+
+def find_point(query: str | float | None, texts: Sequence[str]) -> int:
+    """The point a user picked: a point number, or the first text containing the typed words (case-insensitive)."""
+    value = str(query if query is not None else "").strip()
+    if not value:
+        raise InputError("Type a point number (shown when hovering a point) or some words of its text.")
+    if value.lstrip("#").isdigit():
+        index = int(value.lstrip("#"))
+        if not 0 <= index < len(texts):
+            raise InputError(f"There is no point {index}: points are numbered 0 to {len(texts) - 1}.")
+        return index
+    needle = value.casefold()
+    for index, text in enumerate(texts):
+        if needle in text.casefold():
+            return index
+    raise InputError(f"No point has a text containing “{value}”.")

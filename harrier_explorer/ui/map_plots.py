@@ -1,0 +1,97 @@
+"""The cluster map figure: WebGL scatter (2-D) or Scatter3d (3-D), one trace per colour group, queries as stars."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.colors import qualitative
+
+from harrier_explorer.analysis.snippets import snippet
+from harrier_explorer.ui.common import failsafe_plot
+
+PALETTE = qualitative.Plotly + qualitative.D3 + qualitative.Set3
+NOISE_COLOUR = "#b8b8b8"
+HOVER = ("#%{customdata[0]} · %{customdata[1]}<br>%{customdata[2]}<br>"
+         "<i>file</i> %{customdata[3]} · <i>label</i> %{customdata[4]} · <i>lang</i> %{customdata[5]}<extra></extra>")
+
+
+@dataclass(frozen=True)
+class MapPoints:
+    """What the figure draws: coords (n, 2|3), and per point a colour group and hover fields."""
+
+    coords: np.ndarray
+    groups: Sequence[str]
+    hover: np.ndarray  # (n, 6): index, cluster, snippet, file, label, language
+
+
+@dataclass(frozen=True)
+class QueryMarks:
+    """Queries placed on the map: coords (m, 2|3) and a short label each ("Q1 · A")."""
+
+    coords: np.ndarray
+    labels: Sequence[str]
+    instruction: str
+
+
+@failsafe_plot
+def map_figure(points: MapPoints, colour_by: str, queries: Sequence[QueryMarks] = (),
+               highlight: tuple[int, Sequence[int]] | None = None, title: str = "") -> go.Figure:
+    """The map; `highlight` = (picked point, its neighbours) draws rings around them."""
+    three_d = points.coords.shape[1] == 3
+    fig = go.Figure()
+    groups = np.asarray(points.groups, dtype=object)
+    names = sorted(set(groups), key=lambda g: (g == "noise", _natural(g)))
+    for n, name in enumerate(names):
+        mask = groups == name
+        colour = NOISE_COLOUR if name == "noise" else PALETTE[n % len(PALETTE)]
+        fig.add_trace(_scatter(three_d, points.coords[mask], name=f"{name} ({int(mask.sum())})", mode="markers",
+                               marker={"size": 4 if three_d else 7, "color": colour, "opacity": 0.8},
+                               customdata=points.hover[mask], hovertemplate=HOVER))
+    for n, marks in enumerate(queries):
+        fig.add_trace(_scatter(three_d, marks.coords, name=f"queries · {snippet(marks.instruction, 48)}", mode="markers+text",
+                               text=list(marks.labels), textposition="top center",
+                               marker={"symbol": "diamond" if three_d else "star", "size": 9 if three_d else 18,
+                                       "color": ("#111827", "#dc2626")[n % 2], "line": {"width": 1, "color": "white"}},
+                               hovertemplate="%{text}<extra>" + marks.instruction[:60] + "</extra>"))
+    if len(queries) == 2 and len(queries[0].coords) == len(queries[1].coords):
+        fig.add_trace(_moves(three_d, queries[0].coords, queries[1].coords))
+    if highlight is not None:
+        picked, neighbours = highlight
+        fig.add_trace(_scatter(three_d, points.coords[list(neighbours)], name="neighbours", mode="markers",
+                               marker={"size": 8 if three_d else 14, "color": "rgba(0,0,0,0)",
+                                       "line": {"width": 2, "color": "#f59e0b"}}, hoverinfo="skip"))
+        fig.add_trace(_scatter(three_d, points.coords[[picked]], name=f"point #{picked}", mode="markers",
+                               marker={"size": 10 if three_d else 18, "color": "rgba(0,0,0,0)",
+                                       "line": {"width": 3, "color": "#dc2626"}}, hoverinfo="skip"))
+    fig.update_layout(height=620, margin={"t": 40, "b": 10, "l": 10, "r": 10}, legend_title_text=colour_by,
+                      title_text=title, title_x=0.5, legend={"itemsizing": "constant"})
+    if not three_d:
+        fig.update_xaxes(showticklabels=False, title_text="")
+        fig.update_yaxes(showticklabels=False, title_text="")
+    return fig
+
+
+def _scatter(three_d: bool, coords: np.ndarray, **kwargs) -> go.Scatter3d | go.Scattergl:
+    if three_d:
+        return go.Scatter3d(x=coords[:, 0], y=coords[:, 1], z=coords[:, 2], **kwargs)
+    return go.Scattergl(x=coords[:, 0], y=coords[:, 1], **kwargs)
+
+
+def _moves(three_d: bool, start: np.ndarray, end: np.ndarray) -> go.Scatter3d | go.Scattergl:
+    """Dashed segments from each query under A to the same query under B (None breaks the line between them)."""
+    segments = np.full((3 * len(start), start.shape[1]), np.nan)
+    segments[0::3], segments[1::3] = start, end
+    columns = {axis: [None if np.isnan(v) else float(v) for v in segments[:, i]]
+               for i, axis in enumerate("xyz"[: start.shape[1]])}
+    cls = go.Scatter3d if three_d else go.Scattergl
+    return cls(**columns, mode="lines", name="A → B", line={"dash": "dash", "color": "#6b7280", "width": 2},
+               hoverinfo="skip")
+
+
+def _natural(name: str) -> tuple:
+    """Sort key that puts "cluster 2" before "cluster 10"."""
+    head, _, tail = name.rpartition(" ")
+    return (head, int(tail), "") if tail.isdigit() else (name, -1, name)

@@ -1,0 +1,70 @@
+"""Browser tests of the Cluster map tab: the example (plot, keywords, agreement, neighbours, exports), an upload,
+too few documents, a bad file."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import screenshot
+
+SLOW = 180_000  # ms: the example embeds 294 sentences and fits UMAP on a shared CI core
+
+
+def _open(page):
+    page.get_by_role("tab", name="Cluster map").click()
+    return page.locator("#map-summary")
+
+
+def visible(page, text: str):
+    """The first visible element with this text (Gradio keeps hidden copies of some labels)."""
+    return page.get_by_text(text).filter(visible=True).first
+
+
+def test_example_map_keywords_agreement_neighbours_and_exports(page):
+    summary = _open(page)
+    page.locator("#map-example").click()
+    expect(summary).to_contain_text("294 texts: ", timeout=SLOW)
+    plot = page.locator("#map-plot .js-plotly-plot")
+    expect(plot).to_be_visible(timeout=SLOW)
+    expect(plot).to_contain_text("queries", timeout=SLOW)  # the example query drawn as a star
+    expect(visible(page, "Cluster keywords (c-TF-IDF)")).to_be_visible()
+    expect(visible(page, "V-measure (clusters)")).to_be_visible()
+    expect(page.locator("#map-reading")).to_contain_text("Points group by")
+    expect(page.locator('a[download="cluster_map_points.csv"]')).to_be_visible()
+    expect(page.locator('a[download="cluster_map.html"]')).to_be_visible()
+    screenshot(page, "map-example")
+
+    page.get_by_role("radio", name="language").click()  # the example starts coloured by label
+    expect(plot).to_contain_text("zh (98)")
+    page.locator("#map-pick textarea, #map-pick input").first.fill("12")
+    page.locator("#map-neighbours").click()
+    expect(page.locator("#map-picked")).to_contain_text("Point #12", timeout=SLOW)
+    expect(plot).to_contain_text("point #12")
+    screenshot(page, "map-neighbours")
+
+
+def test_upload_too_few_and_bad_file(page, tmp_path):
+    summary = _open(page)
+    docs = tmp_path / "docs.txt"
+    docs.write_text("The fox is red.\nDer Fuchs ist rot.\nRain falls in April.\nIl pleut en avril.\n", encoding="utf-8")
+    page.locator("#map-docs input[type=file]").set_input_files(str(docs))
+    page.locator("#map-run").click()
+    expect(summary).to_contain_text("4 texts: ", timeout=SLOW)
+    expect(summary).to_contain_text("n_neighbors lowered")
+    screenshot(page, "map-upload")
+
+    page.locator("#map-docs button[aria-label='Clear']").first.click()
+    page.locator("#map-docs textarea").first.fill("just one document")
+    page.locator("#map-run").click()
+    expect(visible(page, "at least 3 documents")).to_be_visible()
+    expect(summary).to_contain_text("4 texts: ")  # the previous map is still there
+    screenshot(page, "map-too-few")
+
+    junk = tmp_path / "junk.txt"
+    junk.write_bytes(bytes(range(256)) * 20)
+    page.locator("#map-docs textarea").first.fill("")
+    page.locator("#map-docs input[type=file]").set_input_files(str(junk))
+    page.locator("#map-run").click()
+    expect(visible(page, "binary")).to_be_visible(timeout=SLOW)
+    page.locator("#map-example").click()
+    expect(summary).to_contain_text("294 texts: ", timeout=SLOW)

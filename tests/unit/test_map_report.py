@@ -1,0 +1,63 @@
+"""map_report: keywords, agreement with labels and languages, export table, neighbours, point lookup; snippets."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from harrier_explorer.analysis import map_report
+from harrier_explorer.analysis.snippets import snippet
+from harrier_explorer.errors import InputError
+
+
+def blobs():
+    """Two tight groups by topic; language alternates, so topic explains the neighbours and language doesn't."""
+    rng = np.random.default_rng(0)
+    centres = np.eye(6)[:2]
+    x = np.repeat(centres, 10, axis=0) + 0.05 * rng.standard_normal((20, 6))
+    return x / np.linalg.norm(x, axis=1, keepdims=True), ["sport"] * 10 + ["food"] * 10, ["en", "de"] * 10
+
+
+def test_agreement_report_topic_beats_language():
+    x, labels, langs = blobs()
+    clusters = np.array([0] * 10 + [1] * 10)
+    report = map_report.agreement_report(x, clusters, labels, langs)
+    table = report.table.set_index("grouping")
+    assert table.loc["labels", "kNN accuracy"] == 1.0 and table.loc["labels", "V-measure (clusters)"] == 1.0
+    assert table.loc["languages", "ARI (clusters)"] < 0.1
+    assert map_report.topic_or_language_sentence(report.topic_or_language).startswith("Points group by **topic")
+
+
+def test_agreement_report_skips_what_cannot_be_scored():
+    x, labels, _ = blobs()
+    report = map_report.agreement_report(x, np.zeros(20, int), ["only"] * 20, ["en"] * 20)
+    assert report.table.empty and "can't be scored" in report.notes[0] and report.topic_or_language is None
+    partial = map_report.agreement_report(x, np.zeros(20, int), labels[:18] + [None, None], ["en"] * 20)
+    assert partial.table.loc[0, "points"] == 18 and "2 points have no label" in partial.notes[0]
+
+
+def test_keywords_and_points_tables():
+    texts = ["football match goal"] * 3 + ["pasta sauce recipe"] * 3
+    clusters = np.array([0, 0, 0, 1, 1, -1])
+    table = map_report.keywords_table(texts, clusters)
+    assert list(table["cluster"]) == ["cluster 0", "cluster 1", "noise"] and "football" in table.loc[0, "keywords (c-TF-IDF)"]
+    points = map_report.points_table(texts, np.zeros((6, 3)), clusters, [None] * 6, ["en"] * 6, ["f.txt"] * 6)
+    assert list(points.columns) == ["point", "text", "x", "y", "z", "cluster", "label", "language", "source"]
+    assert points.loc[5, "cluster"] == "noise"
+
+
+def test_neighbours_table_and_find_point():
+    table = map_report.neighbours_table(np.array([2, 0]), np.array([0.9, 0.5]), ["a", "b", "c"], np.array([0, 1, 1]),
+                                        ["x", None, "z"], ["f", "f", "g"])
+    assert list(table["point"]) == [2, 0] and list(table["label"]) == ["z", "x"]
+    texts = ["Red apple", "Green pear"]
+    assert map_report.find_point("1", texts) == 1 and map_report.find_point("#0", texts) == 0
+    assert map_report.find_point("PEAR", texts) == 1
+    for bad, message in (("", "Type a point"), ("7", "no point 7"), ("plum", "No point has")):
+        with pytest.raises(InputError, match=message):
+            map_report.find_point(bad, texts)
+
+
+def test_snippet():
+    assert snippet("a  b\nc") == "a b c"
+    assert snippet("x" * 10, 5) == "xxxx…"
