@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
+
+
+#: ../shared/evaldata beside the checkout (PROVENANCE.md there gives sources, licences and formats).
+EVALDATA = Path(__file__).resolve().parents[2] / "shared" / "evaldata"
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
 
 
 def markdown_table(df: pd.DataFrame, floatfmt: str = ".4f") -> str:

@@ -12,14 +12,13 @@ unit vectors of the model's width.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import time
 from pathlib import Path
 
 import numpy as np
 
-from benchmarks._common import log, progress
+from benchmarks._common import EVALDATA, log, progress, read_jsonl
 from harrier_explorer.analysis.clusters import kmeans
 from harrier_explorer.analysis.map_report import (
     agreement_report,
@@ -29,13 +28,8 @@ from harrier_explorer.analysis.projection import ProjectionParams, clear_cache, 
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.settings import load_settings
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "evaldata" / "clustering"
+DATA = EVALDATA / "clustering"
 LANGUAGES = ("eng_Latn", "deu_Latn", "arb_Arab", "hin_Deva", "zho_Hans", "swh_Latn")
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f]
 
 
 def main() -> None:

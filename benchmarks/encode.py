@@ -4,13 +4,12 @@ texts, one run. Cold = empty embedding cache; warm = the same call again (all ca
 The corpus mixes lengths and languages from ../shared/evaldata: XQuAD paragraphs and questions, Tatoeba sentences and
 FLORES sentences, de-duplicated so that no speed-up comes from duplicates.
 
-    .venv/bin/python benchmarks/encode.py [--n 1920] [--model FOLDER_OR_ID]
+    .venv/bin/python -m benchmarks.encode [--n 1920] [--model FOLDER_OR_ID]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import tempfile
 import time
@@ -19,22 +18,22 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from benchmarks._common import EVALDATA, read_jsonl
 from harrier_explorer.backend.cache import EmbeddingStore
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.settings import load_settings
 
-EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "evaldata"
 
 
 def mixed_corpus(n: int, seed: int = 0) -> list[str]:
     rng = random.Random(seed)
-    xquad = EVAL / "retrieval" / "xquad"
-    paragraphs = [json.loads(line)["text"] for line in (xquad / "corpus.jsonl").open()]
-    questions = [json.loads(line)["text"] for line in (xquad / "queries.jsonl").open()]
+    xquad = EVALDATA / "retrieval" / "xquad"
+    paragraphs = [d["text"] for d in read_jsonl(xquad / "corpus.jsonl")]
+    questions = [d["text"] for d in read_jsonl(xquad / "queries.jsonl")]
     tatoeba = [t for lang in ("deu", "jpn", "swh", "ara") for t in
-               pd.read_csv(EVAL / "bitext_tatoeba" / f"{lang}.tsv", sep="\t", quoting=3, keep_default_na=False)["src"]]
-    flores = [t for line in (EVAL / "parallel_flores_sib200" / "flores_sib200_nway.jsonl").open()
-              for t in json.loads(line)["text"].values()]
+               pd.read_csv(EVALDATA / "bitext_tatoeba" / f"{lang}.tsv", sep="\t", quoting=3, keep_default_na=False)["src"]]
+    flores = [t for d in read_jsonl(EVALDATA / "parallel_flores_sib200" / "flores_sib200_nway.jsonl")
+              for t in d["text"].values()]
     pools = [paragraphs, questions, tatoeba, flores]
     texts = [t for pool in pools for t in rng.sample(pool, n // len(pools))]
     texts = list(dict.fromkeys(texts))

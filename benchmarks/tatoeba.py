@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmarks._common import log, markdown_table, progress
+from benchmarks._common import EVALDATA, log, markdown_table, progress
 from harrier_explorer.analysis.bitext import accuracy_frame, gold_report
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.settings import load_settings
 from harrier_explorer.ui.bitext_core import embed_bitext
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "evaldata" / "bitext_tatoeba"
+DATA = EVALDATA / "bitext_tatoeba"
 
 
 def read_pairs(path: Path) -> pd.DataFrame:

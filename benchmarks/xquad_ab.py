@@ -11,23 +11,17 @@ The same random sample of questions (seed 0) is used in both pairs, against all 
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import time
 from pathlib import Path
 
-from benchmarks._common import log, markdown_table, progress
+from benchmarks._common import EVALDATA, log, markdown_table, progress, read_jsonl
 from harrier_explorer.analysis.ab_report import quality_table, verdict
 from harrier_explorer.analysis.ab_test import compare_instructions, compare_quality
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.settings import load_settings
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "evaldata" / "retrieval" / "xquad"
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f]
+DATA = EVALDATA / "retrieval" / "xquad"
 
 
 def main() -> None:

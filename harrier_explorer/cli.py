@@ -93,7 +93,7 @@ def info(**options) -> None:
     click.echo(f"model:      {st.model_id}\nwhy:        {st.reason}\ndevice:     {st.device}\ndtype:      {st.dtype}\n"
                f"dimensions: {st.dim}\nmax tokens: {st.max_seq_length}\nload time:  {st.load_seconds:.1f} s")
     for ok, name, detail in st.selfcheck.rows():
-        click.echo(f"{ok} {name}: {detail}")
+        click.echo(f"{ok:4} {name}: {detail}")
     if stats := backend.cache_stats():
         click.echo(f"cache:      {stats.path} ({stats.entries} entries)")
     if not st.selfcheck.ok:

@@ -79,11 +79,11 @@ def resolve_model(requested: str, cache_root: Path) -> Resolved:
     if found:
         path, how = found
         return Resolved(path, requested, path.name, spec_for(requested, read_config(path), read_prompts(path)), how)
-    why = f"{requested} is not in the local Hugging Face cache and the Hub is unreachable or HF_HUB_OFFLINE is set"
+    why = f"{requested} is not in the local Hugging Face cache, and the Hub is unreachable or HF_HUB_OFFLINE is set"
     if requested != DEFAULT_MODEL:
         raise ModelUnavailable(why)
     log.warning("%s; falling back to the offline demo model %s", why, DEMO_MODEL_ID)
     demo = find_demo_model(cache_root) or fetch_demo_model(cache_root)
     spec = spec_for(DEMO_MODEL_ID)
     return Resolved(demo, DEMO_MODEL_ID, WEIGHTS_SHA256[:16], spec,
-                    f"offline demo model: {why}", is_fallback=True)
+                    f"offline demo model, because {why}", is_fallback=True)

@@ -50,7 +50,7 @@ class SelfCheck:
         self.checks.append(Check(name, bool(ok), detail))
 
     def rows(self) -> list[list[str]]:
-        return [["✅" if c.ok else "❌", c.name, c.detail] for c in self.checks]
+        return [["pass" if c.ok else "FAIL", c.name, c.detail] for c in self.checks]
 
 
 def _timed_embed(encoder: LocalEncoder, texts: list[str]) -> tuple[np.ndarray, float]:

@@ -23,14 +23,14 @@ CSS = """
 
 def header_markdown(backend: Backend) -> str:
     st = backend.status
-    title = "### 🦅 Harrier Explorer"
+    title = "### Harrier Explorer"
     if st.state == "loading":
-        return f"{title} — ⏳ {html.escape(st.message)}"
+        return f"{title} — {html.escape(st.message)}"
     if st.state == "error":
-        return f"{title} — ❌ {html.escape(st.message)}"
-    fallback = (f' <span class="hx-fallback">(offline demo model — {html.escape(st.reason)})</span>'
+        return f'{title} — <span class="hx-fallback">{html.escape(st.message)}</span>'
+    fallback = (f' <span class="hx-fallback">({html.escape(st.reason)})</span>'
                 if st.is_fallback else f" <small>({html.escape(st.reason)})</small>")
-    check = "self-check ✅" if st.selfcheck.ok else "self-check ❌ (see the Model tab)"
+    check = "self-check passed" if st.selfcheck.ok else "self-check FAILED (see the Model tab)"
     return (f"{title} — **{html.escape(st.model_id)}**{fallback}\n\n"
             f"{st.device} · {st.dtype} · {st.dim} dims · max {st.max_seq_length} tokens · {check}")
 

@@ -16,6 +16,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+#: ms to wait for a result that embeds a tab's example (100–300 texts) on a shared 2-core CI machine.
+SLOW = 180_000
 CHROMIUM = os.environ.get("HARRIER_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 
 
@@ -93,3 +95,19 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def open_tab(page, name: str, result_id: str):
+    """Click the tab called ``name``; return the locator of its result summary ``#result_id``."""
+    page.get_by_role("tab", name=name).click()
+    return page.locator(f"#{result_id}")
+
+
+def visible(page, text: str):
+    """The first visible element with this text (Gradio keeps hidden copies of some labels and file names)."""
+    return page.get_by_text(text).filter(visible=True).first
+
+
+def download(page, name: str):
+    """The download link of a result file (the file name itself is shown split into stem and extension)."""
+    return page.locator(f'a[download="{name}"]')

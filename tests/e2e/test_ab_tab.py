@@ -4,28 +4,13 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import SLOW, download, open_tab, screenshot, visible
 
-SLOW = 180_000  # ms: the example embeds 40 queries twice and 60 paragraphs on a shared CI core
-
-
-def visible(page, text: str):
-    """The first visible element with this text (Gradio keeps hidden copies of some labels and file names)."""
-    return page.get_by_text(text).filter(visible=True).first
-
-
-def download(page, name: str):
-    """The download link of a result file (the file name itself is shown split into stem and extension)."""
-    return page.locator(f'a[download="{name}"]')
-
-
-def _open(page):
-    page.get_by_role("tab", name="Instruction A/B").click()
-    return page.locator("#ab-summary")
+TAB = "Instruction A/B"
 
 
 def test_example_verdict_per_query_across_queries_and_sweep(page):
-    summary = _open(page)
+    summary = open_tab(page, TAB, "ab-summary")
     page.locator("#ab-example").click()
     expect(summary).to_contain_text("Queries under B", timeout=SLOW)
     expect(summary).to_contain_text("60 texts: ")
@@ -51,7 +36,7 @@ def test_example_verdict_per_query_across_queries_and_sweep(page):
 
 
 def test_upload_then_bad_input_then_still_working(page, tmp_path):
-    summary = _open(page)
+    summary = open_tab(page, TAB, "ab-summary")
     corpus = tmp_path / "corpus.txt"
     corpus.write_text("The fox is red.\nDer Fuchs ist rot.\nRain falls in April.\n", encoding="utf-8")
     page.locator("#ab-corpus input[type=file]").set_input_files(str(corpus))
@@ -69,7 +54,7 @@ def test_upload_then_bad_input_then_still_working(page, tmp_path):
 
 
 def test_bad_qrels_file_is_refused_and_app_keeps_serving(page, tmp_path):
-    _open(page)
+    open_tab(page, TAB, "ab-summary")
     junk = tmp_path / "qrels.tsv"
     junk.write_bytes(bytes(range(256)) * 20)
     page.get_by_text("Relevance labels (optional)").click()

@@ -5,18 +5,13 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import SLOW, open_tab, screenshot
 
-SLOW = 120_000  # ms: the example embeds 160 sentences on a shared CI core
-
-
-def _open(page):
-    page.get_by_role("tab", name="Bitext matching").click()
-    return page.locator("#bitext-status")
+TAB = "Bitext matching"
 
 
 def test_example_pairs_accuracy_neighbours_and_alignment(page):
-    status = _open(page)
+    status = open_tab(page, TAB, "bitext-status")
     page.locator("#bitext-example").click()
     expect(status).to_contain_text("80 source × 80 target", timeout=SLOW)
     expect(status).to_contain_text("German (de)")
@@ -38,7 +33,7 @@ def test_example_pairs_accuracy_neighbours_and_alignment(page):
 
 
 def test_two_column_upload_then_bad_file_then_still_working(page, tmp_path):
-    status = _open(page)
+    status = open_tab(page, TAB, "bitext-status")
     good = tmp_path / "pairs.tsv"
     good.write_text("de\ten\nHallo Welt\tHello world\nGuten Morgen\tGood morning\nDanke\tThank you\n",
                     encoding="utf-8")

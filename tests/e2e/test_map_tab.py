@@ -5,23 +5,13 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import SLOW, open_tab, screenshot, visible
 
-SLOW = 180_000  # ms: the example embeds 294 sentences and fits UMAP on a shared CI core
-
-
-def _open(page):
-    page.get_by_role("tab", name="Cluster map").click()
-    return page.locator("#map-summary")
-
-
-def visible(page, text: str):
-    """The first visible element with this text (Gradio keeps hidden copies of some labels)."""
-    return page.get_by_text(text).filter(visible=True).first
+TAB = "Cluster map"
 
 
 def test_example_map_keywords_agreement_neighbours_and_exports(page):
-    summary = _open(page)
+    summary = open_tab(page, TAB, "map-summary")
     page.locator("#map-example").click()
     expect(summary).to_contain_text("294 texts: ", timeout=SLOW)
     plot = page.locator("#map-plot .js-plotly-plot")
@@ -44,7 +34,7 @@ def test_example_map_keywords_agreement_neighbours_and_exports(page):
 
 
 def test_upload_too_few_and_bad_file(page, tmp_path):
-    summary = _open(page)
+    summary = open_tab(page, TAB, "map-summary")
     docs = tmp_path / "docs.txt"
     docs.write_text("The fox is red.\nDer Fuchs ist rot.\nRain falls in April.\nIl pleut en avril.\n", encoding="utf-8")
     page.locator("#map-docs input[type=file]").set_input_files(str(docs))

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import SLOW, open_tab, screenshot
 
-SLOW = 120_000  # ms: the example embeds 130 texts on a shared CI core
-
-
-def _open(page):
-    page.get_by_role("tab", name="Cross-lingual search").click()
-    return page.locator("#search-status")
+TAB = "Cross-lingual search"
 
 
 def test_example_fills_tables_parity_and_plots(page):
-    status = _open(page)
+    status = open_tab(page, TAB, "search-status")
     page.locator("#search-example").click()
     expect(status).to_contain_text("4 queries × 126 documents", timeout=SLOW)
     expect(status).to_contain_text("embedded")
@@ -28,7 +23,7 @@ def test_example_fills_tables_parity_and_plots(page):
 
 
 def test_upload_then_bad_upload_then_still_working(page, tmp_path):
-    status = _open(page)
+    status = open_tab(page, TAB, "search-status")
     corpus = tmp_path / "corpus.txt"
     corpus.write_text("The fox is red.\nDer Fuchs ist rot.\nLe renard est rouge.\n", encoding="utf-8")
     page.locator("#search-corpus input[type=file]").set_input_files(str(corpus))
@@ -48,7 +43,7 @@ def test_upload_then_bad_upload_then_still_working(page, tmp_path):
 
 
 def test_binary_upload_is_refused(page, tmp_path):
-    status = _open(page)
+    status = open_tab(page, TAB, "search-status")
     junk = tmp_path / "junk.txt"
     junk.write_bytes(bytes(range(256)) * 20)
     page.locator("#search-corpus input[type=file]").set_input_files(str(junk))
