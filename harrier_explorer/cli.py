@@ -59,13 +59,13 @@ def main(verbose: bool) -> None:
 @settings_options
 def serve(**options) -> None:
     """Start the app in the browser (http://127.0.0.1:7860 by default)."""
-    from harrier_explorer.ui.build import CSS, build_app
+    from harrier_explorer.ui.build import CSS, JS, build_app
 
     settings = _settings(options)
     demo = build_app(_backend(settings))
     log.info("Serving on http://%s:%d (use --host 0.0.0.0 to expose it)", settings.host, settings.port)
     demo.queue(default_concurrency_limit=4).launch(server_name=settings.host, server_port=settings.port,
-                                                    mcp_server=settings.mcp, css=CSS, show_error=True,
+                                                    mcp_server=settings.mcp, css=CSS, js=JS, show_error=True,
                                                     max_file_size=f"{settings.max_file_mb}mb")
 
 

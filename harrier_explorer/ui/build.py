@@ -7,6 +7,7 @@ header polls its status until it is ready.
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 import gradio as gr
 
@@ -19,6 +20,8 @@ CSS = """
 #hx-header p {margin: 2px 0;}
 .hx-fallback {color: #b45309; font-weight: 600;}
 """
+#: Page script: plotly clicks on the Cluster map → that point's nearest neighbours.
+JS = (Path(__file__).with_name("map_click.js")).read_text(encoding="utf-8")
 
 
 def header_markdown(backend: Backend) -> str:

@@ -22,8 +22,8 @@ from harrier_explorer.ui.common import (
 
 TITLE = "Cluster map"
 INTRO = ("Embed documents from one or several files (the instruction goes on **every** document: role *symmetric*), "
-         "lay them out with UMAP and cluster them. Hover a point for its text; type its number below to list its "
-         "nearest neighbours in the full embedding space.")
+         "lay them out with UMAP and cluster them. Hover a point for its text; click it (or type its number below) "
+         "to list its nearest neighbours in the full embedding space.")
 
 
 def load_example(backend: Backend):
@@ -68,7 +68,7 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
     colour_by = gr.Radio(list(map_handlers.COLOUR_BY), value="cluster", label="colour by")
     plot = gr.Plot(label="Map", elem_id="map-plot")
     with gr.Row():
-        picked = gr.Textbox(label="Point number (see hover) or words of its text", scale=3, elem_id="map-pick")
+        picked = gr.Textbox(label="Click a point, or type its number (see hover) or words of its text", scale=3, elem_id="map-pick")
         show = gr.Button("Nearest neighbours", scale=1, elem_id="map-neighbours")
     picked_text = gr.Markdown(elem_id="map-picked")
     neighbours = gr.Dataframe(headers=["point", "cosine", "cluster", "label", "source", "text"], label="Nearest neighbours (cosine, full embedding space)", wrap=True,

@@ -24,6 +24,20 @@ def test_example_map_keywords_agreement_neighbours_and_exports(page):
     expect(page.locator('a[download="cluster_map.html"]')).to_be_visible()
     screenshot(page, "map-example")
 
+    # A real mouse click on a document point (at the pixel plotly draws it) lists that point's neighbours.
+    plot.scroll_into_view_if_needed()
+    expect(page.locator("#map-plot .js-plotly-plot[data-hx-click]")).to_have_count(1)  # the page script is ready
+    point = page.evaluate("""() => {
+        const gd = document.querySelector('#map-plot .js-plotly-plot');
+        const trace = gd._fullData.find(t => t.customdata && t.customdata.length);  // decoded arrays
+        const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
+        return {x: box.left + xa._offset + xa.l2p(trace.x[0]), y: box.top + ya._offset + ya.l2p(trace.y[0]),
+                n: String(trace.customdata[0][0])};
+    }""")
+    page.mouse.click(point["x"], point["y"])
+    expect(page.locator("#map-picked")).to_contain_text(f"Point #{point['n']}", timeout=SLOW)
+    screenshot(page, "map-click")
+
     page.get_by_role("radio", name="language").click()  # the example starts coloured by label
     expect(plot).to_contain_text("zh (98)")
     page.locator("#map-pick textarea, #map-pick input").first.fill("12")
