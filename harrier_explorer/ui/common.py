@@ -46,6 +46,9 @@ def user_errors(fn: Callable) -> Callable:
             log.exception("Unexpected error in %s", fn.__name__)
             raise gr.Error(html.escape(f"Internal error ({type(exc).__name__}: {exc}). See the server log.")) from exc
 
+    # Name and describe the wrapper after the handler, not the partial: MCP tools and API docs are named from it.
+    target = fn.func if isinstance(fn, functools.partial) else fn
+    wrapper.__name__, wrapper.__doc__ = target.__name__, target.__doc__
     return wrapper
 
 

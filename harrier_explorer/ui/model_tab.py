@@ -3,6 +3,8 @@ embedded (prompt included), token counts, truncation and the cosine."""
 
 from __future__ import annotations
 
+import functools
+
 import gradio as gr
 import pandas as pd
 
@@ -15,6 +17,7 @@ TITLE = "Model"
 
 
 def model_report(backend: Backend) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The active model (and why), the load-time self-check and the embedding cache's statistics."""
     backend.wait()
     st = backend.status
     facts = [["model", st.model_id], ["why this model", st.reason], ["device", st.device], ["dtype", st.dtype],
@@ -35,6 +38,7 @@ def model_report(backend: Backend) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def playground(backend: Backend, text_a: str, text_b: str, instruction: str, role_a: str, role_b: str):
+    """Embed two texts (each with its role, under one instruction): the exact strings, token counts, cosine."""
     if not (text_a or "").strip() or not (text_b or "").strip():
         raise InputError("Type a text in both boxes.")
     task = instruction_value(instruction)
@@ -66,9 +70,9 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
     gr.Markdown("Roles: **query** gets the instruction; **document** stays bare (asymmetric tasks such as retrieval); "
                 "**symmetric** (STS, bitext, clustering) puts the instruction on every input.")
 
-    report = user_errors(lambda: model_report(backend))
+    report = user_errors(functools.partial(model_report, backend))
     refresh.click(report, outputs=[checks, facts], api_name="model_info")
-    go.click(user_errors(lambda *a: playground(backend, *a)), [text_a, text_b, instruction, role_a, role_b],
+    go.click(user_errors(functools.partial(playground, backend)), [text_a, text_b, instruction, role_a, role_b],
              [cosine, detail], api_name="compare_two")
     demo.load(report, outputs=[checks, facts], api_visibility="private")
     demo.load(lambda: instruction_choices(backend, None), outputs=instruction, api_visibility="private")
