@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import start_backend
 from tests.tiny_models import build_tiny_decoder
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -28,14 +29,8 @@ def tiny_qwen(tmp_path_factory) -> Path:
 @pytest.fixture
 def make_backend(tmp_path):
     """Build a loaded Backend over a model folder with a fresh cache: ``make_backend(folder, **settings)``."""
-    from harrier_explorer.backend.core import Backend
-    from harrier_explorer.settings import load_settings
-
     def make(model: Path, **overrides):
-        overrides.setdefault("cache_dir", str(tmp_path / "cache"))
-        backend = Backend(load_settings(env={}, model=str(model), **overrides)).start()
-        backend.wait(120)
-        return backend
+        return start_backend(overrides.pop("cache_dir", tmp_path / "cache"), model=str(model), **overrides)
 
     return make
 

@@ -10,9 +10,7 @@ import plotly.graph_objects as go
 import pytest
 
 from harrier_explorer.analysis.bitext import MATCH_METHODS
-from harrier_explorer.backend.core import Backend
 from harrier_explorer.errors import InputError
-from harrier_explorer.settings import load_settings
 from harrier_explorer.ui import bitext_align
 from harrier_explorer.ui.bitext_handlers import (
     load_example,
@@ -23,6 +21,7 @@ from harrier_explorer.ui.bitext_handlers import (
     threshold_range,
 )
 from harrier_explorer.ui.common import NONE, user_errors
+from tests.helpers import start_backend
 
 EMPTY_SOURCE = ["", None, NONE, NONE, NONE, NONE, "auto"]
 
@@ -34,10 +33,7 @@ def _source(paste: str) -> list:
 @pytest.fixture(scope="module")
 def backend(tiny_gemma, tmp_path_factory):
     """One backend for the module, so the example is embedded once (later runs come from its cache)."""
-    settings = load_settings(env={}, model=str(tiny_gemma), cache_dir=str(tmp_path_factory.mktemp("cache")))
-    backend = Backend(settings).start()
-    backend.wait(120)
-    return backend
+    return start_backend(tmp_path_factory.mktemp("cache"), model=str(tiny_gemma))
 
 
 @pytest.fixture(scope="module")

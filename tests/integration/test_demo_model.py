@@ -20,6 +20,7 @@ from harrier_explorer.backend.resolve import DEFAULT_MODEL, resolve_model
 from harrier_explorer.errors import ModelUnavailable
 from harrier_explorer.models import EMBEDDINGGEMMA
 from harrier_explorer.settings import load_settings
+from tests.helpers import start_backend
 
 # Four meanings in English, German, French and Japanese; ids i // 4 is the meaning.
 SENTENCES = [
@@ -98,11 +99,7 @@ def test_find_demo_model_needs_the_verified_marker(tmp_path):
 @pytest.fixture(scope="module")
 def demo_backend(demo_model_dir, tmp_path_factory) -> Backend:
     # float32 skips the CPU bf16 speed trial (seconds of extra embedding); the self-check itself still runs.
-    settings = load_settings(env={}, model=str(demo_model_dir), dtype="float32",
-                             cache_dir=str(tmp_path_factory.mktemp("demo")))
-    backend = Backend(settings).start()
-    backend.wait(300)
-    return backend
+    return start_backend(tmp_path_factory.mktemp("demo"), timeout=300, model=str(demo_model_dir), dtype="float32")
 
 
 @pytest.mark.demo_model

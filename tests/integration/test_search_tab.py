@@ -9,9 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from harrier_explorer.backend.core import Backend
 from harrier_explorer.errors import InputError
-from harrier_explorer.settings import load_settings
 from harrier_explorer.ui.common import NONE, user_errors
 from harrier_explorer.ui.search_handlers import (
     MAX_QUERIES,
@@ -19,6 +17,7 @@ from harrier_explorer.ui.search_handlers import (
     parse_queries,
     run_search,
 )
+from tests.helpers import start_backend
 
 NO_COLUMNS = [NONE, NONE, NONE, NONE, "auto"]
 
@@ -26,10 +25,7 @@ NO_COLUMNS = [NONE, NONE, NONE, NONE, "auto"]
 @pytest.fixture(scope="module")
 def backend(tiny_gemma, tmp_path_factory):
     """One backend for the module, so the example is embedded once (later runs come from its cache)."""
-    settings = load_settings(env={}, model=str(tiny_gemma), cache_dir=str(tmp_path_factory.mktemp("cache")))
-    backend = Backend(settings).start()
-    backend.wait(120)
-    return backend
+    return start_backend(tmp_path_factory.mktemp("cache"), model=str(tiny_gemma))
 
 
 def _run(backend, queries, paste="", files=None, k=3):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import json
-import socket
 import threading
 import time
 from types import SimpleNamespace
@@ -20,24 +19,15 @@ from harrier_explorer.backend.core import Backend
 from harrier_explorer.backend.remote import RemoteEncoder
 from harrier_explorer.errors import ModelUnavailable, RemoteError
 from harrier_explorer.settings import load_settings
+from tests.helpers import free_port, start_backend
 
 TEXTS = ["The quick brown fox.", "Der faule Hund schläft.", "素早い茶色の狐"]
 TASK = "Retrieve parallel sentences"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def local(tiny_qwen, tmp_path_factory) -> Backend:
-    settings = load_settings(env={}, model=str(tiny_qwen), dtype="float32",
-                             cache_dir=str(tmp_path_factory.mktemp("server-cache")))
-    backend = Backend(settings).start()
-    backend.wait(120)
-    return backend
+    return start_backend(tmp_path_factory.mktemp("server-cache"), model=str(tiny_qwen), dtype="float32")
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +37,7 @@ def base_url(local):
 
     from harrier_explorer.server import make_server
 
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(make_server(local), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -172,7 +162,7 @@ def test_a_server_without_info_is_described_from_its_model_list():
 
 
 def test_a_dead_url_is_a_remote_error_naming_it_within_seconds():
-    url = f"http://127.0.0.1:{_free_port()}/v1"
+    url = f"http://127.0.0.1:{free_port()}/v1"
     start = time.monotonic()
     with pytest.raises(RemoteError, match=rf"{url}.*failed after 3 tries"):
         RemoteEncoder(url, timeout=2)
@@ -183,7 +173,7 @@ def test_a_backend_pointed_at_a_dead_url_shows_the_error_in_its_status(tmp_path,
     from harrier_explorer.backend import remote
 
     monkeypatch.setattr(remote, "time", SimpleNamespace(sleep=lambda _: None))  # back-off timing is tested above
-    url = f"http://127.0.0.1:{_free_port()}/v1"
+    url = f"http://127.0.0.1:{free_port()}/v1"
     backend = Backend(load_settings(env={}, backend_url=url, api_timeout=2, cache_dir=str(tmp_path))).start()
     with pytest.raises(ModelUnavailable, match="could not be loaded"):
         backend.wait(20)

@@ -1,0 +1,22 @@
+"""Small helpers shared by test modules (fixtures live in the conftest files)."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+from harrier_explorer.backend.core import Backend
+from harrier_explorer.settings import load_settings
+
+
+def start_backend(cache_dir: Path, timeout: float = 120, **settings) -> Backend:
+    """A loaded Backend with its own cache folder; HARRIER_* variables of the test run are ignored."""
+    backend = Backend(load_settings(env={}, cache_dir=str(cache_dir), **settings)).start()
+    backend.wait(timeout)
+    return backend
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
