@@ -53,8 +53,9 @@ def playground(backend: Backend, text_a: str, text_b: str, instruction: str, rol
 
 def build(backend: Backend, demo: gr.Blocks) -> None:
     with gr.Row():
-        checks = gr.Dataframe(label="Load-time self-check", wrap=True, interactive=False)
-        facts = gr.Dataframe(label="Model and cache", wrap=True, interactive=False)
+        checks = gr.Dataframe(label="Load-time self-check", wrap=True, interactive=False,
+                              column_widths=["10%", "22%", "68%"])
+        facts = gr.Dataframe(label="Model and cache", wrap=True, interactive=False, column_widths=["32%", "68%"])
     refresh = gr.Button("Refresh", size="sm")
     gr.Markdown("### Playground: embed two texts and compare")
     with gr.Row():
