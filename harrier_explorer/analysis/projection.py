@@ -101,6 +101,17 @@ def clear_cache() -> None:
     _cache.clear()
 
 
+def warm_up() -> None:
+    """Fit and apply a tiny map once, so numba compiles UMAP's kernels before the user's first map.
+
+    The first UMAP fit in a process spends about 14 s (2 cores) compiling; the app runs this in the background
+    at start-up. The tiny layout is not cached.
+    """
+    rng = np.random.default_rng(0)
+    points = rng.normal(size=(40, 8)).astype(np.float32)
+    _fit_umap_layout(points / np.linalg.norm(points, axis=1, keepdims=True), ProjectionParams()).place(points[:2])
+
+
 def nearest_neighbours(embeddings: np.ndarray, index: int, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
     """The k nearest rows to row `index` by cosine in the full embedding space, itself excluded.
 

@@ -7,10 +7,12 @@ header polls its status until it is ready.
 from __future__ import annotations
 
 import html
+import threading
 from pathlib import Path
 
 import gradio as gr
 
+from harrier_explorer.analysis.projection import warm_up
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.ui import ab_tab, bitext_tab, map_tab, model_tab, search_tab
 
@@ -40,6 +42,7 @@ def header_markdown(backend: Backend) -> str:
 
 def build_app(backend: Backend) -> gr.Blocks:
     backend.start()
+    threading.Thread(target=warm_up, name="umap-warm-up", daemon=True).start()
     with gr.Blocks(title="Harrier Explorer") as demo:
         header = gr.Markdown(header_markdown(backend), elem_id="hx-header")
         timer = gr.Timer(1.0)
