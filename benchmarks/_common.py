@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 
-
 #: ../shared/evaldata beside the checkout (PROVENANCE.md there gives sources, licences and formats).
 EVALDATA = Path(__file__).resolve().parents[2] / "shared" / "evaldata"
 

@@ -96,7 +96,8 @@ def umap_timings(real: np.ndarray, dim: int) -> str:
         project(unit(n))
         rows.append([f"warm-up: first fit of {n} random points (numba JIT)", n, f"{time.perf_counter() - start:.1f}"])
     for label, data in ((f"real SIB-200 English embeddings (first 1,000, dim {dim})", real[:1000]),
-                        (f"random unit vectors, dim {dim}", unit(1000)), (f"random unit vectors, dim {dim}", unit(10000))):
+                        (f"random unit vectors, dim {dim}", unit(1000)),
+                        (f"random unit vectors, dim {dim}", unit(10000))):
         for components in (2, 3):
             clear_cache()
             start = time.perf_counter()

@@ -24,14 +24,13 @@ from harrier_explorer.backend.core import Backend
 from harrier_explorer.settings import load_settings
 
 
-
 def mixed_corpus(n: int, seed: int = 0) -> list[str]:
     rng = random.Random(seed)
     xquad = EVALDATA / "retrieval" / "xquad"
     paragraphs = [d["text"] for d in read_jsonl(xquad / "corpus.jsonl")]
     questions = [d["text"] for d in read_jsonl(xquad / "queries.jsonl")]
-    tatoeba = [t for lang in ("deu", "jpn", "swh", "ara") for t in
-               pd.read_csv(EVALDATA / "bitext_tatoeba" / f"{lang}.tsv", sep="\t", quoting=3, keep_default_na=False)["src"]]
+    tatoeba = [t for lang in ("deu", "jpn", "swh", "ara") for t in pd.read_csv(
+        EVALDATA / "bitext_tatoeba" / f"{lang}.tsv", sep="\t", quoting=3, keep_default_na=False)["src"]]
     flores = [t for d in read_jsonl(EVALDATA / "parallel_flores_sib200" / "flores_sib200_nway.jsonl")
               for t in d["text"].values()]
     pools = [paragraphs, questions, tatoeba, flores]

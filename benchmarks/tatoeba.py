@@ -5,7 +5,7 @@ bitext (the family's preset, role="symmetric" on both sides) and the same steps 
 (`embed_bitext`, `ratio_margin`, `gold_report`, `accuracy_frame`). Accuracy is MTEB's Tatoeba metric: for each
 sentence, is its nearest neighbour on the other side its own translation? MTEB reports source → English.
 
-    python -m benchmarks.tatoeba [--langs deu fra jpn swh] [--k 4] [--data ../shared/evaldata/bitext_tatoeba] > tatoeba.md
+    python -m benchmarks.tatoeba [--langs deu fra jpn swh] [--k 4] [--data DIR] > tatoeba.md
 """
 
 from __future__ import annotations

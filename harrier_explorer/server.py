@@ -47,7 +47,8 @@ def make_server(backend: Backend) -> FastAPI:
     @app.get("/health")
     def health():
         st = backend.status
-        return JSONResponse({"status": st.state, "message": st.message}, status_code=200 if st.state == "ready" else 503)
+        return JSONResponse({"status": st.state, "message": st.message},
+                            status_code=200 if st.state == "ready" else 503)
 
     @app.get("/v1/models")
     def models():
@@ -69,7 +70,7 @@ def make_server(backend: Backend) -> FastAPI:
             raise InputError("input is empty")
         if request.dimensions not in (None, backend.status.dim):
             raise InputError(f"dimensions={request.dimensions} is not supported; this model has {backend.status.dim}")
-        # The exact strings are embedded: the document role adds no prompt for Harrier; generic prefixes come from clients.
+        # The strings are embedded exactly as sent: clients apply instructions and document prompts.
         result = await run_in_threadpool(backend.encode_strings, texts)
         data = []
         for i, vector in enumerate(result.vectors):

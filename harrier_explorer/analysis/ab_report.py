@@ -36,7 +36,8 @@ def rank_change_label(rank_a: int, rank_b: int, k: int) -> str:
     return f"↑{rank_a - rank_b}" if rank_b < rank_a else f"↓{rank_b - rank_a}"
 
 
-def side_by_side(comparison: ABComparison, query_index: int, doc_texts: Sequence[str], width: int = 160) -> pd.DataFrame:
+def side_by_side(comparison: ABComparison, query_index: int, doc_texts: Sequence[str],
+                 width: int = 160) -> pd.DataFrame:
     """The top k under A and under B next to each other, one row per rank.
 
     Columns: rank, doc under A (id: snippet), score A, doc under B, score B, change (the B doc's move from its A rank).
@@ -52,7 +53,8 @@ def side_by_side(comparison: ABComparison, query_index: int, doc_texts: Sequence
     return pd.DataFrame(rows, columns=["rank", "under A", "score A", "under B", "score B", "change (B vs A)"])
 
 
-def changes_table(comparison: ABComparison, query_index: int, doc_texts: Sequence[str], width: int = 120) -> pd.DataFrame:
+def changes_table(comparison: ABComparison, query_index: int, doc_texts: Sequence[str],
+                  width: int = 120) -> pd.DataFrame:
     """`document_changes` for one query with a readable movement label and a text snippet per doc."""
     table = document_changes(comparison, query_index)
     position = {doc_id: j for j, doc_id in enumerate(comparison.doc_ids)}
@@ -62,7 +64,8 @@ def changes_table(comparison: ABComparison, query_index: int, doc_texts: Sequenc
     return table.drop(columns="rank_change")
 
 
-def per_query_table(comparison: ABComparison, query_texts: Sequence[str], quality: ABQuality | None = None) -> pd.DataFrame:
+def per_query_table(comparison: ABComparison, query_texts: Sequence[str],
+                    quality: ABQuality | None = None) -> pd.DataFrame:
     """One row per query: agreement of A and B (overlap@k, Kendall tau, RBO, top-1 scores) and, with labels,
     every retrieval metric under A and B plus the outcome of `quality.metric` (win / tie / loss for B)."""
     table = comparison.per_query.copy()
@@ -139,7 +142,8 @@ def qrels_from_pairs(pairs: Iterable[Sequence[object]], query_ids: Sequence[str]
         qrels.setdefault(query_id, {})[doc_id] = 1
     if unknown:
         raise InputError(f"{len(unknown)} relevance rows name a query or doc id that is not loaded: "
-                         f"{', '.join(unknown[:3])}. Query ids look like {query_ids[0]!r}, doc ids like {doc_ids[0]!r}.")
+                         f"{', '.join(unknown[:3])}. Query ids look like {query_ids[0]!r}, "
+                         f"doc ids like {doc_ids[0]!r}.")
     return qrels
 
 

@@ -81,8 +81,8 @@ class LocalEncoder:
             raise ModelUnavailable(f"{folder} has no .safetensors weights (pickled .bin weights are not loaded)")
         config = read_config(folder)
         self.last_token = spec.last_token_pooling
-        load_dtype = torch.bfloat16 if (options.dtype == "bfloat16" or (options.dtype == "auto" and self.device == "cuda")) \
-            else torch.float32
+        wants_bf16 = options.dtype == "bfloat16" or (options.dtype == "auto" and self.device == "cuda")
+        load_dtype = torch.bfloat16 if wants_bf16 else torch.float32
         model_kwargs = {"dtype": load_dtype, "use_safetensors": True}
         if self.last_token or not (folder / "modules.json").exists():
             self.model = SentenceTransformer(modules=self._decoder_modules(folder, model_kwargs), device=self.device)

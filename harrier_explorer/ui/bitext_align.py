@@ -76,8 +76,9 @@ def align(backend: Backend, instruction: str, text_a: str, file_a, text_b: str, 
 
 def load_example() -> tuple[str, None, str, None]:
     """An English text and its German translation (FLORES), pasted into the two boxes."""
-    read = (lambda name: Path(example_path(name)).read_text(encoding="utf-8"))
-    return read("parallel_doc_en.txt"), None, read("parallel_doc_de.txt"), None
+    english, german = (Path(example_path(name)).read_text(encoding="utf-8")
+                       for name in ("parallel_doc_en.txt", "parallel_doc_de.txt"))
+    return english, None, german, None
 
 
 def build_alignment(backend: Backend, instruction: gr.Dropdown) -> None:

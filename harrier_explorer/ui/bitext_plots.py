@@ -40,8 +40,9 @@ def matrix_figure(matrix: np.ndarray, score: str, matching: Matching) -> go.Figu
     for flag, name, colour in ((True, "matched", "white"), (False, "below threshold", "red")):
         keep = matching.matched == flag
         if keep.any():
+            marker = {"symbol": "circle-open", "color": colour, "size": 7 if block == 1 else 4}
             fig.add_trace(go.Scattergl(x=matching.tgt[keep], y=matching.src[keep], mode="markers", name=name,
-                                       marker={"symbol": "circle-open", "color": colour, "size": 7 if block == 1 else 4}))
+                                       marker=marker))
     fig.update_layout(title=f"{score} of every pair{_downsample_note(block)}")
     return fig
 

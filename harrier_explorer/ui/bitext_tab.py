@@ -64,7 +64,8 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
     with gr.Row():
         heatmap = gr.Plot(label="Score matrix")
         histogram = gr.Plot(label="Pair scores")
-    pairs = gr.Dataframe(elem_id="bitext-pairs", label="Chosen pairs with both scores (click a row for its margin neighbours)", wrap=True,
+    pairs = gr.Dataframe(elem_id="bitext-pairs", wrap=True,
+                         label="Chosen pairs with both scores (click a row for its margin neighbours)",
                          interactive=False, max_height=400)
     download = gr.File(label="Download pairs (TSV)", interactive=False, height=70)
     with gr.Accordion("Margin neighbourhood of a pair", open=False):

@@ -22,7 +22,14 @@ from harrier_explorer.backend.core import Backend
 from harrier_explorer.backend.encoder import Progress
 from harrier_explorer.errors import USER_FACING, InputError
 from harrier_explorer.inputs.language import language_name
-from harrier_explorer.inputs.parsing import SPLIT_MODES, SUPPORTED_EXTENSIONS, Columns, LoadResult, load_files, parse_paste
+from harrier_explorer.inputs.parsing import (
+    SPLIT_MODES,
+    SUPPORTED_EXTENSIONS,
+    Columns,
+    LoadResult,
+    load_files,
+    parse_paste,
+)
 from harrier_explorer.inputs.tabular import TABULAR_EXTENSIONS, list_columns
 
 log = logging.getLogger(__name__)

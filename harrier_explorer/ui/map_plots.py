@@ -51,7 +51,8 @@ def map_figure(points: MapPoints, colour_by: str, queries: Sequence[QueryMarks] 
                                marker={"size": 4 if three_d else 7, "color": colour, "opacity": 0.8},
                                customdata=points.hover[mask], hovertemplate=HOVER))
     for n, marks in enumerate(queries):
-        fig.add_trace(_scatter(three_d, marks.coords, name=f"queries · {snippet(marks.instruction, 48)}", mode="markers+text",
+        fig.add_trace(_scatter(three_d, marks.coords, name=f"queries · {snippet(marks.instruction, 48)}",
+                               mode="markers+text",
                                text=list(marks.labels), textposition="top center",
                                marker={"symbol": "diamond" if three_d else "star", "size": 9 if three_d else 18,
                                        "color": ("#111827", "#dc2626")[n % 2], "line": {"width": 1, "color": "white"}},

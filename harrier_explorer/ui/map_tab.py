@@ -68,10 +68,12 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
     colour_by = gr.Radio(list(map_handlers.COLOUR_BY), value="cluster", label="colour by")
     plot = gr.Plot(label="Map", elem_id="map-plot")
     with gr.Row():
-        picked = gr.Textbox(label="Click a point, or type its number (see hover) or words of its text", scale=3, elem_id="map-pick")
+        picked = gr.Textbox(label="Click a point, or type its number (see hover) or words of its text", scale=3,
+                            elem_id="map-pick")
         show = gr.Button("Nearest neighbours", scale=1, elem_id="map-neighbours")
     picked_text = gr.Markdown(elem_id="map-picked")
-    neighbours = gr.Dataframe(headers=["point", "cosine", "cluster", "label", "source", "text"], label="Nearest neighbours (cosine, full embedding space)", wrap=True,
+    neighbours = gr.Dataframe(headers=["point", "cosine", "cluster", "label", "source", "text"], wrap=True,
+                              label="Nearest neighbours (cosine, full embedding space)",
                               interactive=False, max_height=360,
                               column_widths=["7%", "8%", "10%", "12%", "13%", "50%"])
     reading = gr.Markdown(elem_id="map-reading")

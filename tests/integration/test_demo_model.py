@@ -24,7 +24,8 @@ from tests.helpers import start_backend
 
 # Four meanings in English, German, French and Japanese; ids i // 4 is the meaning.
 SENTENCES = [
-    "The train leaves at seven.", "Der Zug fährt um sieben ab.", "Le train part à sept heures.", "電車は七時に出発します。",
+    "The train leaves at seven.", "Der Zug fährt um sieben ab.", "Le train part à sept heures.",
+    "電車は七時に出発します。",
     "I lost my umbrella.", "Ich habe meinen Regenschirm verloren.", "J'ai perdu mon parapluie.", "傘をなくしました。",
     "The soup is too salty.", "Die Suppe ist zu salzig.", "La soupe est trop salée.", "スープが塩辛すぎる。",
     "Children are playing football in the park.", "Kinder spielen im Park Fußball.",

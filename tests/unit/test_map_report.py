@@ -40,7 +40,8 @@ def test_keywords_and_points_tables():
     texts = ["football match goal"] * 3 + ["pasta sauce recipe"] * 3
     clusters = np.array([0, 0, 0, 1, 1, -1])
     table = map_report.keywords_table(texts, clusters)
-    assert list(table["cluster"]) == ["cluster 0", "cluster 1", "noise"] and "football" in table.loc[0, "keywords (c-TF-IDF)"]
+    assert list(table["cluster"]) == ["cluster 0", "cluster 1", "noise"]
+    assert "football" in table.loc[0, "keywords (c-TF-IDF)"]
     points = map_report.points_table(texts, np.zeros((6, 3)), clusters, [None] * 6, ["en"] * 6, ["f.txt"] * 6)
     assert list(points.columns) == ["point", "text", "x", "y", "z", "cluster", "label", "language", "source"]
     assert points.loc[5, "cluster"] == "noise"

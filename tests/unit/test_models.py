@@ -9,7 +9,13 @@ from __future__ import annotations
 import pytest
 
 from harrier_explorer.models import (
-    CONTEXT_CAP, EMBEDDINGGEMMA, GENERIC, HARRIER_06B, HARRIER_27B, HARRIER_270M, spec_for,
+    CONTEXT_CAP,
+    EMBEDDINGGEMMA,
+    GENERIC,
+    HARRIER_06B,
+    HARRIER_27B,
+    HARRIER_270M,
+    spec_for,
 )
 from tests.tiny_models import HARRIER_PROMPTS
 
