@@ -150,8 +150,7 @@ class Backend:
     def encode(self, texts: Sequence[str], instruction: str | None = None, role: Role = "query",
                progress: Progress | None = None) -> EncodeResult:
         """Embed texts as ``role`` under ``instruction`` (the family template and symmetric/asymmetric rule apply)."""
-        self.wait()
-        prefix = self._spec.prompt(instruction, role)
+        prefix = self.prompt(instruction, role)
         return self.encode_strings([prefix + t for t in texts], progress)
 
     def encode_strings(self, prompts: Sequence[str], progress: Progress | None = None) -> EncodeResult:

@@ -75,7 +75,7 @@ class LocalEncoder:
         import torch
         from sentence_transformers import SentenceTransformer
 
-        self.folder, self.spec, self.options = folder, spec, options
+        self.folder, self.spec = folder, spec
         self.device = pick_device(options.device)
         if not any(folder.rglob("*.safetensors")):
             raise ModelUnavailable(f"{folder} has no .safetensors weights (pickled .bin weights are not loaded)")

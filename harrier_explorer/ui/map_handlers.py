@@ -123,11 +123,11 @@ def neighbours(run: MapRun | None, picked, colour_by: str, k: int = 10):
 
 def _chunk(backend: Backend, records: list[TextRecord], task: str | None, max_tokens: int, overlap: int,
            notes: list[str]) -> list[TextRecord]:
-    counts = backend.count_tokens(["x"])
-    if counts[0] < 0:
-        raise InputError("Token-aware chunking needs a local model (a remote server can't count tokens).")
     # The prompt prefix and special tokens share the model's window with the chunk.
-    room = backend.status.max_seq_length - int(backend.count_tokens([backend.prompt(task, "symmetric")])[0])
+    prompt_tokens = int(backend.count_tokens([backend.prompt(task, "symmetric")])[0])
+    if prompt_tokens < 0:
+        raise InputError("Token-aware chunking needs a local model (a remote server can't count tokens).")
+    room = backend.status.max_seq_length - prompt_tokens
     if max_tokens > room:
         notes.append(f"Chunk size lowered from {max_tokens} to {room} tokens (the model's limit minus the prompt).")
         max_tokens = room
