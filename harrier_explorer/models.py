@@ -14,6 +14,19 @@ from typing import Literal
 Role = Literal["query", "document", "symmetric"]
 ROLES: tuple[Role, ...] = ("query", "document", "symmetric")
 
+#: No instruction: queries are embedded the way the family embeds documents (Harrier: bare; EmbeddingGemma:
+#: ``title: none | text: ``).
+NO_INSTRUCTION = "(none)"
+#: No prompt at all, whatever the role: the text exactly as given.
+RAW_TEXT = "(raw text)"
+
+#: The prompts every Harrier size ships in its config_sentence_transformers.json (the card's prompt names), verbatim.
+HARRIER_SAVED_PROMPTS: dict[str, str] = {
+    "web_search_query": "Instruct: Given a web search query, retrieve relevant passages that answer the query\nQuery: ",
+    "sts_query": "Instruct: Retrieve semantically similar text\nQuery: ",
+    "bitext_query": "Instruct: Retrieve parallel sentences\nQuery: ",
+}
+
 #: The card's context length; also the cap for models that claim more (the 27b config says 131,072).
 CONTEXT_CAP = 32768
 
@@ -71,25 +84,58 @@ class ModelSpec:
     hf_id: str | None = None
     #: Generic models take the instruction verbatim as a prefix (a space is added unless it ends in whitespace).
     verbatim: bool = False
+    #: Prompt names saved in the model folder (``config_sentence_transformers.json``) → their exact prefix; usable
+    #: wherever a preset is, as with sentence-transformers' ``encode(..., prompt_name=...)``.
+    saved_prompts: dict[str, str] = field(default_factory=dict)
+    #: Smaller sizes the model was trained to be truncated to (Matryoshka), largest first; empty when none.
+    matryoshka_dims: tuple[int, ...] = ()
 
     def prompt(self, instruction: str | None, role: Role) -> str:
         """The exact prefix put before a text.
 
-        Asymmetric tasks (retrieval): queries get the instruction, documents the document prompt.
-        Symmetric tasks (STS, bitext, clustering, classification): every input gets the instruction.
+        ``instruction`` is free text, a preset name, a preset's label (``"name: task"``), a saved prompt name,
+        ``NO_INSTRUCTION`` or ``RAW_TEXT``. Asymmetric tasks (retrieval): queries get the instruction, documents the
+        document prompt. Symmetric tasks (STS, bitext, clustering, classification): every input gets it.
         """
         if role not in ROLES:
             raise ValueError(f"role must be one of {ROLES}, got {role!r}")
-        if role == "document" or not instruction or not instruction.strip():
+        value = (instruction or "").strip()
+        if value == RAW_TEXT:
+            return ""
+        if role == "document" or not value or value == NO_INSTRUCTION:
             return self.document_prompt
-        if self.verbatim:
-            return instruction if instruction[-1].isspace() else instruction + " "
-        return self.query_template.format(task=instruction.strip())
+        if value in self.saved_prompts:
+            return self.saved_prompts[value]
+        task = self.task_of(value)
+        if self.verbatim:  # a free-text prefix keeps its own trailing whitespace ("Represent this:\n")
+            task = instruction.lstrip() if task == value else task
+            return task if task[-1].isspace() else task + " "
+        return self.query_template.format(task=task)
+
+    def task_of(self, value: str) -> str:
+        """The task string a preset name or label stands for; any other text is a task string itself."""
+        if value in self.presets:
+            return self.presets[value]
+        name, sep, task = value.partition(": ")
+        if sep and self.presets.get(name) == task.strip():
+            return task.strip()
+        return value
 
     def preset(self, task_kind: str) -> str | None:
         """The instruction the family uses for a task kind (retrieval, sts, bitext, clustering), if any."""
         name = self.tasks.get(task_kind)
         return self.presets.get(name) if name else None
+
+    def choices(self) -> list[tuple[str, str]]:
+        """(label, value) of every instruction this model offers: none, raw, its saved prompt names, the presets.
+
+        Labels show the exact prefix where it is not obvious, so "(none)" says what a query then gets."""
+        none = f"{NO_INSTRUCTION}: no instruction (documents' format {self.document_prompt!r})" \
+            if self.document_prompt else f"{NO_INSTRUCTION}: no instruction"
+        rows = [(none, NO_INSTRUCTION), (f"{RAW_TEXT}: no prompt at all", RAW_TEXT)]
+        rows += [(f"{name} (saved with the model): {prefix!r}", name) for name, prefix in self.saved_prompts.items()]
+        rows += [(f"{name}: {task}", task) for name, task in self.presets.items()]
+        return rows
 
 
 _HARRIER_TASKS = {"retrieval": "retrieval (web)", "qa": "retrieval (QA)", "sts": "STS", "bitext": "bitext mining",
@@ -100,7 +146,7 @@ def _harrier(size: str, dim: int) -> ModelSpec:
     return ModelSpec(
         family="harrier", label=f"Harrier-OSS-v1 {size}", hf_id=f"microsoft/harrier-oss-v1-{size}",
         query_template="Instruct: {task}\nQuery: ", document_prompt="", presets=HARRIER_PRESETS, tasks=_HARRIER_TASKS,
-        dim=dim, max_tokens=CONTEXT_CAP, last_token_pooling=True)
+        dim=dim, max_tokens=CONTEXT_CAP, last_token_pooling=True, saved_prompts=HARRIER_SAVED_PROMPTS)
 
 
 HARRIER_270M = _harrier("270m", 640)
@@ -112,7 +158,7 @@ EMBEDDINGGEMMA = ModelSpec(
     query_template="task: {task} | query: ", document_prompt="title: none | text: ", presets=EMBEDDINGGEMMA_PRESETS,
     tasks={"retrieval": "retrieval", "qa": "question answering", "sts": "STS", "bitext": "retrieval",
            "clustering": "clustering"},
-    dim=768, max_tokens=2048, last_token_pooling=False)
+    dim=768, max_tokens=2048, last_token_pooling=False, matryoshka_dims=(768, 512, 256, 128))
 
 #: Any other sentence-transformers model: the instruction is used verbatim as a prefix, documents stay bare.
 GENERIC = ModelSpec(family="generic", label="sentence-transformers model", query_template="{task}", verbatim=True)
@@ -129,17 +175,17 @@ def spec_for(model_id: str, config: dict | None = None, prompts: dict[str, str] 
     as presets; an unknown decoder gets last-token pooling, never the silent mean default.
     """
     key = model_id.rstrip("/")
+    config, prompts = config or {}, {k: v for k, v in (prompts or {}).items() if v}
     for hf_id, spec in KNOWN_MODELS.items():
         if key == hf_id or key.split("/")[-1] == hf_id.split("/")[1]:
-            return spec
-    config, prompts = config or {}, prompts or {}
+            return replace(spec, saved_prompts=prompts) if prompts else spec
     max_tokens = config.get("max_position_embeddings")
     shape = dict(label=key.split("/")[-1] or key, hf_id=None, dim=config.get("hidden_size"),
                  max_tokens=min(max_tokens, CONTEXT_CAP) if max_tokens else None,
                  last_token_pooling=is_decoder_config(config))
     if prompts and all(p.startswith("Instruct: ") and p.endswith("\nQuery: ") for p in prompts.values()):
-        return replace(HARRIER_270M, **shape)
-    return replace(GENERIC, presets={k: v for k, v in prompts.items() if v}, **shape)
+        return replace(HARRIER_270M, saved_prompts=prompts, **shape)
+    return replace(GENERIC, saved_prompts=prompts, **shape)
 
 
 _DECODER_TYPES = {"gemma3_text", "gemma2", "gemma", "qwen3", "qwen2", "llama", "mistral", "phi3", "gpt2", "gpt_neox"}

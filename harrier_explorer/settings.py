@@ -1,69 +1,67 @@
-"""The one table of settings: name, default, help and environment variable.
+"""The one table of settings: each is declared once, as a field of ``Settings`` with its help and the commands that
+use it; ``SETTINGS`` (name, default, help, environment variables, commands) is derived from those fields.
 
-Precedence is defaults < environment < command-line flags. The README lists every setting (a test checks).
+Precedence is defaults < environment < command-line flags. Hosted Gradio deployments set ``GRADIO_SERVER_NAME`` /
+``GRADIO_SERVER_PORT``; those count as the environment for host and port when ``HARRIER_HOST`` / ``HARRIER_PORT``
+are not set. The README lists every setting (a test checks).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from harrier_explorer.errors import InputError
 
-
-@dataclass(frozen=True)
-class Setting:
-    name: str
-    default: object
-    help: str
-
-    @property
-    def env(self) -> str:
-        return "HARRIER_" + self.name.upper()
+#: Commands that load a model (and so take the model, device, cache … settings).
+MODEL_COMMANDS = ("serve", "serve-api", "embed", "info")
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("model", "microsoft/harrier-oss-v1-270m", "Hugging Face id or local folder of the embedding model"),
-    Setting("backend_url", "", "Base URL of an OpenAI-compatible embeddings server (e.g. http://gpu-box:8000/v1); "
-            "when set, texts are embedded there instead of locally"),
-    Setting("device", "auto", "auto, cpu, cuda or mps"),
-    Setting("dtype", "auto", "auto, float32 or bfloat16 (auto: bf16 on GPU; on CPU bf16 only if the load-time check "
-            "finds it faithful and faster)"),
-    Setting("max_seq_length", 0, "Token cap per text (0: the model's limit, at most 32768); longer texts are truncated "
-            "and flagged"),
-    Setting("batch_tokens", 0, "Token budget of one forward batch, padded tokens (0: auto — 1024 on CPU, where "
-            "small batches are faster, 16384 on GPU)"),
-    Setting("cache_dir", "", "Folder for the embedding cache and the offline demo model "
-            "(default: $XDG_CACHE_HOME/harrier-explorer)"),
-    Setting("no_cache", False, "Do not read or write the persistent embedding cache"),
-    Setting("host", "127.0.0.1", "Address the app or API server binds to (use 0.0.0.0 to expose it)"),
-    Setting("port", 7860, "Port of the app or API server"),
-    Setting("max_items", 20000, "Most texts one request may embed"),
-    Setting("max_file_mb", 50, "Largest upload accepted, in MB"),
-    Setting("api_timeout", 120.0, "Seconds to wait for a remote embeddings server per request"),
-    Setting("mcp", False, "Also serve the app's actions as a Gradio MCP server"),
-)
-_BY_NAME = {s.name: s for s in SETTINGS}
+def _setting(default, help: str, commands=MODEL_COMMANDS, env: tuple[str, ...] = (), choices: tuple = ()):
+    return field(default=default, metadata={"help": help, "commands": tuple(commands), "env": env,
+                                            "choices": choices})
 
 
 @dataclass(frozen=True)
 class Settings:
-    model: str = "microsoft/harrier-oss-v1-270m"
-    backend_url: str = ""
-    device: str = "auto"
-    dtype: str = "auto"
-    max_seq_length: int = 0
-    batch_tokens: int = 0
-    cache_dir: str = ""
-    no_cache: bool = False
-    host: str = "127.0.0.1"
-    port: int = 7860
-    max_items: int = 20000
-    max_file_mb: int = 50
-    api_timeout: float = 120.0
-    mcp: bool = False
+    model: str = _setting("microsoft/harrier-oss-v1-270m", "Hugging Face id or local folder of the embedding model")
+    compare_model: str = _setting(
+        "", "Second model (B) shown beside the first in every tab: a Hugging Face id, a local folder, a known "
+        "profile or an http(s) URL of an OpenAI-compatible server", commands=("serve",))
+    backend_url: str = _setting("", "Base URL of an OpenAI-compatible embeddings server (e.g. http://gpu-box:8000/v1);"
+                                " when set, texts are embedded there instead of locally")
+    device: str = _setting("auto", "auto, cpu, cuda or mps", choices=("auto", "cpu", "cuda", "mps"))
+    dtype: str = _setting("auto", "auto, float32 or bfloat16 (auto: bf16 on GPU; on CPU bf16 only where the CPU has "
+                          "AMX and bf16 keeps every probe's nearest neighbour — decided once and remembered)",
+                          choices=("auto", "float32", "bfloat16"))
+    max_seq_length: int = _setting(0, "Token cap per text (0: the model's limit, at most 32768); longer texts are "
+                                   "truncated and flagged")
+    batch_tokens: int = _setting(0, "Token budget of one forward batch, padded tokens (0: auto — 1024 on CPU, where "
+                                 "small batches are faster, 16384 on GPU)")
+    memory_budget_gb: float = _setting(0.0, "Most GB of model weights held at once; the least recently used model is "
+                                       "unloaded beyond it (0: 60% of this machine's memory)")
+    cache_dir: str = _setting("", "Folder for the embedding cache and the offline demo model "
+                              "(default: $XDG_CACHE_HOME/harrier-explorer)",
+                              commands=(*MODEL_COMMANDS, "fetch-demo-model"))
+    no_cache: bool = _setting(False, "Do not read or write the persistent embedding cache")
+    host: str = _setting("127.0.0.1", "Address the app or API server binds to (0.0.0.0 exposes it: set --auth then)",
+                         commands=("serve", "serve-api"), env=("GRADIO_SERVER_NAME",))
+    port: int = _setting(7860, "Port of the app or API server", commands=("serve", "serve-api"),
+                         env=("GRADIO_SERVER_PORT",))
+    auth: str = _setting("", "user:password required to open the app (Gradio's login page); for shared machines",
+                         commands=("serve",))
+    max_items: int = _setting(20000, "Most texts one request may embed", commands=("serve", "serve-api", "embed"))
+    max_item_chars: int = _setting(200000, "Most characters in one text; longer items are refused before they are "
+                                   "tokenised (split long documents into chunks or sentences)",
+                                   commands=("serve", "serve-api", "embed"))
+    max_file_mb: int = _setting(50, "Largest upload accepted, in MB", commands=("serve", "embed"))
+    max_body_mb: float = _setting(16.0, "Largest request body the API server reads, in MB", commands=("serve-api",))
+    max_prompt_share: float = _setting(0.5, "Largest share of the token limit the instruction prompt may take; a "
+                                       "longer instruction is refused, since it would crowd out the text")
+    api_timeout: float = _setting(120.0, "Seconds to wait for a remote embeddings server per request")
+    mcp: bool = _setting(False, "Also serve the app's actions as a Gradio MCP server", commands=("serve",))
 
     @property
     def cache_path(self) -> Path:
@@ -76,11 +74,41 @@ class Settings:
         return load_settings(base=self, **changes)
 
 
-_CHOICES = {"device": ("auto", "cpu", "cuda", "mps"), "dtype": ("auto", "float32", "bfloat16")}
+@dataclass(frozen=True)
+class Setting:
+    """One row of the settings table, derived from a field of ``Settings``."""
+
+    name: str
+    default: object
+    help: str
+    commands: tuple[str, ...]
+    extra_env: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+
+    @property
+    def env(self) -> str:
+        return "HARRIER_" + self.name.upper()
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+SETTINGS: tuple[Setting, ...] = tuple(
+    Setting(f.name, f.default, f.metadata["help"], f.metadata["commands"], f.metadata["env"], f.metadata["choices"])
+    for f in dataclasses.fields(Settings))
+_BY_NAME = {s.name: s for s in SETTINGS}
+DEFAULTS = Settings()
+
+
+def settings_for(command: str) -> tuple[Setting, ...]:
+    """The settings one CLI command takes."""
+    return tuple(s for s in SETTINGS if command in s.commands)
 
 
 def _coerce(name: str, value: object) -> object:
-    default = _BY_NAME[name].default
+    setting = _BY_NAME[name]
+    default = setting.default
     try:
         if isinstance(default, bool):
             if isinstance(value, str):
@@ -95,24 +123,34 @@ def _coerce(name: str, value: object) -> object:
     except (TypeError, ValueError):
         raise InputError(f"Setting {name!r} wants a {type(default).__name__}, got {value!r}") from None
     value = str(value)
-    if name in _CHOICES and value not in _CHOICES[name]:
-        raise InputError(f"Setting {name!r} must be one of {', '.join(_CHOICES[name])}; got {value!r}")
+    if setting.choices and value not in setting.choices:
+        raise InputError(f"Setting {name!r} must be one of {', '.join(setting.choices)}; got {value!r}")
     return value
 
 
 def load_settings(base: Settings | None = None, env: dict[str, str] | None = None, **overrides: object) -> Settings:
-    """Build Settings from defaults, then HARRIER_* environment variables, then explicit overrides (None = unset)."""
+    """Build Settings from defaults, then HARRIER_* (or Gradio's) environment variables, then explicit overrides
+    (None = unset)."""
     env = os.environ if env is None else env
-    values = dataclasses.asdict(base) if base else {s.name: s.default for s in SETTINGS}
+    values = dataclasses.asdict(base or DEFAULTS)
     if base is None:
         for s in SETTINGS:
-            if s.env in env:
-                values[s.name] = _coerce(s.name, env[s.env])
+            name = next((n for n in (s.env, *s.extra_env) if n in env), None)
+            if name:
+                values[s.name] = _coerce(s.name, env[name])
     for name, value in overrides.items():
         if name not in _BY_NAME:
             raise InputError(f"Unknown setting {name!r}; known: {', '.join(_BY_NAME)}")
         if value is not None:
             values[name] = _coerce(name, value)
-    if values["max_seq_length"] < 0 or values["batch_tokens"] < 0:
-        raise InputError("max_seq_length and batch_tokens must be >= 0 (0 means automatic)")
+    for name in ("max_seq_length", "batch_tokens", "memory_budget_gb"):
+        if values[name] < 0:
+            raise InputError(f"{name} must be >= 0 (0 means automatic), got {values[name]}")
+    for name in ("max_items", "max_item_chars", "max_file_mb", "max_body_mb", "api_timeout"):
+        if values[name] <= 0:
+            raise InputError(f"{name} must be > 0, got {values[name]}")
+    if not 0 < values["max_prompt_share"] <= 1:
+        raise InputError(f"max_prompt_share must be in (0, 1], got {values['max_prompt_share']}")
+    if values["auth"] and ":" not in values["auth"]:
+        raise InputError("auth must look like user:password")
     return Settings(**values)

@@ -15,6 +15,8 @@ from harrier_explorer.models import (
     HARRIER_06B,
     HARRIER_27B,
     HARRIER_270M,
+    NO_INSTRUCTION,
+    RAW_TEXT,
     spec_for,
 )
 from tests.tiny_models import HARRIER_PROMPTS
@@ -116,12 +118,37 @@ def test_an_encoder_only_model_is_not_pooled_on_the_last_token():
     assert not spec_for("/data/minilm", {"model_type": "bert"}).last_token_pooling
 
 
-def test_a_folder_with_other_saved_prompts_gets_them_as_verbatim_presets():
+def test_a_folder_with_other_saved_prompts_gets_them_as_prompt_names_used_verbatim():
     prompts = {"query": "task: search result | query: ", "document": "title: none | text: ", "empty": ""}
     spec = spec_for("/data/other", {"model_type": "gemma3_text", "use_bidirectional_attention": True}, prompts)
     assert spec.family == "generic"
-    assert spec.presets == {"query": "task: search result | query: ", "document": "title: none | text: "}
-    assert spec.prompt(spec.presets["query"], "query") == "task: search result | query: "
+    assert spec.saved_prompts == {"query": "task: search result | query: ", "document": "title: none | text: "}
+    assert spec.prompt("query", "query") == "task: search result | query: "
+    assert spec.prompt("query", "symmetric") == "task: search result | query: "
+
+
+@pytest.mark.parametrize(("name", "prefix"), list(HARRIER_PROMPTS.items()))
+def test_the_cards_prompt_names_give_the_saved_prefix_byte_for_byte(name, prefix):
+    for spec in HARRIERS:
+        assert spec.prompt(name, "query") == prefix
+        assert spec.prompt(name, "symmetric") == prefix
+        assert spec.prompt(name, "document") == ""
+
+
+def test_a_presets_visible_label_means_its_task_not_free_text():
+    label = "retrieval: search result"
+    assert EMBEDDINGGEMMA.prompt(label, "query") == "task: search result | query: "
+    assert HARRIER_270M.prompt("STS: Retrieve semantically similar text", "query") == HARRIER_PROMPTS["sts_query"]
+    assert HARRIER_270M.prompt("STS", "query") == HARRIER_PROMPTS["sts_query"]  # the preset's name
+
+
+def test_none_is_the_families_document_format_and_raw_text_is_no_prompt_at_all():
+    assert EMBEDDINGGEMMA.prompt(NO_INSTRUCTION, "query") == "title: none | text: "
+    assert EMBEDDINGGEMMA.prompt(RAW_TEXT, "query") == ""
+    assert EMBEDDINGGEMMA.prompt(RAW_TEXT, "document") == ""
+    assert HARRIER_270M.prompt(NO_INSTRUCTION, "symmetric") == ""
+    labels = dict((value, label) for label, value in EMBEDDINGGEMMA.choices())
+    assert "'title: none | text: '" in labels[NO_INSTRUCTION] and "no prompt at all" in labels[RAW_TEXT]
 
 
 def test_embeddinggemma_is_known_by_its_id():
