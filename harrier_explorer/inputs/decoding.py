@@ -28,6 +28,8 @@ _ALLOWED_CONTROLS = frozenset("\t\n\r\f")
 #: On short texts Baltic/Central-European code pages tie or beat cp1252 by a few hundredths while garbling
 #: ï, è, ø; cp1252 is the usual non-UTF-8 encoding of uploads (Windows/Excel exports), so it wins near-ties.
 _CP1252_CHAOS_MARGIN = 0.1
+#: How a cp1252 guess is reported: cp1252 is Latin-1 (ISO 8859-1) plus printable characters in 0x80-0x9F (€, “ ”).
+_CP1252_LABEL = "cp1252 (Windows Latin-1)"
 
 
 def read_limited(path: str | Path, max_file_mb: float) -> bytes:
@@ -99,10 +101,21 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str | None]:
     best = candidates.best()
     if best is None:
         raise _binary(name)
-    western = next((c for c in candidates if c.encoding == "cp1252"), None)
+    western = _cp1252_candidate(candidates)
     if western is not None and western.chaos <= best.chaos + _CP1252_CHAOS_MARGIN:
-        best = western
+        return _reject_control_heavy(str(western), name), f"{name}: not UTF-8, decoded as {_CP1252_LABEL}"
     return _reject_control_heavy(str(best), name), f"{name}: not UTF-8, decoded as {best.encoding}"
+
+
+def _cp1252_candidate(candidates):
+    """The charset-normalizer match that decodes the bytes exactly as cp1252 would, or None.
+
+    charset-normalizer folds encodings that give the *same* text into one match named after the first it tried,
+    listing the others in ``could_be_from_charset``. For German or French Latin-1 text (ä, ü, ß, é, ç) cp1250 comes
+    first and decodes identically, so the match is called cp1250 although a Western file (cp1252 / Latin-1) is far
+    likelier; looking at match names only would report a Central European encoding for French or German text.
+    """
+    return next((c for c in candidates if "cp1252" in c.could_be_from_charset), None)
 
 
 def _strict(data: bytes, encoding: str, name: str) -> str:

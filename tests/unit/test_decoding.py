@@ -37,6 +37,33 @@ def test_cp1252_file_is_detected_including_curly_quotes_and_euro_sign():
     assert note is not None and note.startswith("excel.csv: not UTF-8, decoded as")
 
 
+LATIN1_TEXTS = [
+    "Le garçon a mangé une crème brûlée à la façon de sa grand-mère.\nÀ Noël, nous irons à l'église.\n",
+    "Die Straße in München ist schön, aber die Brücke über den Fluß ist älter.\nÜbermorgen fährt er nach Köln.\n",
+    "Grüße aus Zürich: Käse, Bäcker, Größe, weiß.\n",
+    "Ça coûte très cher, où est la gare ? Il était une fois un élève très curieux.\n",
+    "El niño comió en España; ¿dónde está la señora?\n",
+    "Ærøskøbing ligger på Ærø. Smørrebrød og rødgrød med fløde.\n",
+]
+
+
+@pytest.mark.parametrize("original", LATIN1_TEXTS)
+def test_latin1_text_is_reported_as_western_never_as_central_european(original):
+    # charset-normalizer names its match for German text "cp1250" (it decodes the same); the note must not.
+    text, note = decode_bytes(original.encode("latin-1"), "fr.txt")
+    assert text == original
+    assert note == "fr.txt: not UTF-8, decoded as cp1252 (Windows Latin-1)"
+
+
+@pytest.mark.parametrize("original", [
+    "Zażółć gęślą jaźń. Łódź jest dużym miastem w środkowej Polsce, a Kraków leży na południu.\n",
+    "Příliš žluťoučký kůň úpěl ďábelské ódy. Česká republika leží ve střední Evropě.\n",
+])
+def test_central_european_text_still_decodes_as_cp1250(original):
+    text, note = decode_bytes(original.encode("cp1250"), "pl.txt")
+    assert (text, note) == (original, "pl.txt: not UTF-8, decoded as cp1250")
+
+
 def test_shift_jis_file_is_detected():
     original = "今日は良い天気です。\n明日は雨が降るでしょう。\n東京駅で会いましょう。\n"
     assert decode_bytes(original.encode("shift_jis"), "jp.txt")[0] == original
