@@ -11,6 +11,11 @@ import codecs
 from pathlib import Path
 
 from harrier_explorer.errors import InputError
+from harrier_explorer.settings import DEFAULTS
+
+#: Default for the loaders' ``max_item_chars``: the ``max_item_chars`` setting's default, so callers that pass nothing
+#: get the limit the app runs with.
+DEFAULT_MAX_ITEM_CHARS = DEFAULTS.max_item_chars
 
 #: BOMs are checked longest first: the UTF-32-LE BOM starts with the UTF-16-LE one.
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -67,6 +72,28 @@ def check_item_limit(count: int, max_items: int, what: str) -> None:
         raise InputError(
             f"{what} has {count} items, above the limit of {max_items}; raise it with the setting max_items "
             "(environment variable HARRIER_MAX_ITEMS)"
+        )
+
+
+def check_item_chars(text: str, max_item_chars: int | None, where: str, remedy: str) -> None:
+    """Refuse one item longer than ``max_item_chars`` characters (None: no limit), before anything tokenises it.
+
+    A single huge item (a whole book as one "line" or "document") would otherwise be tokenised in full, costing
+    minutes and gigabytes only to be truncated to the model's window.
+
+    Args:
+        text: the item.
+        max_item_chars: the limit, or None for callers that split the text further (e.g. into token chunks).
+        where: names the item for the user, e.g. "line 12 of notes.txt".
+        remedy: how to get shorter items, e.g. "choose split into sentences".
+
+    Raises:
+        InputError: the item is longer than the limit; the message names it, its length, the limit and the remedy.
+    """
+    if max_item_chars is not None and len(text) > max_item_chars:
+        raise InputError(
+            f"{where} has {len(text):,} characters, above the limit of {max_item_chars:,} per text; {remedy}. "
+            "(The limit is the setting max_item_chars, environment variable HARRIER_MAX_ITEM_CHARS.)"
         )
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harrier_explorer.errors import InputError
-from harrier_explorer.inputs.decoding import check_item_limit, decode_file
-from harrier_explorer.inputs.tabular import read_rows
+from harrier_explorer.inputs.decoding import DEFAULT_MAX_ITEM_CHARS, check_item_chars, check_item_limit, decode_file
+from harrier_explorer.inputs.tabular import read_rows, row_label
 
 #: Lower-cased header cells that mark a first row as a header (the row is data otherwise).
 _HEADER_WORDS = frozenset({
@@ -65,10 +65,16 @@ def load_bitext(
     max_items: int,
     source_column: str | None = None,
     target_column: str | None = None,
+    *,
+    max_item_chars: int | None = DEFAULT_MAX_ITEM_CHARS,
 ) -> Bitext:
     """Read a two-column parallel file (.tsv/.csv/.jsonl); the columns default to the file's first two.
 
     Rows where either side is blank are skipped (with a note), keeping the others aligned.
+
+    Raises:
+        InputError: a missing column, no complete pair, more than ``max_items`` pairs, or a side longer than
+            ``max_item_chars`` characters (None: no limit).
     """
     path = Path(path)
     rows, available, notes = read_rows(path, max_file_mb)
@@ -82,6 +88,10 @@ def load_bitext(
     if not kept:
         raise InputError(f"{path.name} is empty: no row has text in both {source_column!r} and {target_column!r}")
     check_item_limit(len(kept), max_items, path.name)
+    for number, pair in enumerate(pairs, 1):
+        for column, text in zip((source_column, target_column), pair):
+            check_item_chars(text, max_item_chars, f"{row_label(path.name, number)} (column {column!r})",
+                             "split that pair into sentence pairs, one per row")
     if len(kept) < len(pairs):
         notes = [*notes, f"{path.name}: skipped {len(pairs) - len(kept)} rows with a blank side"]
     source, target = zip(*kept)

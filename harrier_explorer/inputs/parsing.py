@@ -16,9 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harrier_explorer.errors import InputError
-from harrier_explorer.inputs.decoding import check_item_limit, decode_file, read_limited
-from harrier_explorer.inputs.split import split_paragraphs, split_sentences
-from harrier_explorer.inputs.tabular import TABULAR_EXTENSIONS, read_rows
+from harrier_explorer.inputs.decoding import (
+    DEFAULT_MAX_ITEM_CHARS,
+    check_item_chars,
+    check_item_limit,
+    decode_file,
+    read_limited,
+)
+from harrier_explorer.inputs.split import sentence_rules_language, split_paragraphs, split_sentences
+from harrier_explorer.inputs.tabular import TABULAR_EXTENSIONS, read_rows, row_label
 
 DOCUMENT_EXTENSIONS = (".txt", ".md", ".pdf", ".docx")
 SUPPORTED_EXTENSIONS = DOCUMENT_EXTENSIONS + TABULAR_EXTENSIONS
@@ -32,6 +38,22 @@ _DEFAULT_NAMES = {
 }
 #: Markdown line prefixes (heading marks, bullets, quotes, numbered items) that are markup, not content.
 _MD_PREFIX = re.compile(r"^(?:#{1,6}\s+|[-*+>]\s+|\d+[.)]\s+)")
+#: How to get shorter items when one item of a document, split this way, is over ``max_item_chars``.
+_SPLIT_REMEDIES = {
+    "line": "split the file into sentences ('split documents into': sentence)",
+    "paragraph": "split the file into sentences or lines ('split documents into')",
+    "sentence": "no sentence boundary was found in it; split the file into lines ('split documents into': line)",
+    "document": "split the file into paragraphs or sentences ('split documents into')",
+}
+#: Offered for every document item: long documents can also be embedded as token-bounded chunks.
+_CHUNK_REMEDY = ", or embed it in token chunks (Cluster map: 'split into token chunks')"
+#: Largest total size of a .docx file's members once unzipped, in MB (at least this, or twice ``max_file_mb``).
+#: python-docx inflates every member and parses its XML: a 141 KB "zip bomb" cost 40 s and 1.4 GB before it
+#: failed. Real documents hold their text in a few MB of XML and their pictures stored about 1:1.
+_DOCX_UNZIPPED_MB = 100
+#: Largest inflation ratio of one .docx member over 1 MB: Word's XML deflates about 5-30:1, a bomb about 1000:1.
+#: Apache POI refuses above 100:1 by default for the same reason.
+_DOCX_MAX_RATIO = 100
 
 
 @dataclass(frozen=True)
@@ -76,13 +98,20 @@ class Columns:
     lang: str | None = None
 
 
-def parse_paste(text: str, max_items: int) -> LoadResult:
-    """One record per non-blank line of pasted text (ids "paste:1", "paste:2", … by item)."""
+def parse_paste(text: str, max_items: int, max_item_chars: int | None = DEFAULT_MAX_ITEM_CHARS) -> LoadResult:
+    """One record per non-blank line of pasted text (ids "paste:1", "paste:2", … by item).
+
+    Raises:
+        InputError: blank text, more than ``max_items`` lines, or a line over ``max_item_chars`` (None: no limit).
+    """
     items, skipped = _lines(text, markdown=False)
     if not items:
         raise InputError("The pasted text is empty")
     check_item_limit(len(items), max_items, "The pasted text")
-    records = tuple(TextRecord(text=t, id=f"paste:{i}", source="paste") for i, t in enumerate(items, 1))
+    for line, item in items:
+        check_item_chars(item, max_item_chars, f"Line {line} of the pasted text",
+                         "break it into several lines, or upload it as a file and split it into sentences")
+    records = tuple(TextRecord(text=t, id=f"paste:{i}", source="paste") for i, (_, t) in enumerate(items, 1))
     return LoadResult(records, (f"skipped {skipped} blank lines",) if skipped else ())
 
 
@@ -93,6 +122,7 @@ def load_files(
     max_items: int,
     columns: Columns = Columns(),
     split: str | None = None,
+    max_item_chars: int | None = DEFAULT_MAX_ITEM_CHARS,
 ) -> LoadResult:
     """Parse one or several uploaded files into records, in file order.
 
@@ -103,12 +133,16 @@ def load_files(
         columns: text/id/label/lang columns for .csv/.tsv/.jsonl.
         split: for .txt/.md/.pdf/.docx, one of ``SPLIT_MODES``; None means "line" for .txt/.md and
             "paragraph" for .pdf/.docx.
+        max_item_chars: most characters in one record; a longer one is refused, naming it, before anything
+            tokenises it. None turns the check off, for callers that cut records further (token chunks, sentences)
+            and check the pieces.
 
     Returns:
         The records (ids "<file>:<n>" unless an id column is used) and notes.
 
     Raises:
-        InputError: empty, binary, unsupported or too large input; a missing column; duplicate ids.
+        InputError: empty, binary, unsupported or too large input; a record over ``max_item_chars``; a missing
+            column; duplicate ids.
     """
     if not paths:
         raise InputError("No file was given")
@@ -117,7 +151,7 @@ def load_files(
     records: list[TextRecord] = []
     notes: list[str] = []
     for path in map(Path, paths):
-        new, file_notes = _load_one(path, max_file_mb, columns, split)
+        new, file_notes = _load_one(path, max_file_mb, columns, split, max_item_chars)
         if not new:
             raise InputError(f"{path.name} is empty: it holds no text to embed")
         records += new
@@ -128,17 +162,18 @@ def load_files(
 
 
 def _load_one(
-    path: Path, max_file_mb: float, columns: Columns, split: str | None
+    path: Path, max_file_mb: float, columns: Columns, split: str | None, max_item_chars: int | None
 ) -> tuple[list[TextRecord], list[str]]:
     """Records and notes of one file."""
     ext = _extension(path)
     if ext in TABULAR_EXTENSIONS:
         rows, available, notes = read_rows(path, max_file_mb)
-        records = _rows_to_records(rows, available, columns, path.name)
+        records = _rows_to_records(rows, available, columns, path.name, max_item_chars)
         skipped, what = len(rows) - len(records), "rows with empty text"
     else:
         text, notes = _document_text(path, ext, max_file_mb)
-        records, skipped = _document_records(text, path.name, split or _default_split(ext), markdown=ext == ".md")
+        records, skipped = _document_records(text, path.name, split or _default_split(ext), ext == ".md",
+                                             max_item_chars)
         if ext in (".pdf", ".docx"):
             skipped = 0  # their blank lines are the page/paragraph separators we inserted, not the user's
         what = "blank lines"
@@ -170,34 +205,67 @@ def _document_text(path: Path, ext: str, max_file_mb: float) -> tuple[str, list[
             return "\n\n".join(pages), []
         from docx import Document
 
+        _check_unzipped_size(data, path.name, max_file_mb)
         return "\n\n".join(p.text for p in Document(data).paragraphs), []
+    except InputError:
+        raise
     except Exception as err:  # both libraries raise many unrelated types for a corrupt file
         raise InputError(f"{path.name} could not be read as {ext[1:].upper()}: {err}") from None
 
 
-def _document_records(text: str, name: str, split: str, markdown: bool) -> tuple[list[TextRecord], int]:
-    """Records of a document split by ``split``, and the number of blank lines skipped (line mode only)."""
+def _check_unzipped_size(data: io.BytesIO, name: str, max_file_mb: float) -> None:
+    """Refuse a .docx (a zip) that would inflate far beyond any real document, before python-docx inflates it.
+
+    The sizes come from the zip's directory, and ``zipfile`` never inflates a member past its declared size, so
+    the check is cheap and cannot be lied to.
+    """
+    import zipfile
+
+    members = zipfile.ZipFile(data).infolist()
+    total_mb = sum(m.file_size for m in members) / 1_000_000
+    limit_mb = max(_DOCX_UNZIPPED_MB, 2 * max_file_mb)
+    if total_mb > limit_mb:
+        raise InputError(f"{name} would unzip to {total_mb:,.1f} MB, above the limit of {limit_mb:g} MB for a .docx "
+                         "(is it a zip bomb?); save the text as .txt or split the document")
+    for m in members:
+        ratio = m.file_size / max(m.compress_size, 1)
+        if m.file_size > 1_000_000 and ratio > _DOCX_MAX_RATIO:
+            raise InputError(f"{name}: its part {m.filename} inflates {ratio:,.0f} times (real documents: under "
+                             f"{_DOCX_MAX_RATIO}); is it a zip bomb? Save the text as .txt and upload that")
+    data.seek(0)
+
+
+def _document_records(
+    text: str, name: str, split: str, markdown: bool, max_item_chars: int | None
+) -> tuple[list[TextRecord], int]:
+    """Records of a document split by ``split``, and the number of blank lines skipped (line mode only).
+
+    Every item is checked against ``max_item_chars`` here, before anything tokenises it.
+    """
     skipped = 0
     if split == "line":
         items, skipped = _lines(text, markdown)
     elif split == "document":
-        items = [text.strip()] if text.strip() else []
+        items = [(1, text.strip())] if text.strip() else []
     else:
         # Inside a paragraph, hard-wrapped lines (PDF extraction, wrapped .txt) belong together.
-        items = [" ".join(p.split("\n")) for p in split_paragraphs(text)]
+        paragraphs = [" ".join(p.split("\n")) for p in split_paragraphs(text)]
         if split == "sentence":
-            from harrier_explorer.inputs.language import detect_language
+            paragraphs = [s for p in paragraphs for s in split_sentences(p, sentence_rules_language(p))]
+        items = list(enumerate(paragraphs, 1))
+    for number, item in items:
+        where = f"{name}, kept whole as one document," if split == "document" else f"{split.title()} {number} of {name}"
+        check_item_chars(item, max_item_chars, where, _SPLIT_REMEDIES[split] + _CHUNK_REMEDY)
+    return [TextRecord(text=t, id=f"{name}:{i}", source=name) for i, (_, t) in enumerate(items, 1)], skipped
 
-            items = [s for p in items for s in split_sentences(p, detect_language(p))]
-    return [TextRecord(text=t, id=f"{name}:{i}", source=name) for i, t in enumerate(items, 1)], skipped
 
-
-def _lines(text: str, markdown: bool) -> tuple[list[str], int]:
-    """Stripped non-blank lines (Markdown prefixes removed if ``markdown``) and the count of blank ones."""
+def _lines(text: str, markdown: bool) -> tuple[list[tuple[int, str]], int]:
+    """``(line number, stripped line)`` of the non-blank lines (Markdown prefixes removed if ``markdown``), and the
+    count of blank ones."""
     lines = [line.strip() for line in text.splitlines()]
     if markdown:
         lines = [_MD_PREFIX.sub("", line).strip() for line in lines]
-    items = [line for line in lines if line]
+    items = [(number, line) for number, line in enumerate(lines, 1) if line]
     # Trailing newlines of the file are not "skipped lines" anyone wants to hear about.
     blank = len(text.rstrip().splitlines()) - len(items)
     return items, blank
@@ -216,7 +284,8 @@ def _resolve(columns: Columns, available: list[str], name: str) -> dict[str, str
     return resolved
 
 
-def _rows_to_records(rows: list[dict[str, str]], available: list[str], columns: Columns, name: str) -> list[TextRecord]:
+def _rows_to_records(rows: list[dict[str, str]], available: list[str], columns: Columns, name: str,
+                     max_item_chars: int | None) -> list[TextRecord]:
     roles = _resolve(columns, available, name)
     used = {c for c in roles.values() if c}
     records = []
@@ -226,6 +295,8 @@ def _rows_to_records(rows: list[dict[str, str]], available: list[str], columns: 
         text = row[roles["text"]].strip()
         if not text:
             continue
+        check_item_chars(text, max_item_chars, f"{row_label(name, number)} (column {roles['text']!r})",
+                         "shorten that text or spread it over several rows")
         records.append(TextRecord(
             text=text,
             id=_cell(row, roles["id"]) or f"{name}:{number}",

@@ -76,7 +76,7 @@ def chunk_by_tokens(
             f"Chunking needs max_tokens >= 1 and 0 <= overlap_tokens < max_tokens; "
             f"got max_tokens={max_tokens}, overlap_tokens={overlap_tokens}"
         )
-    units = _units_within_budget(text, lang or _lang_of(text), count_tokens, max_tokens)
+    units = _units_within_budget(text, lang or sentence_rules_language(text), count_tokens, max_tokens)
     chunks: list[Chunk] = []
     first = 0
     while first < len(units):
@@ -128,10 +128,14 @@ def _units_within_budget(text: str, lang: str, count_tokens: Callable[[str], int
     return units
 
 
-def _lang_of(text: str) -> str:
+def sentence_rules_language(text: str) -> str:
+    """The language whose sentence rules suit ``text``, detected from its opening 2,000 characters.
+
+    The opening is enough to pick rules, and detecting over a whole multi-megabyte text would take seconds.
+    """
     from harrier_explorer.inputs.language import detect_language
 
-    return detect_language(text[:2000])  # the opening is enough to pick sentence rules
+    return detect_language(text[:2000])
 
 
 def _overlap_start(units: list[Chunk], first: int, last: int, overlap_tokens: int) -> int:

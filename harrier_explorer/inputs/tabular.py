@@ -56,6 +56,12 @@ def read_rows(
     return frame.to_dict(orient="records"), list(frame.columns), notes
 
 
+def row_label(name: str, number: int) -> str:
+    """How messages name row ``number`` (1-based, header not counted) of a file: "Record 3 of d.jsonl" for JSONL
+    objects, "Row 3 of c.csv" for tables."""
+    return f"{'Record' if name.lower().endswith('.jsonl') else 'Row'} {number} of {name}"
+
+
 def _sniff_delimiter(text: str) -> str:
     try:
         return csv.Sniffer().sniff(text[:20_000], delimiters=",;\t|").delimiter

@@ -205,3 +205,108 @@ def test_example_assets_load_through_the_parsers():
 def test_example_assets_stay_small():
     total = sum(p.stat().st_size for p in EXAMPLES.iterdir())
     assert total < 1_000_000
+
+
+# -- one item must not be unbounded: each loader refuses an item over max_item_chars, naming it ---------------------
+
+SMALL = {**LIMITS, "max_item_chars": 100}
+
+
+def test_the_default_item_limit_is_the_settings_default():
+    import inspect
+
+    from harrier_explorer.settings import DEFAULTS
+
+    for loader in (load_files, parse_paste, load_bitext):
+        assert inspect.signature(loader).parameters["max_item_chars"].default == DEFAULTS.max_item_chars
+
+
+def test_a_pasted_line_over_the_limit_is_refused_naming_line_length_limit_and_setting():
+    with pytest.raises(InputError, match=r"Line 3 of the pasted text has 101 characters, above the limit of 100 "
+                                         r"per text; break it into several lines.*HARRIER_MAX_ITEM_CHARS"):
+        parse_paste("short\n\n" + "x" * 101, max_items=10, max_item_chars=100)
+    assert parse_paste("x" * 100, max_items=10, max_item_chars=100).texts == ["x" * 100]
+
+
+def test_a_long_line_of_a_txt_is_refused_with_its_real_line_number_and_how_to_split(tmp_path):
+    path = write(tmp_path, "book.txt", "title\n\n\n" + "word " * 40)
+    with pytest.raises(InputError, match=r"Line 4 of book.txt has 199 characters.*split the file into sentences"):
+        load_files([path], **SMALL)
+
+
+def test_a_file_with_many_lines_kept_whole_as_one_document_is_refused(tmp_path):
+    path = write(tmp_path, "lines.txt", "\n".join(f"w{i}" for i in range(2_000)))
+    with pytest.raises(InputError, match=r"lines.txt, kept whole as one document, has 10,889 characters, above the "
+                                         r"limit of 100 per text; split the file into paragraphs or sentences"):
+        load_files([path], split="document", **SMALL)
+
+
+def test_a_text_without_sentence_boundaries_is_not_one_giant_sentence(tmp_path):
+    path = write(tmp_path, "run-on.txt", "and then " * 50 + "\n\nA short one. Another.\n")
+    with pytest.raises(InputError, match=r"Sentence 1 of run-on.txt has 449 characters.*no sentence boundary"):
+        load_files([path], split="sentence", **SMALL)
+
+
+def test_a_long_paragraph_is_refused_but_splits_into_sentences_within_the_limit(tmp_path):
+    path = write(tmp_path, "essay.txt", "This sentence is about twenty-nine characters. " * 5)
+    with pytest.raises(InputError, match=r"Paragraph 1 of essay.txt has \d+ characters.*into sentences or lines"):
+        load_files([path], split="paragraph", **SMALL)
+    assert len(load_files([path], split="sentence", **SMALL).records) == 5
+
+
+def test_a_long_table_cell_or_jsonl_field_is_refused_naming_row_and_column(tmp_path):
+    table = write(tmp_path, "c.csv", "id,body\n1,ok\n2," + "y" * 150 + "\n")
+    with pytest.raises(InputError, match=r"Row 2 of c.csv \(column 'body'\) has 150 characters"):
+        load_files([table], columns=Columns(text="body"), **SMALL)
+    jsonl = write(tmp_path, "d.jsonl", '{"text": "ok"}\n\n{"text": "' + "z" * 150 + '"}\n')
+    with pytest.raises(InputError, match=r"Record 2 of d.jsonl \(column 'text'\) has 150 characters"):
+        load_files([jsonl], **SMALL)
+
+
+def test_whole_documents_may_exceed_the_item_limit_when_the_caller_chunks_them_later(tmp_path):
+    path = write(tmp_path, "long.txt", "word " * 1_000)
+    assert len(load_files([path], split="document", **{**SMALL, "max_item_chars": None}).texts[0]) == 4_999
+
+
+def test_a_long_bitext_side_is_refused_naming_row_and_column(tmp_path):
+    path = write(tmp_path, "pairs.tsv", "de\ten\nHallo\tHello\n\tblank\nJa\t" + "Yes " * 30 + "\n")
+    with pytest.raises(InputError, match=r"Row 3 of pairs.tsv \(column 'en'\) has 119 characters.*sentence pairs"):
+        load_bitext(path, 5, 100, max_item_chars=100)
+
+
+# -- a .docx is a zip: refuse one that would inflate far beyond a real document before python-docx inflates it ------
+
+def _docx_with_document_xml(path: Path, tmp_path: Path, megabytes: int) -> Path:
+    """A real python-docx file whose word/document.xml is replaced by ``megabytes`` MB of one repeated run.
+
+    Written through ``zf.open(..., "w")`` 1 MB at a time, so making it takes well under a second and no memory.
+    """
+    import zipfile
+
+    from docx import Document
+
+    Document().save(tmp_path / "template.docx")
+    run = b"<w:r><w:t>aaaa</w:t></w:r>"
+    chunk = run * (1_000_000 // len(run) + 1)
+    with zipfile.ZipFile(tmp_path / "template.docx") as template, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for member in template.infolist():
+            if member.filename != "word/document.xml":
+                zf.writestr(member, template.read(member))
+        with zf.open("word/document.xml", "w") as out:
+            for _ in range(megabytes):
+                out.write(chunk)
+    return path
+
+
+def test_a_docx_zip_bomb_just_over_the_unzipped_limit_is_refused_before_parsing(tmp_path):
+    path = _docx_with_document_xml(tmp_path / "bomb.docx", tmp_path, megabytes=100)  # + 0.8 MB of template parts
+    assert path.stat().st_size < 500_000
+    with pytest.raises(InputError, match=r"bomb.docx would unzip to 100.8 MB, above the limit of 100 MB .*zip bomb"):
+        load_files([path], **LIMITS)
+
+
+def test_a_small_docx_part_that_inflates_a_thousandfold_is_refused(tmp_path):
+    path = _docx_with_document_xml(tmp_path / "small-bomb.docx", tmp_path, megabytes=3)
+    with pytest.raises(InputError, match=r"small-bomb.docx: its part word/document.xml inflates [\d,]+ times"):
+        load_files([path], **LIMITS)

@@ -101,3 +101,10 @@ def test_language_is_detected_for_chunking_when_not_given():
     text = "今日は晴れです。明日は雨でしょう！本当ですか？はい。"
     chunks = chunk_by_tokens(text, len, max_tokens=10)
     assert [c.text for c in chunks] == ["今日は晴れです。", "明日は雨でしょう！", "本当ですか？はい。"]
+
+
+def test_sentence_rules_come_from_the_opening_so_a_huge_text_costs_no_more_than_a_short_one():
+    from harrier_explorer.inputs.split import sentence_rules_language
+
+    text = "Das ist ein deutscher Satz über den Bahnhof. " * 60 + "An English tail. " * 50_000
+    assert sentence_rules_language(text) == "de"
