@@ -88,8 +88,7 @@ def serve_api(**options) -> None:
 def info(**options) -> None:
     """Load the model and print which one is active, why, and the self-check."""
     backend = _backend(_settings(options))
-    backend.wait()
-    st = backend.status
+    st = backend.wait_selfcheck()
     click.echo(f"model:      {st.model_id}\nwhy:        {st.reason}\ndevice:     {st.device}\ndtype:      {st.dtype}\n"
                f"dimensions: {st.dim}\nmax tokens: {st.max_seq_length}\nload time:  {st.load_seconds:.1f} s")
     for ok, name, detail in st.selfcheck.rows():

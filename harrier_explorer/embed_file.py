@@ -14,15 +14,16 @@ OUTPUT_FORMATS = (".npy", ".parquet")
 
 
 def resolve_instruction(backend: Backend, instruction: str | None, prompt_name: str | None) -> str | None:
-    """An explicit instruction, or the task string of a preset of the active model family."""
+    """An explicit instruction, or a prompt name: one saved with the model (the card's, e.g. ``web_search_query``)
+    or a preset of its family (e.g. ``"retrieval (QA)"``)."""
     if instruction and prompt_name:
         raise InputError("Give --instruction or --prompt-name, not both")
     if prompt_name:
-        presets = backend.spec.presets
-        if prompt_name not in presets:
-            raise InputError(f"Unknown prompt name {prompt_name!r}; {backend.spec.label} has: {', '.join(presets)}")
-        return presets[prompt_name]
-    return instruction
+        spec = backend.spec
+        names = [*spec.saved_prompts, *spec.presets]
+        if prompt_name not in names:
+            raise InputError(f"Unknown prompt name {prompt_name!r}; {spec.label} has: {', '.join(names)}")
+    return prompt_name or instruction
 
 
 def embed_file(backend: Backend, source: Path, out: Path, *, instruction: str | None = None,

@@ -10,9 +10,11 @@ from harrier_explorer.settings import load_settings
 
 
 def start_backend(cache_dir: Path, timeout: float = 120, **settings) -> Backend:
-    """A loaded Backend with its own cache folder; HARRIER_* variables of the test run are ignored."""
+    """A loaded Backend, its background self-check finished, with its own cache folder; HARRIER_* variables of the
+    test run are ignored."""
     backend = Backend(load_settings(env={}, cache_dir=str(cache_dir), **settings)).start()
     backend.wait(timeout)
+    backend.wait_selfcheck()
     return backend
 
 

@@ -1,28 +1,33 @@
-"""The one backend every tab, the CLI and the API server share: model resolution, encoding and the cache.
+"""The one backend every tab, the CLI and the API server share: several models by reference, one encode path, the
+cache.
 
-Built once at the edge (``Backend(settings)``) and passed in. Loading happens in a background thread so the page is
-served at once; ``encode`` waits for it. ``encode`` is the single encode path: it applies the model family's prompt for
-the role, de-duplicates, serves what it can from the cache and embeds only the rest.
+Built once at the edge (``Backend(settings)``) and passed in. Each model is a ``ModelSlot``, loaded lazily in a
+background thread on first use (so the page is served at once) and unloaded least-recently-used beyond the memory
+budget. ``encode`` is the single encode path: it checks the limits, applies the model family's prompt for the role,
+and hands the exact strings to the slot's ``CachedEncoder`` (de-duplicated, served from the cache where possible,
+each batch committed as it lands, strings being embedded by a concurrent request awaited rather than re-embedded).
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from harrier_explorer.backend.cache import CacheStats, EmbeddingStore, cache_key
+from harrier_explorer.backend.cache import CachedEncoder, CacheStats, EmbeddingStore
 from harrier_explorer.backend.encoder import Progress, StringEncoder
-from harrier_explorer.backend.selfcheck import SelfCheck
+from harrier_explorer.backend.loading import Loaded, ModelSlot, Status, load_model, memory_budget_bytes
 from harrier_explorer.errors import USER_FACING, InputError, ModelUnavailable
-from harrier_explorer.models import ModelSpec, Role, spec_for
+from harrier_explorer.models import ModelSpec, Role
 from harrier_explorer.settings import Settings
 
 log = logging.getLogger(__name__)
+__all__ = ["Backend", "EncodeResult", "Status"]
 
 
 @dataclass(frozen=True)
@@ -35,159 +40,179 @@ class EncodeResult:
     prompts: list[str]
     cached: int = 0
     embedded: int = 0
+    #: Tokens the prompt prefix takes (special tokens included); -1 where the encoder cannot count.
+    prompt_tokens: int = -1
+    max_seq_length: int = 0
 
     @property
     def summary(self) -> str:
         n_trunc = int(self.truncated.sum())
-        return (f"{len(self.prompts)} texts: {self.cached} from cache, {self.embedded} embedded"
-                + (f", {n_trunc} truncated" if n_trunc else ""))
-
-
-@dataclass
-class Status:
-    state: str = "loading"  # loading | ready | error
-    message: str = "Loading model…"
-    model_id: str = ""
-    reason: str = ""
-    is_fallback: bool = False
-    device: str = ""
-    dtype: str = ""
-    dim: int = 0
-    max_seq_length: int = 0
-    load_seconds: float = 0.0
-    selfcheck: SelfCheck = field(default_factory=SelfCheck)
+        text = f"{len(self.prompts)} texts: {self.cached} from cache, {self.embedded} embedded"
+        if n_trunc:
+            kept = (f" (each keeps its first {self.max_seq_length - self.prompt_tokens} tokens of text)"
+                    if self.prompt_tokens >= 0 and self.max_seq_length else "")
+            text += f", {n_trunc} truncated{kept}"
+        return text
 
 
 class Backend:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, loader=load_model):
+        """``loader(ref, settings, store_root) -> Loaded`` builds one model; tests pass their own."""
         self.settings = settings
-        self.status = Status()
-        self._encoder: StringEncoder | None = None
-        self._spec: ModelSpec | None = None
-        self._ready = threading.Event()
-        self._encode_lock = threading.Lock()
         self.store = None if settings.no_cache else EmbeddingStore(settings.cache_path / "embeddings.sqlite")
-        self._thread: threading.Thread | None = None
+        self.default_ref = settings.backend_url or settings.model
+        self._loader = loader
+        self._slots: dict[str, ModelSlot] = {}
+        self._lock = threading.Lock()
+        self._prompt_tokens: dict[tuple[str, str], int] = {}
 
-    # -- loading ---------------------------------------------------------------------------------------------------
+    # -- models ----------------------------------------------------------------------------------------------------
     def start(self) -> Backend:
-        """Load the model in the background (idempotent)."""
-        if self._thread is None and not self._ready.is_set():
-            self._thread = threading.Thread(target=self._load, name="harrier-load", daemon=True)
-            self._thread.start()
+        """Begin loading the default model (and the comparison model, when set) in the background; idempotent."""
+        self.slot()
+        if self.settings.compare_model:
+            self.slot(self.settings.compare_model)
         return self
 
-    def _load(self) -> None:
+    def slot(self, model: str | None = None) -> ModelSlot:
+        """The slot of a model reference (the default model when None), loading it if it is not loaded."""
+        ref = (model or self.default_ref).strip()
+        with self._lock:
+            slot = self._slots.get(ref)
+            if slot is None:
+                slot = self._slots[ref] = ModelSlot(ref)
+            if slot.thread is None or slot.status.state == "unloaded":
+                slot.begin_load(lambda: self._load(slot))
+            slot.last_used = time.monotonic()
+        return slot
+
+    @property
+    def slots(self) -> list[ModelSlot]:
+        with self._lock:
+            return list(self._slots.values())
+
+    def _load(self, slot: ModelSlot) -> None:
         start = time.perf_counter()
         try:
-            if self.settings.backend_url:
-                from harrier_explorer.backend.remote import RemoteEncoder
-
-                self.status.message = f"Connecting to {self.settings.backend_url}…"
-                encoder = RemoteEncoder(self.settings.backend_url, timeout=self.settings.api_timeout)
-                spec = spec_for(encoder.model, prompts=encoder.prompts)
-                self._install(encoder, spec, f"remote server {self.settings.backend_url}", False, encoder.model)
-            else:
-                self._load_local()
+            self._make_room(slot)
+            loaded: Loaded = self._loader(slot.ref, self.settings, slot.status)
         except Exception as exc:  # noqa: BLE001 - any load failure is shown in the header, the page keeps serving
-            if isinstance(exc, USER_FACING):
-                log.error("Model load failed: %s", exc)
-            else:
-                log.exception("Model load failed")
-            self.status.state, self.status.message = "error", f"Model could not be loaded: {exc}"
-            self._ready.set()
+            (log.error if isinstance(exc, USER_FACING) else log.exception)("Loading %s failed: %s", slot.ref, exc)
+            slot.fail(f"Model could not be loaded: {exc}")
             return
-        self.status.load_seconds = time.perf_counter() - start
-        log.info("Model ready: %s (%s, %s) in %.1fs", self.status.model_id, self.status.device, self.status.dtype,
-                 self.status.load_seconds)
+        slot.install(loaded, CachedEncoder(loaded.encoder, self.store), time.perf_counter() - start)
+        log.info("Model ready: %s (%s, %s) in %.1fs", slot.status.model_id, slot.status.device, slot.status.dtype,
+                 slot.status.load_seconds)
+        if loaded.background_check:
+            loaded.background_check()
+        slot.status.selfcheck.done = True
 
-    def _load_local(self) -> None:
-        from harrier_explorer.backend.local import LoadOptions, LocalEncoder
-        from harrier_explorer.backend.resolve import resolve_model
-        from harrier_explorer.backend.selfcheck import choose_cpu_dtype, run_selfcheck
+    def _make_room(self, incoming: ModelSlot) -> None:
+        """Unload least-recently-used models until the incoming one's weights fit the memory budget."""
+        budget = memory_budget_bytes(self.settings)
+        need = incoming.estimate_bytes()
+        with self._lock:
+            loaded = sorted((s for s in self._slots.values() if s is not incoming and s.weight_bytes),
+                            key=lambda s: s.last_used)
+        while loaded and sum(s.weight_bytes for s in loaded) + need > budget:
+            victim = loaded.pop(0)
+            log.info("Unloading %s to stay within the memory budget of %.1f GB", victim.ref, budget / 1e9)
+            victim.unload()
+            gc.collect()
 
-        self.status.message = f"Resolving {self.settings.model}…"
-        resolved = resolve_model(self.settings.model, self.settings.cache_path)
-        self.status.message = f"Loading {resolved.model_id}…"
-        s = self.settings
-        encoder = LocalEncoder(resolved.folder, resolved.spec, LoadOptions(s.device, s.dtype, s.max_seq_length,
-                                                                            s.batch_tokens), resolved.revision)
-        check = run_selfcheck(encoder)
-        if encoder.device == "cpu" and s.dtype == "auto":
-            choose_cpu_dtype(encoder, check)
-        self.status.selfcheck = check
-        self._install(encoder, resolved.spec, resolved.reason, resolved.is_fallback, resolved.model_id)
+    def wait(self, timeout: float | None = None, *, model: str | None = None) -> StringEncoder:
+        """The loaded model's own encoder (below the cache); raises ModelUnavailable if loading failed or is
+        still going on after ``timeout`` seconds."""
+        return self._ready(model, timeout).base
 
-    def _install(self, encoder: StringEncoder, spec: ModelSpec, reason: str, is_fallback: bool,
-                 model_id: str) -> None:
-        self._encoder, self._spec = encoder, spec
-        st = self.status
-        st.model_id = model_id
-        st.reason, st.is_fallback = reason, is_fallback
-        st.device, st.dtype = getattr(encoder, "device", "?"), getattr(encoder, "dtype", "?")
-        st.dim, st.max_seq_length = encoder.dim, encoder.max_seq_length
-        st.state, st.message = "ready", "Ready"
-        self._ready.set()
+    def _ready(self, model: str | None, timeout: float | None = None) -> ModelSlot:
+        slot = self.slot(model)
+        if not slot.ready.wait(timeout):
+            raise ModelUnavailable(f"{slot.ref} is still loading; try again in a moment.")
+        if slot.encoder is None:
+            if slot.status.state == "unloaded":  # unloaded between the two lines above: load it again
+                return self._ready(model, timeout)
+            raise ModelUnavailable(slot.status.message)
+        return slot
 
-    def wait(self, timeout: float | None = None) -> StringEncoder:
-        """The loaded encoder; raises ModelUnavailable if loading failed or did not finish in time."""
-        self.start()
-        if not self._ready.wait(timeout):
-            raise ModelUnavailable("The model is still loading; try again in a moment.")
-        if self._encoder is None:
-            raise ModelUnavailable(self.status.message)
-        return self._encoder
+    def wait_selfcheck(self, *, model: str | None = None) -> Status:
+        """Block until the model's background self-check has finished (``info`` prints all of it)."""
+        slot = self._ready(model)
+        if slot.thread is not None:
+            slot.thread.join()
+        return slot.status
+
+    @property
+    def status(self) -> Status:
+        return self.slot().status
 
     @property
     def spec(self) -> ModelSpec:
-        self.wait()
-        return self._spec
+        return self._ready(None).spec
+
+    def spec_of(self, model: str | None = None) -> ModelSpec:
+        return self._ready(model).spec
 
     # -- encoding --------------------------------------------------------------------------------------------------
-    def prompt(self, instruction: str | None, role: Role) -> str:
-        return self.spec.prompt(instruction, role)
+    def prompt(self, instruction: str | None, role: Role, *, model: str | None = None) -> str:
+        return self.spec_of(model).prompt(instruction, role)
 
     def encode(self, texts: Sequence[str], instruction: str | None = None, role: Role = "query",
-               progress: Progress | None = None) -> EncodeResult:
-        """Embed texts as ``role`` under ``instruction`` (the family template and symmetric/asymmetric rule apply)."""
-        prefix = self.prompt(instruction, role)
-        return self.encode_strings([prefix + t for t in texts], progress)
+               progress: Progress | None = None, *, model: str | None = None) -> EncodeResult:
+        """Embed texts as ``role`` under ``instruction`` (free text, a preset or saved prompt name, a preset's label,
+        "(none)" or "(raw text)"; the family template and the symmetric/asymmetric rule apply)."""
+        prefix = self.prompt(instruction, role, model=model)
+        prompt_tokens = self._check_prompt(prefix, model)
+        result = self.encode_strings([prefix + t for t in texts], progress, model=model)
+        return EncodeResult(result.vectors, result.n_tokens, result.truncated, result.prompts, result.cached,
+                            result.embedded, prompt_tokens, result.max_seq_length)
 
-    def encode_strings(self, prompts: Sequence[str], progress: Progress | None = None) -> EncodeResult:
+    def encode_strings(self, strings: Sequence[str], progress: Progress | None = None, *,
+                       model: str | None = None) -> EncodeResult:
         """Embed exact strings (prompt already applied): de-duplicated, served from the cache where possible."""
-        if len(prompts) > self.settings.max_items:
-            raise InputError(f"{len(prompts)} texts is more than the limit of {self.settings.max_items} "
-                             "(raise it with --max-items or HARRIER_MAX_ITEMS)")
-        encoder = self.wait()
-        prompts = list(prompts)
-        unique = list(dict.fromkeys(prompts))
-        keys = [cache_key(encoder.fingerprint, p) for p in unique]
-        found = self.store.get_many(keys, encoder.dim) if self.store else {}
-        missing = [i for i, k in enumerate(keys) if k not in found]
-        rows: dict[str, tuple[np.ndarray, int, bool]] = {unique[i]: found[keys[i]] for i in range(len(unique))
-                                                         if keys[i] in found}
-        if missing:
-            with self._encode_lock:
-                fresh = encoder.embed([unique[i] for i in missing], progress)
-            new_rows = [(keys[i], fresh.vectors[j], int(fresh.n_tokens[j]), bool(fresh.truncated[j]))
-                        for j, i in enumerate(missing)]
-            if self.store:
-                self.store.put_many(new_rows)
-            for (_, v, n, t), i in zip(new_rows, missing):
-                rows[unique[i]] = (v, n, t)
-        elif progress:
-            progress(len(unique), len(unique))
-        vectors = np.vstack([rows[p][0] for p in prompts]) if prompts else np.zeros((0, encoder.dim), np.float32)
-        return EncodeResult(vectors.astype(np.float32, copy=False),
-                            np.array([rows[p][1] for p in prompts], dtype=np.int64),
-                            np.array([rows[p][2] for p in prompts], dtype=bool),
-                            prompts, cached=len(unique) - len(missing), embedded=len(missing))
+        strings = list(strings)
+        self.check_items(strings)
+        slot = self._ready(model)
+        out = slot.encoder.encode(strings, progress)
+        slot.last_used = time.monotonic()
+        return EncodeResult(out.embedded.vectors, out.embedded.n_tokens, out.embedded.truncated, strings,
+                            cached=out.from_cache, embedded=out.computed, max_seq_length=slot.status.max_seq_length)
 
-    def count_tokens(self, texts: Sequence[str]) -> np.ndarray:
+    def check_items(self, strings: Sequence[str]) -> None:
+        """The limits every request meets, in one place: number of texts, characters per text, valid Unicode."""
+        s = self.settings
+        if len(strings) > s.max_items:
+            raise InputError(f"{len(strings)} texts is more than the limit of {s.max_items} "
+                             "(raise it with --max-items or HARRIER_MAX_ITEMS)")
+        for i, string in enumerate(strings):
+            if len(string) > s.max_item_chars:
+                raise InputError(f"Text {i + 1} has {len(string):,} characters, more than the limit of "
+                                 f"{s.max_item_chars:,} per text: split it (into sentences, paragraphs or chunks) or "
+                                 "raise --max-item-chars")
+            try:
+                string.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InputError(f"Text {i + 1} is not valid Unicode (it holds a lone surrogate code point)") from None
+
+    def _check_prompt(self, prefix: str, model: str | None) -> int:
+        """Tokens the prefix takes; refuses one that would crowd the text out of the model's window."""
+        if not prefix:
+            return 0
+        slot = self._ready(model)
+        key = (slot.ref, prefix)
+        if key not in self._prompt_tokens:
+            self._prompt_tokens[key] = int(slot.base.count_tokens([prefix])[0])
+        n, limit = self._prompt_tokens[key], slot.status.max_seq_length
+        share = self.settings.max_prompt_share
+        if n > 0 and limit and n > share * limit:
+            raise InputError(f"The instruction prompt takes {n:,} tokens, more than {share:.0%} of the model's limit "
+                             f"of {limit:,}: it would leave the text {max(limit - n, 0):,} tokens at most. Shorten "
+                             "the instruction (or raise --max-prompt-share).")
+        return n
+
+    def count_tokens(self, texts: Sequence[str], *, model: str | None = None) -> np.ndarray:
         """Token counts (EOS included) where the encoder can tell; -1 otherwise (remote servers)."""
-        encoder = self.wait()
-        counter = getattr(encoder, "count_tokens", None)
-        return counter(texts) if counter else np.full(len(texts), -1, dtype=np.int64)
+        return self.wait(model=model).count_tokens(list(texts))
 
     def cache_stats(self) -> CacheStats | None:
         return self.store.stats() if self.store else None

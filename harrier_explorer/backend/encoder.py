@@ -1,7 +1,7 @@
 """The encoder protocol every backend implements, and the token-budget batching they share.
 
-An encoder embeds *exact strings* (the prompt is already applied): the prompt logic, de-duplication and the cache
-live once, in ``Backend.encode``, above any encoder.
+An encoder embeds *exact strings* (the prompt is already applied): the prompt logic lives once, in
+``Backend.encode``; the cache is a wrapper (``CachedEncoder``) that is itself an encoder.
 """
 
 from __future__ import annotations
@@ -25,13 +25,28 @@ class Embedded:
     truncated: np.ndarray
 
 
+#: on_batch(indices, embedded) — called as each batch completes, with the indices (into the strings given to
+#: ``embed``) it covers; the cache commits each batch there, so an interrupted run keeps the work already done.
+OnBatch = Callable[[list[int], Embedded], None]
+
+
 class StringEncoder(Protocol):
+    """What every encoder (local, remote, fake, cached) offers. Not thread-safe unless it says so."""
+
     #: Identifies the weights and everything else that changes a vector (dtype, max_seq_length) — the cache key's base.
     fingerprint: str
     dim: int
-    max_seq_length: int
+    max_seq_length: int  # 0 where unknown (some remote servers)
+    dtype: str
+    device: str
 
-    def embed(self, strings: Sequence[str], progress: Progress | None = None) -> Embedded: ...
+    def embed(self, strings: Sequence[str], progress: Progress | None = None,
+              on_batch: OnBatch | None = None) -> Embedded: ...
+
+    def count_tokens(self, strings: Sequence[str]) -> np.ndarray:
+        """Tokens per string, EOS included; -1 where the encoder cannot tell (remote servers)."""
+        ...
+
 
 
 def l2_normalise(vectors: np.ndarray) -> np.ndarray:

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from harrier_explorer.backend.encoder import Embedded, Progress, l2_normalise, token_budget_batches
+from harrier_explorer.backend.encoder import Embedded, OnBatch, Progress, l2_normalise, token_budget_batches
+from harrier_explorer.backend.scheduling import FairLock
 from harrier_explorer.errors import ModelUnavailable
 from harrier_explorer.models import CONTEXT_CAP, ModelSpec
 
@@ -69,7 +70,8 @@ def weights_fingerprint(folder: Path, revision: str | None) -> str:
 
 
 class LocalEncoder:
-    """One loaded model. Not thread-safe by itself: ``Backend`` serialises calls."""
+    """One loaded model. Thread-safe: forward batches take turns through a first-come-first-served lock, so
+    concurrent requests interleave batch by batch (a small request never waits for a whole big job)."""
 
     def __init__(self, folder: Path, spec: ModelSpec, options: LoadOptions, revision: str | None = None):
         import torch
@@ -100,6 +102,7 @@ class LocalEncoder:
         self.eos_token_id = self.tokenizer.eos_token_id
         # Measured on a 2-core CPU with EmbeddingGemma-300M: 512–1024-token batches run 5× faster than 16k ones.
         self.batch_tokens = options.batch_tokens or (1024 if self.device == "cpu" else 16384)
+        self.lock = FairLock()
 
     def _decoder_modules(self, folder: Path, model_kwargs: dict) -> list:
         from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
@@ -109,19 +112,25 @@ class LocalEncoder:
         return [transformer, Pooling(transformer.get_embedding_dimension(), mode), Normalize()]
 
     @property
+    def identity(self) -> str:
+        """The weights, whatever the dtype they run in."""
+        return f"{self.spec.hf_id or self.folder.name}@{self.revision}"
+
+    @property
     def fingerprint(self) -> str:
-        return f"{self.spec.hf_id or self.folder.name}@{self.revision}|{self.dtype}|{self.max_seq_length}"
+        return f"{self.identity}|{self.dtype}|{self.max_seq_length}"
 
-    def bf16_copy(self):
-        """A bfloat16 copy of the loaded model; the float32 original stays intact (a cast back would lose bits)."""
-        import copy
+    @property
+    def weight_bytes(self) -> int:
+        return sum(p.numel() * p.element_size() for p in self.model.parameters())
 
+    def to_bfloat16(self) -> None:
+        """Cast the weights in place (no second copy in memory); there is no way back but reloading."""
         import torch
 
-        return copy.deepcopy(self.model).to(torch.bfloat16)
-
-    def use(self, model, dtype: str) -> None:
-        self.model, self.dtype = model, dtype
+        with self.lock:
+            self.model.to(torch.bfloat16)
+            self.dtype = "bfloat16"
 
     def tokenize(self, strings: Sequence[str]) -> tuple[list[list[int]], np.ndarray, np.ndarray]:
         """Token ids per string (EOS appended by the tokenizer, after truncation), full lengths, truncated flags."""
@@ -139,20 +148,23 @@ class LocalEncoder:
     def count_tokens(self, strings: Sequence[str]) -> np.ndarray:
         return self.tokenize(strings)[1]
 
-    def embed(self, strings: Sequence[str], progress: Progress | None = None) -> Embedded:
+    def embed(self, strings: Sequence[str], progress: Progress | None = None,
+              on_batch: OnBatch | None = None) -> Embedded:
         import torch
 
         ids, full, truncated = self.tokenize(strings)
         out = np.zeros((len(strings), self.dim), dtype=np.float32)
         batches = token_budget_batches([len(x) for x in ids], self.batch_tokens)
         done = 0
-        with torch.inference_mode():
-            for batch in batches:
-                padded = self.tokenizer.pad({"input_ids": [ids[i] for i in batch]}, return_tensors="pt")
-                features = {k: padded[k].to(self.device) for k in ("input_ids", "attention_mask")}
-                vectors = self.model(features)["sentence_embedding"]
-                out[batch] = vectors.float().cpu().numpy()
-                done += len(batch)
-                if progress:
-                    progress(done, len(strings))
-        return Embedded(l2_normalise(out), full, truncated)
+        for batch in batches:
+            padded = self.tokenizer.pad({"input_ids": [ids[i] for i in batch]}, return_tensors="pt")
+            features = {k: padded[k].to(self.device) for k in ("input_ids", "attention_mask")}
+            with self.lock, torch.inference_mode():
+                vectors = self.model(features)["sentence_embedding"].float().cpu().numpy()
+            out[batch] = l2_normalise(vectors)
+            done += len(batch)
+            if on_batch:
+                on_batch(batch, Embedded(out[batch], full[batch], truncated[batch]))
+            if progress:
+                progress(done, len(strings))
+        return Embedded(out, full, truncated)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from harrier_explorer.backend.encoder import Embedded, Progress, l2_normalise
+from harrier_explorer.backend.encoder import Embedded, OnBatch, Progress, l2_normalise
 from harrier_explorer.errors import RemoteError
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,11 @@ class RemoteEncoder:
         self.revision = info.get("revision") or "unknown"
         self.dtype = info.get("dtype", "remote")
         self.max_seq_length = int(info.get("max_seq_length") or 0)
+        #: Preset name → full prefix, as the server's model formats them (tells the family's template).
         self.prompts: dict[str, str] = info.get("prompts") or {}
+        #: The prompt names saved in the server's model folder (the card's names), name → exact prefix.
+        self.saved_prompts: dict[str, str] = info.get("saved_prompts") or {}
+        self.weight_bytes = 0  # held by the server, not here
         self.dim = int(info.get("dim") or len(self.embed(["dimension probe"]).vectors[0]))
         self.device = f"remote {self.base_url}"
 
@@ -69,7 +73,14 @@ class RemoteEncoder:
                 raise RemoteError(f"{self.base_url}/models lists no model") from None
             return {"model": models[0]["id"]}
 
-    def embed(self, strings: Sequence[str], progress: Progress | None = None) -> Embedded:
+    def count_tokens(self, strings: Sequence[str]) -> np.ndarray:
+        """Unknown here: OpenAI-compatible servers do not count tokens without embedding."""
+        return np.full(len(strings), -1, dtype=np.int64)
+
+    def embed(self, strings: Sequence[str], progress: Progress | None = None,
+              on_batch: OnBatch | None = None) -> Embedded:
+        """Batches of ``batch_size`` strings, one request each (thread-safe: httpx clients are); each answered batch
+        is handed to ``on_batch`` at once, so the cache keeps it even if a later request fails."""
         vectors, n_tokens, truncated = [], [], []
         for start in range(0, len(strings), self.batch_size):
             batch = list(strings[start:start + self.batch_size])
@@ -78,10 +89,17 @@ class RemoteEncoder:
             data = sorted(body.get("data", []), key=lambda d: d["index"])
             if len(data) != len(batch):
                 raise RemoteError(f"Asked for {len(batch)} embeddings, got {len(data)}")
-            vectors += [d["embedding"] for d in data]
-            n_tokens += [d.get("n_tokens", -1) for d in data]  # extra fields only this project's server sends
-            truncated += [d.get("truncated", False) for d in data]
+            part = Embedded(l2_normalise(np.array([d["embedding"] for d in data], dtype=np.float32)),
+                            # extra fields only this project's server sends
+                            np.array([d.get("n_tokens", -1) for d in data], dtype=np.int64),
+                            np.array([d.get("truncated", False) for d in data], dtype=bool))
+            vectors.append(part.vectors)
+            n_tokens.append(part.n_tokens)
+            truncated.append(part.truncated)
+            if on_batch:
+                on_batch(list(range(start, start + len(batch))), part)
             if progress:
                 progress(start + len(batch), len(strings))
-        return Embedded(l2_normalise(np.array(vectors, dtype=np.float32).reshape(len(strings), -1)),
-                        np.array(n_tokens, dtype=np.int64), np.array(truncated, dtype=bool))
+        if not vectors:
+            return Embedded(np.zeros((0, self.dim), np.float32), np.zeros(0, np.int64), np.zeros(0, bool))
+        return Embedded(np.vstack(vectors), np.concatenate(n_tokens), np.concatenate(truncated))

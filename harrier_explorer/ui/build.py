@@ -35,7 +35,7 @@ def header_markdown(backend: Backend) -> str:
         return f'{title} — <span class="hx-fallback">{html.escape(st.message)}</span>'
     fallback = (f' <span class="hx-fallback">({html.escape(st.reason)})</span>'
                 if st.is_fallback else f" <small>({html.escape(st.reason)})</small>")
-    check = "self-check passed" if st.selfcheck.ok else "self-check FAILED (see the Model tab)"
+    check = st.selfcheck.summary
     return (f"{title} — **{html.escape(st.model_id)}**{fallback}\n\n"
             f"{st.device} · {st.dtype} · {st.dim} dims · max {st.max_seq_length} tokens · {check}")
 

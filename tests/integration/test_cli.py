@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from harrier_explorer.cli import main
 from harrier_explorer.settings import SETTINGS
+from tests.tiny_models import HARRIER_PROMPTS
 
 LINES = ["The quick brown fox.", "Der faule Hund.", "素早い茶色の狐"]
 BITEXT = "Instruct: Retrieve parallel sentences\nQuery: "
@@ -75,6 +76,14 @@ def test_a_preset_name_gives_the_same_prompts_as_its_instruction(run, csv_file, 
     np.testing.assert_array_equal(np.vstack(a["vector"]), np.vstack(b["vector"]))
 
 
+@pytest.mark.parametrize("name", ["bitext_query", "sts_query", "web_search_query"])
+def test_the_cards_prompt_names_embed_the_prompt_saved_with_the_model(run, csv_file, tmp_path, name):
+    out = tmp_path / f"{name}.parquet"
+    result = run("embed", str(csv_file), "--out", str(out), "--prompt-name", name, "--role", "query")
+    assert result.exit_code == 0, result.output
+    assert pd.read_parquet(out)["prompt"].tolist() == [HARRIER_PROMPTS[name] + t for t in LINES]
+
+
 def test_documents_stay_bare_even_with_an_instruction(run, csv_file, tmp_path):
     out = tmp_path / "docs.parquet"
     assert run("embed", str(csv_file), "--out", str(out), "--instruction", "Retrieve parallel sentences").exit_code == 0
@@ -83,7 +92,7 @@ def test_documents_stay_bare_even_with_an_instruction(run, csv_file, tmp_path):
 
 @pytest.mark.parametrize(("extra", "message"), [
     (["--out", "vectors.csv"], "--out must end with one of .npy, .parquet, got 'vectors.csv'"),
-    (["--out", "v.npy", "--prompt-name", "bitext_query"], "Unknown prompt name 'bitext_query'"),
+    (["--out", "v.npy", "--prompt-name", "no_such_prompt"], "Unknown prompt name 'no_such_prompt'"),
     (["--out", "v.npy", "--prompt-name", "STS", "--instruction", "x"], "not both"),
 ])
 def test_bad_embed_arguments_exit_1_with_a_one_line_message(run, texts_file, tmp_path, extra, message):

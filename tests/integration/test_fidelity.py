@@ -13,8 +13,10 @@ from transformers import AutoModel, AutoTokenizer
 TASK = "Given a web search query, retrieve relevant passages that answer the query"
 QUERIES = ["how fast is a fox", "Wo schläft der Hund?", "chien paresseux"]
 DOCUMENTS = ["The quick brown fox jumps over the lazy dog.", "Der schnelle braune Fuchs springt über den faulen Hund.",
-             "素早い茶色の狐がのろまな犬を飛び越える。", "Le renard " * 30]
-MAX_LENGTH = 48  # short enough that the last document is truncated, so truncation is compared too
+             "素早い茶色の狐がのろまな犬を飛び越える。", "Le renard " * 80]
+#: Short enough that the last document is truncated, so truncation is compared too; long enough that the card's
+#: web-search prompt (76 tokens of the tiny byte-level tokenizer) leaves room for the query.
+MAX_LENGTH = 128
 
 
 def last_token_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -37,7 +39,7 @@ def reference_embeddings(folder, texts: list[str]) -> np.ndarray:
 @pytest.mark.parametrize("model", ["tiny_gemma", "tiny_qwen"])
 def test_backend_vectors_match_plain_transformers_for_queries_and_documents(model, request, make_backend):
     folder = request.getfixturevalue(model)
-    backend = make_backend(folder, dtype="float32", max_seq_length=MAX_LENGTH)
+    backend = make_backend(folder, dtype="float32", max_seq_length=MAX_LENGTH, max_prompt_share=0.9)
     queries = backend.encode(QUERIES, TASK, "query")
     documents = backend.encode(DOCUMENTS, TASK, "document")
     assert documents.truncated.tolist() == [False, False, False, True]

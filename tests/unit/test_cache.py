@@ -105,9 +105,9 @@ def spy(monkeypatch):
         encoder = backend.wait()
         real = encoder.embed
 
-        def embed(strings, progress=None):
+        def embed(strings, progress=None, on_batch=None):
             calls.append(list(strings))
-            return real(strings, progress)
+            return real(strings, progress, on_batch)
 
         monkeypatch.setattr(encoder, "embed", embed)
         return calls
@@ -115,7 +115,7 @@ def spy(monkeypatch):
     return install
 
 
-def _refuse(strings, progress=None):
+def _refuse(strings, progress=None, on_batch=None):
     raise AssertionError(f"the model was called for {list(strings)}")
 
 
