@@ -14,7 +14,8 @@ import gradio as gr
 
 from harrier_explorer.analysis.projection import warm_up
 from harrier_explorer.backend.core import Backend
-from harrier_explorer.ui import ab_tab, bitext_tab, map_tab, model_tab, search_tab
+from harrier_explorer.ui import ab_tab, bitext_tab, map_tab, search_tab
+from harrier_explorer.ui.model import layout as model_tab
 
 TABS = (search_tab, bitext_tab, ab_tab, map_tab, model_tab)
 CSS = """
@@ -53,6 +54,6 @@ def build_app(backend: Backend) -> gr.Blocks:
 
         timer.tick(refresh, outputs=[header, timer], api_visibility="private")
         for tab in TABS:
-            with gr.Tab(tab.TITLE, id=tab.__name__.rsplit(".", 1)[-1]):
+            with gr.Tab(tab.TITLE):
                 tab.build(backend, demo)
     return demo

@@ -6,6 +6,7 @@ serving and the outputs the user already had stay as they were.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import html
 import logging
@@ -31,11 +32,13 @@ from harrier_explorer.inputs.parsing import (
     parse_paste,
 )
 from harrier_explorer.inputs.tabular import TABULAR_EXTENSIONS, list_columns
+from harrier_explorer.models import NO_INSTRUCTION
+from harrier_explorer.ui.forms import AUTO, TextInput
 
 log = logging.getLogger(__name__)
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 EXAMPLES = ASSETS / "examples"
-NONE = "(none)"
+NONE = NO_INSTRUCTION
 
 
 def user_errors(fn: Callable) -> Callable:
@@ -50,12 +53,14 @@ def user_errors(fn: Callable) -> Callable:
         except USER_FACING as exc:
             raise gr.Error(html.escape(str(exc)), print_exception=False) from exc
         except Exception as exc:
-            log.exception("Unexpected error in %s", fn.__name__)
+            log.exception("Unexpected error in %s", wrapper.__name__)
             raise gr.Error(html.escape(f"Internal error ({type(exc).__name__}: {exc}). See the server log.")) from exc
 
     # Name and describe the wrapper after the handler, not the partial: MCP tools and API docs are named from it.
     target = fn.func if isinstance(fn, functools.partial) else fn
     wrapper.__name__, wrapper.__doc__ = target.__name__, target.__doc__
+    if hasattr(fn, "__signature__"):  # an endpoint: its named parameters are the API's
+        wrapper.__signature__ = fn.__signature__
     return wrapper
 
 
@@ -77,9 +82,10 @@ class TextSource:
     lang_col: gr.Dropdown
     split: gr.Dropdown
 
-    @property
-    def inputs(self) -> list:
-        return [self.paste, self.files, self.text_col, self.id_col, self.label_col, self.lang_col, self.split]
+    def components(self, prefix: str) -> dict:
+        """The components by endpoint parameter name (``forms.TextInput`` fields, flattened under ``prefix``)."""
+        parts = (self.paste, self.files, self.text_col, self.id_col, self.label_col, self.lang_col, self.split)
+        return {f"{prefix}_{f.name}": part for f, part in zip(dataclasses.fields(TextInput), parts, strict=True)}
 
 
 def text_source(label: str, *, placeholder: str = "One item per line", lines: int = 6,
@@ -90,7 +96,7 @@ def text_source(label: str, *, placeholder: str = "One item per line", lines: in
                     height=90)
     with gr.Accordion("Columns and splitting (for uploads)", open=False):
         with gr.Row():
-            cols = [gr.Dropdown([NONE], value=NONE, label=name, allow_custom_value=True, min_width=120)
+            cols = [gr.Dropdown([AUTO], value=AUTO, label=name, allow_custom_value=True, min_width=120)
                     for name in ("text column", "id column", "label column", "language column")]
             split = gr.Dropdown(["auto", *SPLIT_MODES], value="auto", label="split documents into", min_width=120)
     source = TextSource(paste, files, *cols, split)
@@ -106,8 +112,8 @@ def _column_choices(files, max_file_mb: float):
                 columns += [c for c in list_columns(path, max_file_mb) if c not in columns]
             except USER_FACING as exc:
                 gr.Warning(html.escape(str(exc)))
-    choices = [NONE, *columns]
-    return [gr.Dropdown(choices=choices, value=NONE) for _ in range(4)]
+    choices = [AUTO, *columns]
+    return [gr.Dropdown(choices=choices, value=AUTO) for _ in range(4)]
 
 
 def _paths(files) -> list[str]:
@@ -118,20 +124,26 @@ def _paths(files) -> list[str]:
 
 
 def _col(value: str | None) -> str | None:
-    return None if value in (None, "", NONE) else value
+    """A column choice → a name, or None for "a conventional name if there is one"."""
+    return None if value in (None, "", AUTO, NONE) else value
 
 
-def load_text_source(backend: Backend, what: str, paste: str, files, text_col=None, id_col=None, label_col=None,
-                     lang_col=None, split="auto") -> LoadResult:
-    """Records from the paste box and every uploaded file, in that order; InputError when there are none."""
+def load_text_source(backend: Backend, what: str, source: TextInput, *,
+                     max_item_chars: int | None | bool = True) -> LoadResult:
+    """Records from the paste box and every uploaded file, in that order; InputError when there are none.
+
+    ``max_item_chars=None`` lets whole documents through that will be split into token chunks afterwards."""
     s = backend.settings
+    limit = s.max_item_chars if max_item_chars is True else max_item_chars
     parts: list[LoadResult] = []
-    if paste and paste.strip():
-        parts.append(parse_paste(paste, s.max_items))
-    if paths := _paths(files):
-        columns = Columns(_col(text_col), _col(id_col), _col(label_col), _col(lang_col))
+    if source.paste and source.paste.strip():
+        parts.append(parse_paste(source.paste, s.max_items, max_item_chars=limit))
+    if paths := _paths(source.files):
+        columns = Columns(_col(source.text_column), _col(source.id_column), _col(source.label_column),
+                          _col(source.language_column))
         parts.append(load_files([Path(p) for p in paths], max_file_mb=s.max_file_mb, max_items=s.max_items,
-                                columns=columns, split=None if split in (None, "auto") else split))
+                                columns=columns, split=None if source.split in (None, "auto") else source.split,
+                                max_item_chars=limit))
     if not parts:
         raise InputError(f"{what} is empty: paste some text (one item per line) or upload a file.")
     records = tuple(r for p in parts for r in p.records)
@@ -153,14 +165,15 @@ def instruction_dropdown(label: str = "Instruction", info: str | None = None) ->
 
 
 def instruction_choices(backend: Backend, task_kind: str | None, default: bool = True) -> gr.Dropdown:
+    """The active model's instructions: (none), (raw text), its saved prompt names, its family's presets."""
     spec = backend.spec
-    choices = [(NONE, NONE)] + [(f"{name}: {task}", task) for name, task in spec.presets.items()]
     value = (spec.preset(task_kind) if task_kind and default else None) or NONE
-    return gr.Dropdown(choices=choices, value=value)
+    return gr.Dropdown(choices=spec.choices(), value=value)
 
 
-def instruction_value(value: str | None) -> str | None:
-    return None if value in (None, "", NONE) or not value.strip() else value.strip()
+def instruction_value(value: str | None) -> str:
+    """What the backend is given: the value as typed, '(none)' for nothing (the backend resolves names and labels)."""
+    return value.strip() if value and value.strip() else NONE
 
 
 # -- exports and plots ------------------------------------------------------------------------------------------------

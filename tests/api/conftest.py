@@ -1,0 +1,32 @@
+"""The whole app in-process over the torch-free test encoder (``fake:hash``), driven through gradio_client as a
+script author would: every endpoint by its api_name and named parameters, in seconds."""
+
+from __future__ import annotations
+
+import pytest
+from gradio_client import Client
+
+from harrier_explorer.backend.core import Backend
+from harrier_explorer.settings import load_settings
+
+
+@pytest.fixture(scope="session")
+def fake_backend(tmp_path_factory) -> Backend:
+    backend = Backend(load_settings(env={}, model="fake:hash", cache_dir=str(tmp_path_factory.mktemp("cache"))))
+    backend.start().wait(30)
+    return backend
+
+
+@pytest.fixture(scope="session")
+def client(fake_backend):
+    from harrier_explorer.ui.build import build_app
+
+    demo = build_app(fake_backend)
+    _, url, _ = demo.queue().launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=None,
+                                    quiet=True)
+    client = Client(url, verbose=False)
+    try:
+        yield client
+    finally:
+        client.close()
+        demo.close()
