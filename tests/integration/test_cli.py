@@ -119,9 +119,27 @@ def test_info_on_a_missing_model_exits_1_naming_it(tmp_path):
 
 
 @pytest.mark.parametrize("command", ["serve", "serve-api", "embed", "info", "fetch-demo-model"])
-def test_help_of_every_command_lists_every_setting_flag_and_its_env_var(command):
+def test_help_of_every_command_lists_exactly_the_settings_it_uses(command):
     result = CliRunner().invoke(main, [command, "--help"], terminal_width=200)
     assert result.exit_code == 0
     for s in SETTINGS:
-        assert "--" + s.name.replace("_", "-") in result.output
-        assert s.env in result.output
+        if command in s.commands:
+            assert s.flag in result.output and s.env in result.output
+        else:
+            assert f"{s.flag} " not in result.output, f"{command} --help offers {s.flag}, which it does not use"
+
+
+def test_embed_and_fetch_do_not_offer_server_options():
+    embed = CliRunner().invoke(main, ["embed", "--help"], terminal_width=200).output
+    assert "--port" not in embed and "--mcp" not in embed and "--host" not in embed
+    fetch = CliRunner().invoke(main, ["fetch-demo-model", "--help"], terminal_width=200).output
+    assert "--cache-dir" in fetch and "--model" not in fetch
+
+
+def test_gradios_server_variables_set_host_and_port_unless_harriers_are_set():
+    from harrier_explorer.settings import load_settings
+
+    s = load_settings(env={"GRADIO_SERVER_NAME": "0.0.0.0", "GRADIO_SERVER_PORT": "7861"})
+    assert (s.host, s.port) == ("0.0.0.0", 7861)
+    s = load_settings(env={"GRADIO_SERVER_PORT": "7861", "HARRIER_PORT": "9000"})
+    assert s.port == 9000
