@@ -9,6 +9,8 @@ import base64
 import json
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import httpx
@@ -30,15 +32,14 @@ def local(tiny_qwen, tmp_path_factory) -> Backend:
     return start_backend(tmp_path_factory.mktemp("server-cache"), model=str(tiny_qwen), dtype="float32")
 
 
-@pytest.fixture(scope="module")
-def base_url(local):
-    """http://127.0.0.1:PORT of a running ``make_server(local)``."""
+@contextmanager
+def serving(app) -> Iterator[str]:
+    """``http://127.0.0.1:PORT`` of ``app`` run by uvicorn in a daemon thread, answering /health with 200, until the
+    block ends (shared with test_server_limits)."""
     import uvicorn
 
-    from harrier_explorer.server import make_server
-
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(make_server(local), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"
@@ -51,9 +52,20 @@ def base_url(local):
             pass
         assert time.monotonic() < deadline, "the API server did not come up within 30 s"
         time.sleep(0.05)
-    yield url
-    server.should_exit = True
-    thread.join(10)
+    try:
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def base_url(local):
+    """http://127.0.0.1:PORT of a running ``make_server(local)``."""
+    from harrier_explorer.server import make_server
+
+    with serving(make_server(local)) as url:
+        yield url
 
 
 def _embed(base_url: str, **body) -> httpx.Response:
@@ -67,6 +79,7 @@ def test_health_models_and_info_describe_the_loaded_model(base_url, local):
     info = httpx.get(f"{base_url}/v1/info").json()
     assert (info["model"], info["dim"], info["max_seq_length"], info["family"]) == (
         local.status.model_id, 64, 512, "harrier")
+    assert info["saved_prompts"] == local.spec.saved_prompts and info["matryoshka_dims"] == []
 
 
 def test_a_list_of_strings_is_embedded_exactly_as_sent(base_url, local):
@@ -91,12 +104,16 @@ def test_a_single_string_and_base64_encoding_give_the_same_vector(base_url):
 def test_empty_input_is_a_400_with_an_openai_style_error(base_url):
     response = _embed(base_url, input=[])
     assert response.status_code == 400
-    assert response.json()["error"] == {"message": "input is empty", "type": "invalid_request_error"}
+    assert response.json()["error"] == {"message": "input is empty", "type": "invalid_request_error",
+                                        "param": "input", "code": "empty_input"}
 
 
 def test_asking_for_another_dimension_is_a_400_naming_the_real_one(base_url):
     response = _embed(base_url, input=TEXTS, dimensions=32)
-    assert response.status_code == 400 and "has 64" in response.json()["error"]["message"]
+    error = response.json()["error"]
+    assert response.status_code == 400 and (error["param"], error["code"]) == ("dimensions", "unsupported_dimensions")
+    assert "has 64 dimensions; it was not trained to be truncated; the only size: 64" in error["message"]
+    assert len(_embed(base_url, input=TEXTS, dimensions=64).json()["data"][0]["embedding"]) == 64
 
 
 @pytest.fixture
