@@ -32,3 +32,9 @@ def test_cells_stay_strings_so_leading_zeros_survive(tmp_path):
 def test_jsonl_line_that_is_not_an_object_names_the_line(tmp_path):
     with pytest.raises(InputError, match="Line 2 of d.jsonl is not a JSON object"):
         read_rows(write(tmp_path, "d.jsonl", '{"text": "a"}\n["text"]\n'), 5)
+
+
+def test_messages_name_jsonl_objects_records_and_table_lines_rows():
+    from harrier_explorer.inputs.tabular import row_label
+
+    assert (row_label("d.JSONL", 3), row_label("c.csv", 3)) == ("Record 3 of d.JSONL", "Row 3 of c.csv")
