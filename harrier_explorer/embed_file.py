@@ -32,7 +32,8 @@ def embed_file(backend: Backend, source: Path, out: Path, *, instruction: str | 
         raise InputError(f"--out must end with one of {', '.join(OUTPUT_FORMATS)}, got {out.name!r}")
     s = backend.settings
     loaded = load_files([source], max_file_mb=s.max_file_mb, max_items=s.max_items, columns=Columns(text=text_column),
-                        split="line" if source.suffix.lower() in (".txt", ".md") else None)
+                        split="line" if source.suffix.lower() in (".txt", ".md") else None,
+                        max_item_chars=s.max_item_chars)
     task = resolve_instruction(backend, instruction, prompt_name)
     from tqdm import tqdm
 

@@ -86,9 +86,13 @@ class EmbeddingStore:
 
     def _connect(self) -> sqlite3.Connection:
         if self.read_only:
-            # immutable=1: no -shm/-wal needed, so a WAL database on a read-only mount opens too.
-            conn = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, timeout=30,
-                                   check_same_thread=False)
+            try:  # mode=ro still reads the -wal file (recent writes of another process)
+                conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30, check_same_thread=False)
+                conn.execute("SELECT count(*) FROM embeddings").fetchone()
+            except sqlite3.OperationalError:
+                # immutable=1 needs no -shm, so a WAL database on a read-only mount opens too.
+                conn = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, timeout=30,
+                                       check_same_thread=False)
         else:
             conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
             conn.execute("PRAGMA journal_mode=WAL")
@@ -110,14 +114,35 @@ class EmbeddingStore:
             if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise sqlite3.DatabaseError("quick_check failed")
             conn.execute("SELECT count(*) FROM embeddings").fetchone()
+        except sqlite3.OperationalError as exc:  # cannot write or cannot open: not corrupt, never moved aside
+            if self.read_only:
+                self._give_up(exc)
+                return
+            self.read_only = True
+            self.warning = f"The embedding cache {self.path} cannot be written ({exc}): it is used read-only."
+            log.warning(self.warning)
+            self._open_read_only()
+            return
         except sqlite3.DatabaseError as exc:
             if self.read_only:
-                self.warning = f"The read-only embedding cache {self.path} is unreadable ({exc}); not using it."
-                log.warning(self.warning)
-                self.path = None
+                self._give_up(exc)
                 return
             conn = self._move_aside(exc)
         self._local.conn = conn
+
+    def _open_read_only(self) -> None:
+        try:
+            conn = self._connect()
+            conn.execute("SELECT count(*) FROM embeddings").fetchone()
+        except sqlite3.DatabaseError as exc:
+            self._give_up(exc)
+            return
+        self._local.conn = conn
+
+    def _give_up(self, exc: Exception) -> None:
+        self.warning = f"The embedding cache {self.path} cannot be read ({exc}); embeddings are not cached."
+        log.warning(self.warning)
+        self.path = None
 
     def _move_aside(self, exc: Exception) -> sqlite3.Connection:
         aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
