@@ -20,7 +20,7 @@ from benchmarks._common import EVALDATA, log, markdown_table, progress
 from harrier_explorer.analysis.bitext import accuracy_frame, gold_report
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.settings import load_settings
-from harrier_explorer.ui.bitext_core import embed_bitext
+from harrier_explorer.workflows.bitext import embed_bitext
 
 DATA = EVALDATA / "bitext_tatoeba"
 

@@ -175,32 +175,39 @@ def gold_accuracy(scores: np.ndarray) -> GoldAccuracy:
     return GoldAccuracy(forward, backward, forward_errors, backward_errors)
 
 
-def pairs_frame(matching: Matching, margins: MarginScores, source: Sequence[str] | None = None,
-                target: Sequence[str] | None = None) -> pd.DataFrame:
-    """Tidy table of the matched pairs for display or export: src, tgt, cosine, margin, matched [, texts].
-
-    With `source` and `target` (the two lists' texts) the columns "source text" and "target text" are added.
-    """
-    frame = pd.DataFrame({
-        "src": matching.src,
-        "tgt": matching.tgt,
+def pairs_frame(matching: Matching, margins: MarginScores, source: Sequence[str],
+                target: Sequence[str]) -> pd.DataFrame:
+    """The chosen pairs for display or export, one row each: source # and target # (numbered from 1, like every
+    table and plot of sentences), both texts, cosine, margin, and matched (False: below the threshold)."""
+    return pd.DataFrame({
+        "source #": matching.src + 1,
+        "source": [source[i] for i in matching.src],
+        "target #": matching.tgt + 1,
+        "target": [target[j] for j in matching.tgt],
         "cosine": margins.cosine[matching.src, matching.tgt].astype(float),
         "margin": margins.margin[matching.src, matching.tgt].astype(float),
         "matched": matching.matched,
     })
-    if source is not None and target is not None:
-        frame["source text"] = [source[i] for i in matching.src]
-        frame["target text"] = [target[j] for j in matching.tgt]
-    return frame
+
+
+def unmatched_frame(matching: Matching, source: Sequence[str], target: Sequence[str]) -> pd.DataFrame:
+    """The sentences of either list in no matched pair: side, # (from 1), text, and why (in no chosen pair, or only
+    in pairs below the threshold)."""
+    rows = []
+    for side, texts, chosen in (("source", source, matching.src), ("target", target, matching.tgt)):
+        matched, flagged = set(chosen[matching.matched].tolist()), set(chosen[~matching.matched].tolist())
+        rows += [(side, i + 1, text, "below the threshold" if i in flagged else "in no pair")
+                 for i, text in enumerate(texts) if i not in matched]
+    return pd.DataFrame(rows, columns=["side", "#", "text", "why"])
 
 
 def neighbourhood_frame(pair: PairNeighbourhood, source: Sequence[str], target: Sequence[str]) -> pd.DataFrame:
-    """The neighbours behind one pair's margin: side, rank, index, text, cosine; source side first."""
-    rows = [("targets nearest to source", r + 1, int(j), target[j], float(c))
+    """The neighbours behind one pair's margin: side, rank, # (from 1), text, cosine; source side first."""
+    rows = [("targets nearest to source", r + 1, int(j) + 1, target[j], float(c))
             for r, (j, c) in enumerate(zip(pair.src_neighbours, pair.src_neighbour_scores, strict=True))]
-    rows += [("sources nearest to target", r + 1, int(i), source[i], float(c))
+    rows += [("sources nearest to target", r + 1, int(i) + 1, source[i], float(c))
              for r, (i, c) in enumerate(zip(pair.tgt_neighbours, pair.tgt_neighbour_scores, strict=True))]
-    return pd.DataFrame(rows, columns=["side", "rank", "index", "text", "cosine"])
+    return pd.DataFrame(rows, columns=["side", "rank", "#", "text", "cosine"])
 
 
 def gold_report(margins: MarginScores) -> dict[str, GoldAccuracy]:
@@ -217,14 +224,15 @@ def accuracy_frame(report: dict[str, GoldAccuracy]) -> pd.DataFrame:
 
 
 def errors_frame(report: dict[str, GoldAccuracy], source: Sequence[str], target: Sequence[str]) -> pd.DataFrame:
-    """Every gold-order error under every score, with texts: the row, what it should match and what it matched."""
-    columns = ["score", "direction", "row", "text", "gold partner", "predicted", "predicted text", "gold score",
-               "predicted score"]
+    """Every gold-order error under every score: the sentence (# from 1), its gold partner's text, what it matched
+    instead, and both scores."""
+    columns = ["score", "direction", "#", "text", "gold partner", "matched #", "matched text", "gold score",
+               "matched score"]
     rows = []
     for score, acc in report.items():
         for direction, errors, own, other in (("source → target", acc.src_to_tgt_errors, source, target),
                                               ("target → source", acc.tgt_to_src_errors, target, source)):
-            rows += [(score, direction, e.row, own[e.row], other[e.row], e.predicted, other[e.predicted],
+            rows += [(score, direction, e.row + 1, own[e.row], other[e.row], e.predicted + 1, other[e.predicted],
                       e.gold_score, e.predicted_score) for e in errors]
     return pd.DataFrame(rows, columns=columns)
 

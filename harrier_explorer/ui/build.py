@@ -14,8 +14,10 @@ import gradio as gr
 
 from harrier_explorer.analysis.projection import warm_up
 from harrier_explorer.backend.core import Backend
-from harrier_explorer.ui import ab_tab, bitext_tab, map_tab, search_tab
+from harrier_explorer.ui import ab_tab, map_tab
+from harrier_explorer.ui.bitext import layout as bitext_tab
 from harrier_explorer.ui.model import layout as model_tab
+from harrier_explorer.ui.search import layout as search_tab
 
 TABS = (search_tab, bitext_tab, ab_tab, map_tab, model_tab)
 CSS = """

@@ -1,6 +1,7 @@
-"""The bitext tab's steps that need no Gradio: embed two lists the symmetric way and score every pair.
+"""Bitext matching without Gradio: embed two lists the symmetric way, score every pair, choose pairs.
 
-``benchmarks/tatoeba.py`` calls these same functions, so the benchmark measures exactly what the tab shows.
+The Bitext matching tab and ``benchmarks/tatoeba.py`` call these same functions, so the benchmark measures exactly
+what the tab shows.
 """
 
 from __future__ import annotations

@@ -153,9 +153,9 @@ def test_gold_accuracy_needs_lists_of_equal_length():
 
 def test_pairs_frame_has_cosine_margin_and_matched_per_pair():
     margins = ratio_margin(COSINE_3X3, k=2)
-    frame = pairs_frame(match(margins.margin, "mutual", threshold=1.2), margins)
-    assert list(frame.columns) == ["src", "tgt", "cosine", "margin", "matched"]
-    assert frame[["src", "tgt"]].values.tolist() == [[0, 0], [1, 1], [2, 2]]
+    frame = pairs_frame(match(margins.margin, "mutual", threshold=1.2), margins, "abc", "xyz")
+    assert list(frame.columns) == ["source #", "source", "target #", "target", "cosine", "margin", "matched"]
+    assert frame[["source #", "target #"]].values.tolist() == [[1, 1], [2, 2], [3, 3]]  # numbered from 1
     np.testing.assert_allclose(frame["cosine"], [0.9, 0.8, 0.7])
     np.testing.assert_allclose(frame["margin"], [0.9 / 0.725, 0.8 / 0.625, 0.7 / 0.6])
     assert frame["matched"].tolist() == [True, True, False]  # 1.2414, 1.28 >= 1.2 > 1.1667

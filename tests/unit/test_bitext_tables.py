@@ -16,6 +16,7 @@ from harrier_explorer.analysis.bitext import (
     pair_neighbourhood,
     pairs_frame,
     ratio_margin,
+    unmatched_frame,
 )
 from harrier_explorer.errors import InputError
 
@@ -24,19 +25,24 @@ HUB = np.array([[0.78, 0.80], [0.70, 0.85]])
 SOURCE, TARGET = ["s0", "s1"], ["t0", "t1"]
 
 
-def test_pairs_frame_adds_texts_when_given():
+def test_pairs_frame_numbers_sentences_from_1_next_to_their_texts():
     margins = ratio_margin(HUB, k=1)
     frame = pairs_frame(match(HUB, "forward"), margins, SOURCE, TARGET)
-    assert frame["target text"].tolist() == ["t1", "t1"] and frame["source text"].tolist() == SOURCE
-    assert "source text" not in pairs_frame(match(HUB, "forward"), margins)
+    assert frame[["source #", "source", "target #", "target"]].values.tolist() == [[1, "s0", 2, "t1"],
+                                                                                  [2, "s1", 2, "t1"]]
+
+
+def test_unmatched_frame_lists_sentences_in_no_pair_and_below_the_threshold():
+    frame = unmatched_frame(match(HUB, "forward", threshold=0.82), SOURCE, TARGET)
+    assert frame.values.tolist() == [["source", 1, "s0", "below the threshold"], ["target", 1, "t0", "in no pair"]]
 
 
 def test_neighbourhood_frame_lists_both_sides():
     pair = pair_neighbourhood(ratio_margin(HUB, k=2), 0, 0)
     frame = neighbourhood_frame(pair, SOURCE, TARGET)
-    assert frame[["side", "rank", "text"]].values.tolist() == [
-        ["targets nearest to source", 1, "t1"], ["targets nearest to source", 2, "t0"],
-        ["sources nearest to target", 1, "s0"], ["sources nearest to target", 2, "s1"]]
+    assert frame[["side", "rank", "#", "text"]].values.tolist() == [
+        ["targets nearest to source", 1, 2, "t1"], ["targets nearest to source", 2, 1, "t0"],
+        ["sources nearest to target", 1, 1, "s0"], ["sources nearest to target", 2, 2, "s1"]]
 
 
 def test_gold_report_tables_show_the_hub_error_under_cosine_only():
@@ -46,8 +52,8 @@ def test_gold_report_tables_show_the_hub_error_under_cosine_only():
     assert accuracy.loc["margin", "accuracy source → target"] == 1.0
     errors = errors_frame(report, SOURCE, TARGET)
     first = errors.iloc[0]
-    assert (first["score"], first["direction"], first["text"], first["gold partner"], first["predicted text"]) == (
-        "cosine", "source → target", "s0", "t0", "t1")
+    assert (first["score"], first["direction"], first["#"], first["text"], first["gold partner"], first["matched #"],
+            first["matched text"]) == ("cosine", "source → target", 1, "s0", "t0", 2, "t1")
 
 
 def test_downsample_max_keeps_the_best_cell_of_each_block():

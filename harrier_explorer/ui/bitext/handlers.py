@@ -1,34 +1,35 @@
-"""Handlers of the bitext tab: read two lists, embed them once (kept in a gr.State), then re-match and re-draw on
-every change of method, score, k, threshold or gold order without embedding again."""
+"""Handlers of the bitext tab. ``match_bitext`` reads and embeds two lists and returns every view for the choices
+given, in one call; the embedded lists stay in the session (a gr.State), so ``rematch_bitext`` and
+``margin_neighbours`` re-choose pairs and explain margins without embedding again."""
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import math
+from dataclasses import dataclass, field
 
 import gradio as gr
 import pandas as pd
 
 from harrier_explorer.analysis.bitext import (
+    MATCH_METHODS,
+    MatchMethod,
     accuracy_frame,
     errors_frame,
     gold_report,
     neighbourhood_frame,
     pair_neighbourhood,
     pairs_frame,
+    unmatched_frame,
 )
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.errors import InputError
 from harrier_explorer.inputs.pairs import load_bitext
 from harrier_explorer.inputs.tabular import list_columns
-from harrier_explorer.ui.bitext_core import (
-    BitextRun,
-    choose_pairs,
-    embed_bitext,
-    score_matrix,
-)
-from harrier_explorer.ui.bitext_plots import histogram_figure, matrix_figure
+from harrier_explorer.models import NO_INSTRUCTION
+from harrier_explorer.ui.bitext.plots import histogram_figure, matrix_figure
 from harrier_explorer.ui.common import (
-    NONE,
     example_path,
     export_table,
     instruction_value,
@@ -36,97 +37,195 @@ from harrier_explorer.ui.common import (
     load_text_source,
     progress_to,
 )
+from harrier_explorer.ui.forms import AUTO, TextInput, fields_of
+from harrier_explorer.workflows.bitext import SCORES, BitextRun, choose_pairs, embed_bitext
 
-SOURCE_INPUTS = 7  # len(TextSource.inputs)
+#: Instructions of symmetric tasks go on every input: both lists get the same prompt.
+INSTRUCTION_DOC = ("put on both lists: free text, a preset name (e.g. 'bitext mining'), a preset's label "
+                   "('name: task'), a prompt name saved with the model (e.g. 'bitext_query'), '(none)' or "
+                   "'(raw text)'; the tab preselects the family's bitext preset")
+NO_RUN = "Match two lists first (match_bitext): the pairs are re-chosen from the lists embedded last in this session."
+
+
+@dataclass(frozen=True)
+class BitextLists:
+    """What to match: two lists (pasted or uploaded), or one two-column file instead, and the instruction."""
+
+    instruction: str = field(default=NO_INSTRUCTION, metadata={"doc": INSTRUCTION_DOC})
+    pair_file: str | None = field(default=None, metadata={
+        "doc": "a two-column .tsv/.csv/.jsonl of pairs, used instead of the source and target lists"})
+    source_column: str = field(default=AUTO, metadata={"doc": "the pair file's source column ('(auto)': the first)"})
+    target_column: str = field(default=AUTO, metadata={"doc": "the pair file's target column ('(auto)': the second)"})
+    source: TextInput = field(default_factory=TextInput)
+    target: TextInput = field(default_factory=TextInput)
+
+
+@dataclass(frozen=True)
+class PairChoices:
+    """How pairs are chosen and shown; changing them re-chooses pairs without embedding again."""
+
+    method: MatchMethod = field(default="mutual", metadata={
+        "doc": "forward (each source → its best target), backward (each target → its best source), mutual "
+               "(mutual nearest neighbours) or assignment (one-to-one, Hungarian)"})
+    score: str = field(default="margin", metadata={"doc": "what pairs are chosen by: cosine or margin (ratio margin)"})
+    k: int = field(default=4, metadata={"doc": "neighbours per side in the ratio margin"})
+    threshold: float = field(default=0.0, metadata={
+        "doc": "pairs scoring below it are flagged unmatched (0: only negative scores); it is moved into the range "
+               "of the chosen pairs' scores"})
+    gold: bool = field(default=True, metadata={
+        "doc": "gold order: sentence i of one list translates sentence i of the other; gives the accuracy"})
+
+
+# Fields of a dataclass come base-class-last first: the lists, then the choices.
+@dataclass(frozen=True)
+class BitextRequest(PairChoices, BitextLists):
+    pass
+
+
+@dataclass(frozen=True)
+class RematchRequest(PairChoices):
+    run: BitextRun | None = None  # the session's last match (a gr.State: no API parameter)
+
+
+@dataclass(frozen=True)
+class PairsView:
+    """Every view of one choice of pairs."""
+
+    threshold: object  # gr.Slider spanning the chosen pairs' scores; its value is the threshold applied
+    heatmap: object  # plotly figure
+    histogram: object  # plotly figure
+    pairs: pd.DataFrame
+    unmatched: pd.DataFrame  # sentences of either list in no matched pair
+    download: str  # TSV path of the pairs
+    accuracy: pd.DataFrame  # gold-order accuracy, or a note saying why there is none
+    errors: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class MatchHead:
+    run: BitextRun  # kept in the session for re-choosing pairs
+    status: str
+
+
+@dataclass(frozen=True)
+class BitextResult(PairsView, MatchHead):
+    pass
 
 
 def _note(text: str) -> pd.DataFrame:
     return pd.DataFrame({"note": [text]})
 
 
-def pair_file_columns(backend: Backend, file) -> list[gr.Dropdown]:
-    """Column choices of an uploaded two-column file; the first two columns are preselected."""
+def pair_file_columns(backend: Backend, file) -> tuple[gr.Dropdown, gr.Dropdown]:
+    """Column choices of a two-column file; its first two columns are preselected ('(auto)' again when cleared)."""
     columns = list_columns(file, backend.settings.max_file_mb) if file else []
-    return [gr.Dropdown(choices=[NONE, *columns], value=columns[i] if len(columns) > i else NONE) for i in (0, 1)]
+    return tuple(gr.Dropdown(choices=[AUTO, *columns], value=columns[i] if len(columns) > i else AUTO)
+                 for i in (0, 1))
 
 
-def read_lists(backend: Backend, pair_file, source_column, target_column,
-               sources: tuple) -> tuple[list[str], list[str], tuple[str, ...]]:
+def read_lists(backend: Backend, lists: BitextLists) -> tuple[list[str], list[str], tuple[str, ...]]:
     """(source texts, target texts, notes): from the two-column file when given, else from the two lists."""
     s = backend.settings
-    if pair_file:
-        columns = [None if c in (None, "", NONE) else c for c in (source_column, target_column)]
-        bitext = load_bitext(pair_file, s.max_file_mb, s.max_items, *columns)
+    if lists.pair_file:
+        columns = [None if c in (None, "", AUTO, NO_INSTRUCTION) else c
+                   for c in (lists.source_column, lists.target_column)]
+        bitext = load_bitext(lists.pair_file, s.max_file_mb, s.max_items, *columns, max_item_chars=s.max_item_chars)
         return list(bitext.source), list(bitext.target), bitext.notes
-    src = load_text_source(backend, "The source list", *sources[:SOURCE_INPUTS])
-    tgt = load_text_source(backend, "The target list", *sources[SOURCE_INPUTS:])
+    src = load_text_source(backend, "The source list", lists.source)
+    tgt = load_text_source(backend, "The target list", lists.target)
     return src.texts, tgt.texts, src.notes + tgt.notes
 
 
-def run_bitext(backend: Backend, instruction: str, pair_file, source_column: str, target_column: str, *sources,
-               progress=gr.Progress()) -> tuple[BitextRun, str, bool]:
-    """Embed both lists; returns the state, a status line, and whether the lists look gold-ordered (same length)."""
-    source, target, notes = read_lists(backend, pair_file, source_column, target_column, sources)
-    run = embed_bitext(backend, source, target, instruction_value(instruction),
-                       progress_to(progress, "Embedding both lists"))
+def match_bitext(backend: Backend, request: BitextRequest, progress=gr.Progress()) -> BitextResult:
+    """Pair the sentences of two lists (usually two languages), embedded with one instruction on both (a symmetric
+    task), by cosine or ratio margin: the chosen pairs with both scores, the sentences left unmatched, the score
+    matrix, and, in gold order, MTEB's Tatoeba accuracy in both directions with every error."""
+    source, target, notes = read_lists(backend, request)
+    task = instruction_value(request.instruction)
+    run = embed_bitext(backend, source, target, task, progress_to(progress, "Embedding both lists"))
     status = (f"**{len(source)} source × {len(target)} target sentences.** {run.summary}.\n\n"
+              f"Both lists embedded as {html.escape(repr(backend.prompt(task, 'symmetric')))} + sentence.\n\n"
               f"Source languages: {language_summary(run.source_languages)}. "
               f"Target languages: {language_summary(run.target_languages)}."
-              + "".join(f"\n- {n}" for n in notes))
-    return run, status, run.same_length
+              + "".join(f"\n- {html.escape(n)}" for n in notes))
+    return BitextResult(run, status, *fields_of(pairs_view(run, request)))
 
 
-def threshold_range(run: BitextRun | None, method: str, score: str, k: float) -> gr.Slider:
-    """The threshold slider spanning the chosen pairs' scores, set to its minimum (nothing flagged)."""
-    if run is None:
-        return gr.skip()
-    chosen = choose_pairs(run.margins(int(k)), method, score, None).score
-    low, high = math.floor(float(chosen.min()) * 100) / 100, math.ceil(float(chosen.max()) * 100) / 100
-    return gr.Slider(minimum=low, maximum=max(high, low + 0.01), value=low, label=f"threshold ({score})")
+def rematch_bitext(request: RematchRequest, progress=None) -> PairsView:
+    """Re-choose the pairs of the lists embedded by the last match_bitext call of this session under other
+    choices (method, score, k, threshold, gold order), without embedding again."""
+    if request.run is None:
+        raise InputError(NO_RUN)
+    return pairs_view(request.run, request)
 
 
-def show_pairs(run: BitextRun | None, method: str, score: str, k: float, threshold: float, gold: bool) -> list:
-    """[heatmap, histogram, pairs table, pairs TSV, accuracy table, errors table] for the current choices."""
-    if run is None:
-        return [gr.skip()] * 6
-    margins = run.margins(int(k))
-    matching = choose_pairs(margins, method, score, threshold)
+def pairs_view(run: BitextRun, choices: PairChoices) -> PairsView:
+    """The views of the pairs chosen by ``choices``; the threshold is moved into the chosen pairs' score range."""
+    if choices.method not in MATCH_METHODS:
+        raise InputError(f"Unknown matching method {choices.method!r}: choose one of {', '.join(MATCH_METHODS)}.")
+    if choices.score not in SCORES:
+        raise InputError(f"Unknown score {choices.score!r}: choose one of {', '.join(SCORES)}.")
+    margins = run.margins(int(choices.k))
+    chosen = choose_pairs(margins, choices.method, choices.score, None)
+    low = math.floor(float(chosen.score.min()) * 100) / 100
+    high = max(math.ceil(float(chosen.score.max()) * 100) / 100, low + 0.01)
+    threshold = min(max(float(choices.threshold), low), high)
+    matching = dataclasses.replace(chosen, matched=chosen.score >= threshold)
     pairs = pairs_frame(matching, margins, run.source, run.target)
-    shown = pairs.round(4)
-    shown.insert(0, "#", range(len(shown)))
-    if not gold:
-        accuracy = errors = _note("Tick 'gold order' when row i of one list translates row i of the other.")
+    if not choices.gold:
+        accuracy = errors = _note("Tick 'gold order' when sentence i of one list translates sentence i of the other.")
     elif not run.same_length:
         accuracy = errors = _note(f"Gold order needs lists of the same length ({len(run.source)} ≠ "
                                   f"{len(run.target)}).")
     else:
         report = gold_report(margins)
         accuracy, errors = accuracy_frame(report).round(4), errors_frame(report, run.source, run.target).round(4)
-    return [matrix_figure(score_matrix(margins, score), score, matching),
-            histogram_figure(matching.score, score, threshold), shown,
-            export_table(pairs, "bitext_pairs.tsv", sep="\t"), accuracy, errors]
+    return PairsView(
+        threshold=gr.Slider(minimum=low, maximum=high, value=threshold, label=f"threshold ({choices.score})"),
+        heatmap=matrix_figure(margins, choices.score, matching, run.source, run.target),
+        histogram=histogram_figure(matching.score, choices.score, threshold), pairs=pairs.round(4),
+        unmatched=unmatched_frame(matching, run.source, run.target),
+        download=export_table(pairs, "bitext_pairs.tsv", sep="\t"), accuracy=accuracy, errors=errors)
 
 
-def neighbours(run: BitextRun | None, method: str, score: str, k: float, row: float) -> tuple[str, pd.DataFrame]:
-    """The k neighbours on each side that form the margin of row `row` of the pairs table."""
+@dataclass(frozen=True)
+class NeighboursRequest:
+    source_number: int = field(default=1, metadata={"doc": "the pair's source sentence, numbered from 1"})
+    target_number: int = field(default=1, metadata={"doc": "the pair's target sentence, numbered from 1"})
+    k: int = field(default=4, metadata={"doc": "neighbours per side in the ratio margin"})
+    run: BitextRun | None = None  # the session's last match (a gr.State: no API parameter)
+
+
+@dataclass(frozen=True)
+class NeighboursResult:
+    explanation: str
+    neighbours: pd.DataFrame
+
+
+def margin_neighbours(request: NeighboursRequest, progress=None) -> NeighboursResult:
+    """Why a pair (any source and target sentence of the last match_bitext call of this session) has its margin:
+    the k targets nearest to its source and the k sources nearest to its target, whose mean cosines divide it."""
+    run = request.run
     if run is None:
-        raise InputError("Match two lists first.")
-    margins = run.margins(int(k))
-    matching = choose_pairs(margins, method, score, None)
-    if not 0 <= int(row) < len(matching.src):
-        raise InputError(f"Row {int(row)} is not in the pairs table (rows 0 to {len(matching.src) - 1}).")
-    pair = pair_neighbourhood(margins, int(matching.src[int(row)]), int(matching.tgt[int(row)]))
+        raise InputError(NO_RUN)
+    src, tgt = int(request.source_number), int(request.target_number)
+    for name, number, size in (("source", src, len(run.source)), ("target", tgt, len(run.target))):
+        if not 1 <= number <= size:
+            raise InputError(f"There is no {name} sentence {number}: the {name} list has sentences 1 to {size}.")
+    margins = run.margins(int(request.k))
+    pair = pair_neighbourhood(margins, src - 1, tgt - 1)
     mean_src, mean_tgt = pair.src_neighbour_scores.mean(), pair.tgt_neighbour_scores.mean()
-    text = (f"**Pair {int(row)}: source {pair.src} → target {pair.tgt}.** cosine {pair.cosine:.4f}; margin = "
-            f"{pair.cosine:.4f} / ({mean_src:.4f} / 2 + {mean_tgt:.4f} / 2) = **{pair.margin:.4f}** "
-            f"(means of the {margins.k_src} and {margins.k_tgt} nearest neighbours below).")
-    return text, neighbourhood_frame(pair, run.source, run.target).round(4)
+    text = (f"**Source {src} → target {tgt}:** cosine {pair.cosine:.4f}; margin = {pair.cosine:.4f} / "
+            f"({mean_src:.4f} / 2 + {mean_tgt:.4f} / 2) = **{pair.margin:.4f}** (means of the {margins.k_src} and "
+            f"{margins.k_tgt} nearest neighbours below).")
+    return NeighboursResult(text, neighbourhood_frame(pair, run.source, run.target).round(4))
 
 
-def select_pair(run: BitextRun | None, method: str, score: str, k: float, evt: gr.SelectData):
-    """A click on a row of the pairs table shows that pair's neighbourhood."""
-    row = evt.index[0]
-    return row, *neighbours(run, method, score, k, row)
+def select_pair(run: BitextRun | None, k: float, evt: gr.SelectData) -> tuple:
+    """A click on a row of the pairs table fills the pair's numbers, opens its neighbourhood and explains it."""
+    source_number, target_number = int(evt.row_value[0]), int(evt.row_value[2])  # source #, source, target #, …
+    result = margin_neighbours(NeighboursRequest(source_number, target_number, int(k), run))
+    return source_number, target_number, result.explanation, result.neighbours, gr.Accordion(open=True)
 
 
 def load_example() -> str:

@@ -1,5 +1,6 @@
-"""Bitext matching tab: pair the sentences of two lists (usually two languages) by cosine or ratio margin, inspect the
-score matrix, threshold the pairs, measure gold-order accuracy, and align two parallel documents in order."""
+"""Layout and wiring of the bitext matching tab (handlers in handlers.py, the document alignment in align.py): pair
+the sentences of two lists by cosine or ratio margin, inspect the score matrix, threshold the pairs, measure
+gold-order accuracy, and align two parallel documents in order."""
 
 from __future__ import annotations
 
@@ -10,29 +11,32 @@ import gradio as gr
 from harrier_explorer.analysis.bitext import MATCH_METHODS
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.inputs.tabular import TABULAR_EXTENSIONS
-from harrier_explorer.ui.bitext_align import build_alignment
-from harrier_explorer.ui.bitext_core import SCORES
-from harrier_explorer.ui.bitext_handlers import (
+from harrier_explorer.ui import forms
+from harrier_explorer.ui.bitext.align import build_alignment
+from harrier_explorer.ui.bitext.handlers import (
+    BitextRequest,
+    BitextResult,
+    NeighboursRequest,
+    NeighboursResult,
+    PairsView,
+    RematchRequest,
     load_example,
-    neighbours,
+    margin_neighbours,
+    match_bitext,
     pair_file_columns,
-    run_bitext,
+    rematch_bitext,
     select_pair,
-    show_pairs,
-    threshold_range,
 )
-from harrier_explorer.ui.common import (
-    NONE,
-    instruction_choices,
-    instruction_dropdown,
-    text_source,
-    user_errors,
-)
+from harrier_explorer.ui.common import instruction_choices, instruction_dropdown, text_source, user_errors
+from harrier_explorer.ui.forms import AUTO
+from harrier_explorer.workflows.bitext import SCORES
 
 TITLE = "Bitext matching"
 METHOD_LABELS = {"forward": "forward NN (each source → best target)",
                  "backward": "backward NN (each target → best source)",
                  "mutual": "intersection (mutual nearest neighbours)", "assignment": "1-1 assignment (Hungarian)"}
+#: source #, source, target #, target, cosine, margin, matched: the two texts get most of the width.
+PAIRS_WIDTHS = ["6%", "34%", "6%", "34%", "7%", "7%", "6%"]
 
 
 def build(backend: Backend, demo: gr.Blocks) -> None:
@@ -47,60 +51,78 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
     with gr.Row():
         pair_file = gr.File(label="…or one two-column file (used instead of the lists)", type="filepath",
                             file_types=list(TABULAR_EXTENSIONS), height=70, scale=2, elem_id="bitext-pair-file")
-        source_col = gr.Dropdown([NONE], value=NONE, label="source column", allow_custom_value=True)
-        target_col = gr.Dropdown([NONE], value=NONE, label="target column", allow_custom_value=True)
+        source_col = gr.Dropdown([AUTO], value=AUTO, label="source column", allow_custom_value=True)
+        target_col = gr.Dropdown([AUTO], value=AUTO, label="target column", allow_custom_value=True)
     with gr.Row():
-        instruction = instruction_dropdown()
+        instruction = instruction_dropdown(info="Put on both lists: a preset, a saved prompt name, free text "
+                                                "(type it), or none")
         with gr.Column(min_width=160):
             go = gr.Button("Match", variant="primary", elem_id="bitext-run")
             example = gr.Button("Load example (de–en)", size="sm", elem_id="bitext-example")
-    status = gr.Markdown(elem_id="bitext-status")
+    status = gr.Markdown(label="status", elem_id="bitext-status")
     with gr.Row():
         method = gr.Dropdown([(METHOD_LABELS[m], m) for m in MATCH_METHODS], value="mutual", label="matching method")
         score = gr.Radio(list(SCORES), value="margin", label="score")
         k = gr.Slider(1, 16, value=4, step=1, label="margin k (neighbours)")
-        threshold = gr.Slider(0, 1, value=0, step=0.005, label="threshold", info="pairs below it are unmatched")
-        gold = gr.Checkbox(label="gold order (row i ↔ row i)", info="set when the lists have the same length")
+        threshold = gr.Slider(0, 1, value=0, step=0.005, label="threshold", info="pairs below it are unmatched",
+                              elem_id="bitext-threshold")
+        gold = gr.Checkbox(value=True, label="gold order (sentence i ↔ sentence i)",
+                           info="accuracy, when the lists have the same length")
     with gr.Row():
         heatmap = gr.Plot(label="Score matrix")
         histogram = gr.Plot(label="Pair scores")
-    pairs = gr.Dataframe(elem_id="bitext-pairs", wrap=True,
-                         label="Chosen pairs with both scores (click a row for its margin neighbours)",
-                         interactive=False, max_height=400)
+    pairs = gr.Dataframe(elem_id="bitext-pairs", wrap=True, column_widths=PAIRS_WIDTHS, interactive=False,
+                         label="Chosen pairs with both scores (click a row for its margin neighbours)", max_height=440)
     download = gr.File(label="Download pairs (TSV)", interactive=False, height=70)
-    with gr.Accordion("Margin neighbourhood of a pair", open=False):
+    unmatched = gr.Dataframe(label="Sentences in no matched pair", wrap=True, interactive=False, max_height=300,
+                             column_widths=["8%", "6%", "70%", "16%"], elem_id="bitext-unmatched")
+    with gr.Accordion("Margin neighbourhood of a pair", open=False) as neighbourhood:
         with gr.Row():
-            row = gr.Number(value=0, precision=0, label="row # of the pairs table", minimum=0)
-            show = gr.Button("Show neighbours", size="sm")
-        explain = gr.Markdown()
-        neighbours_table = gr.Dataframe(wrap=True, interactive=False)
-    with gr.Row():
-        accuracy = gr.Dataframe(label="Gold-order accuracy (MTEB Tatoeba metric)", interactive=False)
-    errors = gr.Dataframe(label="Gold-order errors", wrap=True, interactive=False, max_height=400)
+            source_number = gr.Number(value=1, precision=0, minimum=1, label="source #", elem_id="bitext-source-number")
+            target_number = gr.Number(value=1, precision=0, minimum=1, label="target #", elem_id="bitext-target-number")
+            show = gr.Button("Show neighbours", size="sm", elem_id="bitext-show-neighbours")
+        explain = gr.Markdown(label="explanation", elem_id="bitext-neighbours-explain")
+        neighbours_table = gr.Dataframe(label="The neighbours behind the margin", wrap=True, interactive=False,
+                                        column_widths=["22%", "6%", "6%", "56%", "10%"])
+    accuracy = gr.Dataframe(label="Gold-order accuracy (MTEB Tatoeba metric)", interactive=False)
+    errors = gr.Dataframe(label="Gold-order errors", wrap=True, interactive=False, max_height=400,
+                          column_widths=["7%", "10%", "5%", "20%", "20%", "7%", "20%", "5%", "6%"])
     with gr.Accordion("Ordered alignment of two parallel documents", open=False):
         build_alignment(backend, instruction)
 
     state = gr.State()
-    view_inputs = [state, method, score, k, threshold, gold]
-    views = [heatmap, histogram, pairs, download, accuracy, errors]
-    choice = [state, method, score, k]
-    view = user_errors(show_pairs)
-    reset = user_errors(threshold_range)
+    # A new match, method, score or k starts the threshold again at 0 (flagging only negative scores).
+    fresh = gr.Number(value=0, visible=False, label="threshold")
+    lists = {"instruction": instruction, "pair_file": pair_file, "source_column": source_col,
+             "target_column": target_col, "source": source, "target": target}
+    choices = {"method": method, "score": score, "k": k, "threshold": threshold, "gold": gold}
+    fresh_choices = {**choices, "threshold": fresh}
+    views = {"threshold": threshold, "heatmap": heatmap, "histogram": histogram, "pairs": pairs,
+             "unmatched": unmatched, "download": download, "accuracy": accuracy, "errors": errors}
+    match = user_errors(forms.endpoint(BitextRequest, functools.partial(match_bitext, backend)))
+    match_inputs = forms.inputs(BitextRequest, **lists, **fresh_choices)
+    match_outputs = forms.outputs(BitextResult, run=state, status=status, **views)
+    go.click(match, inputs_kwargs=match_inputs, outputs=match_outputs, api_name="match_bitext")
+    example.click(load_example, outputs=pair_file, api_visibility="private").then(
+        match, inputs_kwargs=match_inputs, outputs=match_outputs, api_visibility="private")
 
-    run = user_errors(functools.partial(run_bitext, backend))
-    run_inputs = [instruction, pair_file, source_col, target_col, *source.inputs, *target.inputs]
-    go.click(run, run_inputs, [state, status, gold], api_name="match_bitext").then(
-        reset, choice, threshold, api_visibility="private").then(view, view_inputs, views, api_visibility="private")
-    example.click(load_example, outputs=pair_file, api_name="bitext_example").then(
-        run, run_inputs, [state, status, gold], api_visibility="private").then(
-        reset, choice, threshold, api_visibility="private").then(view, view_inputs, views, api_visibility="private")
+    rematch = user_errors(forms.endpoint(RematchRequest, rematch_bitext))
+    view_outputs = forms.outputs(PairsView, **views)
+    threshold.release(rematch, inputs_kwargs=forms.inputs(RematchRequest, run=state, **choices),
+                      outputs=view_outputs, api_name="rematch_bitext")
+    gold.input(rematch, inputs_kwargs=forms.inputs(RematchRequest, run=state, **choices), outputs=view_outputs,
+               api_visibility="private")
     for control in (method, score, k):
-        control.input(reset, choice, threshold, api_visibility="private").then(
-            view, view_inputs, views, api_visibility="private")
-    threshold.release(view, view_inputs, views, api_name="bitext_threshold")
-    gold.input(view, view_inputs, views, api_visibility="private")
-    pair_file.upload(user_errors(functools.partial(pair_file_columns, backend)), pair_file, [source_col, target_col],
+        control.input(rematch, inputs_kwargs=forms.inputs(RematchRequest, run=state, **fresh_choices),
+                      outputs=view_outputs, api_visibility="private")
+
+    neighbours = user_errors(forms.endpoint(NeighboursRequest, margin_neighbours))
+    neighbours_outputs = forms.outputs(NeighboursResult, explanation=explain, neighbours=neighbours_table)
+    show.click(neighbours, inputs_kwargs=forms.inputs(NeighboursRequest, source_number=source_number,
+                                                      target_number=target_number, k=k, run=state),
+               outputs=neighbours_outputs, api_name="margin_neighbours")
+    pairs.select(user_errors(select_pair), inputs_kwargs={"run": state, "k": k},
+                 outputs=[source_number, target_number, *neighbours_outputs, neighbourhood], api_visibility="private")
+    pair_file.change(user_errors(functools.partial(pair_file_columns, backend)), pair_file, [source_col, target_col],
                      api_visibility="private")
-    pairs.select(user_errors(select_pair), choice, [row, explain, neighbours_table], api_visibility="private")
-    show.click(user_errors(neighbours), [*choice, row], [explain, neighbours_table], api_name="margin_neighbours")
     demo.load(lambda: instruction_choices(backend, "bitext"), outputs=instruction, api_visibility="private")

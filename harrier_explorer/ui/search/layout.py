@@ -1,5 +1,5 @@
-"""Cross-lingual search tab: rank one corpus for up to four queries (typically one question in several languages) and
-compare the rankings side by side: translation parity, hits per document language, same-language bias, scores."""
+"""Layout and wiring of the cross-lingual search tab (handlers in handlers.py): rank one corpus for up to four
+queries (typically one question in several languages) and compare the rankings side by side."""
 
 from __future__ import annotations
 
@@ -8,16 +8,14 @@ import functools
 import gradio as gr
 
 from harrier_explorer.backend.core import Backend
-from harrier_explorer.ui.common import (
-    instruction_choices,
-    instruction_dropdown,
-    text_source,
-    user_errors,
-)
-from harrier_explorer.ui.search_handlers import (
+from harrier_explorer.ui import forms
+from harrier_explorer.ui.common import instruction_choices, instruction_dropdown, text_source, user_errors
+from harrier_explorer.ui.search.handlers import (
     MAX_QUERIES,
     PER_LANGUAGE_K,
-    RANKED_WIDTHS,
+    SearchExample,
+    SearchRequest,
+    SearchResult,
     load_example,
     run_search,
 )
@@ -35,16 +33,18 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
         with gr.Column(scale=2):
             queries = gr.Textbox(label=f"Queries: one per line, up to {MAX_QUERIES}", lines=4, max_lines=8,
                                  placeholder="Where is the Amazon?\nWo ist der Amazonas?")
-            instruction = instruction_dropdown()
+            instruction = instruction_dropdown(info="Put on the queries: a preset, a saved prompt name, free "
+                                                    "text (type it), or none")
             k = gr.Slider(1, 50, value=5, step=1, label="top-k")
             with gr.Row():
                 go = gr.Button("Search", variant="primary", elem_id="search-run")
                 example = gr.Button("Load example", size="sm", elem_id="search-example")
-    status = gr.Markdown(elem_id="search-status")
-    with gr.Row(equal_height=False):
-        tables = [gr.Dataframe(visible=False, wrap=True, interactive=False, min_width=200,
-                               column_widths=RANKED_WIDTHS, max_height=460)
-                  for _ in range(MAX_QUERIES)]
+    status = gr.Markdown(label="status", elem_id="search-status")
+    tables = []
+    for row in range(MAX_QUERIES // 2):  # two per row, so each hit's text has room without sideways scrolling
+        with gr.Row(equal_height=False):
+            tables += [gr.Dataframe(label=f"hits of query {2 * row + i + 1}", visible=False, wrap=True,
+                                    interactive=False, max_height=520) for i in range(2)]
     parity = gr.Dataframe(label="Translation parity: overlap@k and Kendall tau of each query pair", interactive=False)
     with gr.Row():
         bias = gr.Plot(label="Same-language bias")
@@ -53,10 +53,13 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
                                wrap=True, interactive=False, max_height=420)
     download = gr.File(label="Download all results (CSV)", interactive=False, height=70)
 
-    search = user_errors(functools.partial(run_search, backend))
-    inputs = [queries, instruction, k, *corpus.inputs]
-    outputs = [*tables, parity, by_language, bias, distribution, status, download]
-    go.click(search, inputs, outputs, api_name="cross_lingual_search")
-    example.click(load_example, outputs=[corpus.paste, corpus.files, queries], api_name="search_example").then(
-        search, inputs, outputs, api_visibility="private")
+    search = user_errors(forms.endpoint(SearchRequest, functools.partial(run_search, backend)))
+    inputs = forms.inputs(SearchRequest, queries=queries, instruction=instruction, k=k, corpus=corpus)
+    outputs = forms.outputs(SearchResult, status=status, **{f"hits_{i + 1}": t for i, t in enumerate(tables)},
+                            parity=parity, by_language=by_language, bias=bias, distribution=distribution,
+                            download=download)
+    go.click(search, inputs_kwargs=inputs, outputs=outputs, api_name="cross_lingual_search")
+    example.click(forms.action(load_example), outputs=forms.outputs(
+        SearchExample, corpus_paste=corpus.paste, corpus_files=corpus.files, queries=queries),
+        api_visibility="private").then(search, inputs_kwargs=inputs, outputs=outputs, api_visibility="private")
     demo.load(lambda: instruction_choices(backend, "retrieval"), outputs=instruction, api_visibility="private")
