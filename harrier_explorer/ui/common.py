@@ -69,14 +69,13 @@ def progress_to(progress: gr.Progress, desc: str) -> Progress:
     return lambda done, total: progress((done, total), desc=desc, unit="texts")
 
 
-class OpenDropdown(gr.Dropdown):
+def open_dropdown(choices: list, **kwargs) -> gr.Dropdown:
     """A dropdown that takes typed values too, and says so to API and MCP clients: a gr.Dropdown describes itself as
-    an enum of the choices it was built with, which for choices filled later is only '(none)' or '(auto)'."""
-
-    is_template = True  # drawn by the frontend as a plain Dropdown
-
-    def api_info(self) -> dict:
-        return {"type": "string"}
+    an enum of the choices it was built with, which for choices filled later is only '(none)' or '(auto)'. (Not a
+    subclass: Gradio writes a .pyi stub next to the module of every Component subclass.)"""
+    dropdown = gr.Dropdown(choices, allow_custom_value=True, **kwargs)
+    dropdown.api_info = lambda: {"type": "string"}
+    return dropdown
 
 
 # -- text sources: paste or upload ------------------------------------------------------------------------------------
@@ -106,7 +105,7 @@ def text_source(label: str, *, placeholder: str = "One item per line", lines: in
                     height=90)
     with gr.Accordion("Columns and splitting (for uploads)", open=False):
         with gr.Row():
-            cols = [OpenDropdown([AUTO], value=AUTO, label=name, allow_custom_value=True, min_width=120)
+            cols = [open_dropdown([AUTO], value=AUTO, label=name, min_width=120)
                     for name in ("text column", "id column", "label column", "language column")]
             split = gr.Dropdown(["auto", *SPLIT_MODES], value="auto", label="split documents into", min_width=120)
     source = TextSource(paste, files, *cols, split)
@@ -170,8 +169,8 @@ def instruction_dropdown(label: str = "Instruction", info: str | None = None) ->
     """A dropdown of the active model family's presets that also takes free text; '(none)' means no instruction.
 
     Choices are filled by ``instruction_choices`` once the model is known (on page load)."""
-    return OpenDropdown([NONE], value=NONE, label=label, allow_custom_value=True, info=info or
-                        "A preset of the active model's family, free text (type it), or none")
+    return open_dropdown([NONE], value=NONE, label=label, info=info or
+                         "A preset of the active model's family, free text (type it), or none")
 
 
 def instruction_choices(backend: Backend, task_kind: str | None, default: bool = True) -> gr.Dropdown:
