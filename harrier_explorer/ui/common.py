@@ -100,7 +100,8 @@ class TextSource:
 def text_source(label: str, *, placeholder: str = "One item per line", lines: int = 6,
                 max_file_mb: float = 50) -> TextSource:
     """A paste box, a multi-file upload and the column / splitting choices for uploaded files."""
-    paste = gr.Textbox(label=f"{label}: paste (one per line)", placeholder=placeholder, lines=lines, max_lines=20)
+    # value="": an API client may leave the paste out (a component without a value is a required parameter).
+    paste = gr.Textbox("", label=f"{label}: paste (one per line)", placeholder=placeholder, lines=lines, max_lines=20)
     files = gr.File(label=f"{label}: or upload files", file_count="multiple", file_types=list(SUPPORTED_EXTENSIONS),
                     height=90)
     with gr.Accordion("Columns and splitting (for uploads)", open=False):
