@@ -20,13 +20,11 @@ import numpy as np
 
 from benchmarks._common import EVALDATA, log, progress, read_jsonl
 from harrier_explorer.analysis.clusters import kmeans
-from harrier_explorer.analysis.map_report import (
-    agreement_report,
-    topic_or_language_sentence,
-)
+from harrier_explorer.analysis.map_report import agreement_report
 from harrier_explorer.analysis.projection import ProjectionParams, clear_cache, project
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.settings import load_settings
+from harrier_explorer.ui.map.present import topic_or_language_sentence
 
 DATA = EVALDATA / "clustering"
 LANGUAGES = ("eng_Latn", "deu_Latn", "arb_Arab", "hin_Deva", "zho_Hans", "swh_Latn")

@@ -16,10 +16,11 @@ import time
 from pathlib import Path
 
 from benchmarks._common import EVALDATA, log, markdown_table, progress, read_jsonl
-from harrier_explorer.analysis.ab_report import quality_table, verdict
+from harrier_explorer.analysis.ab_report import quality_table
 from harrier_explorer.analysis.ab_test import compare_instructions, compare_quality
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.settings import load_settings
+from harrier_explorer.ui.ab.present import verdict
 
 DATA = EVALDATA / "retrieval" / "xquad"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 from pathlib import Path
 
@@ -22,3 +23,8 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def plain(markdown: str) -> str:
+    """Markdown with its backslash escapes undone: the text a reader sees (user text is escaped in Markdown)."""
+    return re.sub(r"\\(.)", r"\1", markdown)

@@ -1,12 +1,13 @@
-"""Tables and sentences that present an instruction A/B comparison: what the A/B tab shows and exports.
+"""Tables of an instruction A/B comparison: what the A/B tab shows and exports, and the benchmark prints.
 
 Pure functions over `ab_test` results (no model, no UI): the per-query side-by-side rankings with rank-change
-arrows, the per-query metrics table, the long rankings table, the quality summary and the one-line verdict.
+arrows and relevant documents marked, the per-query metrics table, the long rankings table and the quality summary.
+The tab's sentences (the verdict) are made in ui/ab.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -21,8 +22,8 @@ from harrier_explorer.analysis.metrics import RETRIEVAL_METRICS, Qrels
 from harrier_explorer.analysis.snippets import snippet
 from harrier_explorer.errors import InputError
 
-#: p-value under which the verdict calls a difference significant.
-ALPHA = 0.05
+#: Prefix of a document labelled relevant for the query, in both rankings.
+RELEVANT = "✓ "
 
 
 def rank_change_label(rank_a: int, rank_b: int, k: int) -> str:
@@ -36,9 +37,10 @@ def rank_change_label(rank_a: int, rank_b: int, k: int) -> str:
     return f"↑{rank_a - rank_b}" if rank_b < rank_a else f"↓{rank_b - rank_a}"
 
 
-def side_by_side(comparison: ABComparison, query_index: int, doc_texts: Sequence[str],
-                 width: int = 160) -> pd.DataFrame:
-    """The top k under A and under B next to each other, one row per rank.
+def side_by_side(comparison: ABComparison, query_index: int, doc_texts: Sequence[str], width: int = 160,
+                 relevant: Collection[str] = ()) -> pd.DataFrame:
+    """The top k under A and under B next to each other, one row per rank; documents in ``relevant`` (ids) are
+    marked ``RELEVANT``.
 
     Columns: rank, doc under A (id: snippet), score A, doc under B, score B, change (the B doc's move from its A rank).
     """
@@ -47,18 +49,20 @@ def side_by_side(comparison: ABComparison, query_index: int, doc_texts: Sequence
     ranks_a = _full_ranks(comparison.order_a[query_index])
     rows = []
     for rank, (ja, jb) in enumerate(zip(order_a, order_b, strict=True), start=1):
-        rows.append([rank, _doc(comparison.doc_ids[ja], doc_texts[ja], width), comparison.scores_a[query_index, ja],
-                     _doc(comparison.doc_ids[jb], doc_texts[jb], width), comparison.scores_b[query_index, jb],
+        rows.append([rank, _doc(comparison.doc_ids[ja], doc_texts[ja], width, relevant),
+                     comparison.scores_a[query_index, ja], _doc(comparison.doc_ids[jb], doc_texts[jb], width, relevant),
+                     comparison.scores_b[query_index, jb],
                      rank_change_label(int(ranks_a[jb]), rank, k)])
     return pd.DataFrame(rows, columns=["rank", "under A", "score A", "under B", "score B", "change (B vs A)"])
 
 
-def changes_table(comparison: ABComparison, query_index: int, doc_texts: Sequence[str],
-                  width: int = 120) -> pd.DataFrame:
-    """`document_changes` for one query with a readable movement label and a text snippet per doc."""
+def changes_table(comparison: ABComparison, query_index: int, doc_texts: Sequence[str], width: int = 120,
+                  relevant: Collection[str] = ()) -> pd.DataFrame:
+    """`document_changes` for one query with a readable movement label and a text snippet per doc (marked
+    ``RELEVANT`` for the ids in ``relevant``)."""
     table = document_changes(comparison, query_index)
     position = {doc_id: j for j, doc_id in enumerate(comparison.doc_ids)}
-    table.insert(1, "text", [snippet(doc_texts[position[d]], width) for d in table["doc_id"]])
+    table.insert(1, "text", [_mark(d, relevant) + snippet(doc_texts[position[d]], width) for d in table["doc_id"]])
     table.insert(4, "move", [rank_change_label(int(a), int(b), comparison.k)
                              for a, b in zip(table["rank_a"], table["rank_b"], strict=True)])
     return table.drop(columns="rank_change")
@@ -98,18 +102,6 @@ def quality_table(quality: ABQuality) -> pd.DataFrame:
     rows = [[quality.scores_a.label(m), quality.scores_a.means[m], quality.scores_b.means[m],
              quality.scores_b.means[m] - quality.scores_a.means[m]] for m in RETRIEVAL_METRICS]
     return pd.DataFrame(rows, columns=["metric", "A", "B", "B − A"])
-
-
-def verdict(quality: ABQuality) -> str:
-    """One sentence, e.g. "B beats A on nDCG@10 by +0.042 (p = 0.03, 40 queries: 12 wins, 3 losses)."."""
-    test, name = quality.test, quality.scores_a.label(quality.metric)
-    counts = (f"p = {_p(test.p_value)}, {test.n_pairs} queries: {quality.wins} wins, {quality.ties} ties, "
-              f"{quality.losses} losses for B; 95% CI of B − A [{test.ci_low:+.3f}, {test.ci_high:+.3f}]")
-    if test.p_value < ALPHA and test.mean_difference > 0:
-        return f"B beats A on {name} by {test.mean_difference:+.3f} ({counts})."
-    if test.p_value < ALPHA and test.mean_difference < 0:
-        return f"A beats B on {name} by {-test.mean_difference:+.3f} ({counts})."
-    return f"No significant difference between A and B on {name}: B − A = {test.mean_difference:+.3f} ({counts})."
 
 
 def rankings_table(comparison: ABComparison, depth: int | None = None) -> pd.DataFrame:
@@ -152,9 +144,9 @@ def _mean_median(values: pd.Series) -> list[float]:
     return [float(values.mean()), float(values.median())] if len(values) else [float("nan")] * 2
 
 
-def _p(p_value: float) -> str:
-    return f"{p_value:.2g}" if p_value >= 0.001 else "< 0.001"
+def _doc(doc_id: str, text: str, width: int, relevant: Collection[str]) -> str:
+    return f"{_mark(doc_id, relevant)}{doc_id}: {snippet(text, width)}"
 
 
-def _doc(doc_id: str, text: str, width: int) -> str:
-    return f"{doc_id}: {snippet(text, width)}"
+def _mark(doc_id: str, relevant: Collection[str]) -> str:
+    return RELEVANT if doc_id in relevant else ""

@@ -1,7 +1,8 @@
-"""Tables and sentences for the cluster map: points, cluster keywords, neighbours, and agreement with labels.
+"""Tables for the cluster map: points, cluster keywords, neighbours, and agreement with labels and languages.
 
 Pure functions over `clusters`, `cluster_keywords`, `label_agreement` and `projection` results (no model, no UI),
-shared by the Cluster map tab and benchmarks/clustering.py so that both report the same figures.
+shared by the Cluster map tab and benchmarks/clustering.py so that both report the same figures. The tab's
+sentences are made in ui/map.
 """
 
 from __future__ import annotations
@@ -87,16 +88,6 @@ def agreement_report(embeddings: np.ndarray, clusters: np.ndarray, labels: Seque
         # The same points under both labellings: exactly what `label_agreement.topic_or_language` computes.
         both = TopicOrLanguage(agreements["labels"], agreements["languages"])
     return AgreementReport(pd.DataFrame(rows, columns=AGREEMENT_COLUMNS), tuple(notes), both)
-
-
-def topic_or_language_sentence(result: TopicOrLanguage) -> str:
-    """Plain-language reading of `topic_or_language`: do neighbours share the label or the language, beyond chance?"""
-    topic_gain = result.topic.neighbour_share - result.topic.chance_share
-    language_gain = result.language.neighbour_share - result.language.chance_share
-    winner = "topic (label)" if topic_gain >= language_gain else "language"
-    return (f"Points group by **{winner}**: among each point's {result.topic.k} nearest neighbours, "
-            f"{result.topic.neighbour_share:.0%} share its label (chance {result.topic.chance_share:.0%}) and "
-            f"{result.language.neighbour_share:.0%} share its language (chance {result.language.chance_share:.0%}).")
 
 
 def points_table(texts: Sequence[str], coords: np.ndarray, clusters: np.ndarray, labels: Sequence[str | None],

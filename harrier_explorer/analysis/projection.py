@@ -28,6 +28,8 @@ PCA_MIN_POINTS = 200
 MIN_POINTS = 3
 #: How many layouts the in-memory cache keeps (least recently used ones are dropped).
 CACHE_SIZE = 8
+#: Largest seed numpy's random state takes (seeds are 0 … 2**32 - 1).
+MAX_SEED = 2**32 - 1
 
 Method = Literal["umap", "pca"]
 
@@ -173,6 +175,13 @@ def _check(embeddings: np.ndarray, params: ProjectionParams) -> None:
         raise InputError(f"Unknown layout method {params.method!r}; choose 'umap' or 'pca'.")
     if params.n_components not in (2, 3):
         raise InputError(f"A layout has 2 or 3 dimensions, got n_components={params.n_components}.")
+    if params.seed is not None and not 0 <= params.seed <= MAX_SEED:
+        raise InputError(f"The seed must be from 0 to {MAX_SEED}, or empty (faster, not reproducible); "
+                         f"got {params.seed}.")
+    if params.method == "umap" and params.n_neighbors < 2:
+        raise InputError(f"UMAP needs n_neighbors of at least 2, got {params.n_neighbors}.")
+    if params.method == "umap" and not 0 <= params.min_dist <= 1:
+        raise InputError(f"UMAP's min_dist must be from 0 to 1, got {params.min_dist}.")
     if params.method == "pca" and embeddings.shape[1] < params.n_components:
         raise InputError(f"PCA cannot give {params.n_components} axes from {embeddings.shape[1]}-dim vectors.")
 

@@ -14,8 +14,9 @@ import gradio as gr
 
 from harrier_explorer.analysis.projection import warm_up
 from harrier_explorer.backend.core import Backend
-from harrier_explorer.ui import ab_tab, map_tab
+from harrier_explorer.ui.ab import layout as ab_tab
 from harrier_explorer.ui.bitext import layout as bitext_tab
+from harrier_explorer.ui.map import layout as map_tab
 from harrier_explorer.ui.model import layout as model_tab
 from harrier_explorer.ui.search import layout as search_tab
 
@@ -26,7 +27,7 @@ CSS = """
 .hx-fallback {color: #b45309; font-weight: 600;}
 """
 #: Page script: plotly clicks on the Cluster map → that point's nearest neighbours.
-JS = (Path(__file__).with_name("map_click.js")).read_text(encoding="utf-8")
+JS = (Path(__file__).parent / "map" / "click.js").read_text(encoding="utf-8")
 
 
 def header_markdown(backend: Backend) -> str:

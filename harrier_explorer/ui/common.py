@@ -10,6 +10,8 @@ import dataclasses
 import functools
 import html
 import logging
+import numbers
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Callable
@@ -181,9 +183,41 @@ def instruction_choices(backend: Backend, task_kind: str | None, default: bool =
     return gr.Dropdown(choices=spec.choices(), value=value)
 
 
+#: What an instruction parameter accepts, for API and MCP descriptions.
+INSTRUCTION_FORMS = ("free text, a preset name (e.g. 'STS'), a preset's label ('name: task'), a prompt name saved "
+                     "with the model (e.g. 'sts_query'), '(none)' (no instruction: the model's document format) or "
+                     "'(raw text)' (no prompt at all)")
+
+
 def instruction_value(value: str | None) -> str:
     """What the backend is given: the value as typed, '(none)' for nothing (the backend resolves names and labels)."""
     return value.strip() if value and value.strip() else NONE
+
+
+# -- numbers from a form or an API client ----------------------------------------------------------------------------
+def whole_number(value: object, name: str, low: int, high: int | None = None) -> int:
+    """``value`` as an int within [low, high], else an InputError naming the field (an API client can send anything;
+    a component's own bounds check would not say which field)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not float(value).is_integer():
+        raise InputError(f"{name} must be a whole number, got {value!r}.")
+    number = int(value)
+    if number < low or (high is not None and number > high):
+        bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
+        raise InputError(f"{name} must be {bounds}, got {number}.")
+    return number
+
+
+# -- user text in Markdown -------------------------------------------------------------------------------------------
+#: Characters that can start Markdown, HTML, an entity or an autolink (``:`` of "https:", ``.`` of "www.", ``@`` of an
+#: e-mail address); backslash-escaped, each shows as itself.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:@])")
+
+
+def markdown_text(value: object) -> str:
+    """User text (an instruction, a file name, a query) for a Markdown component, shown literally: a pasted link,
+    image, tag or ``**`` stays text. Newlines become spaces. Components showing it should set ``latex_delimiters=[]``
+    (KaTeX reads the rendered text, after escaping)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
 
 
 # -- exports and plots ------------------------------------------------------------------------------------------------

@@ -1,27 +1,36 @@
-"""Cluster map handlers in-process over the tiny random decoder: example, chunking, queries, neighbours, bad input."""
+"""Cluster map handlers in-process over the tiny random decoder: example, chunking, queries, neighbours, exports,
+bad input."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import gradio as gr
 import pandas as pd
 import pytest
 
-from harrier_explorer.ui import map_handlers, map_tab
-from harrier_explorer.ui.common import NONE, user_errors
+from harrier_explorer.ui.common import user_errors
+from harrier_explorer.ui.forms import TextInput
+from harrier_explorer.ui.map import handlers, layout
+from harrier_explorer.ui.map.export import NAME, export_root
+from harrier_explorer.ui.map.handlers import ColourRequest, MapRequest, NeighboursRequest
+from tests.helpers import plain
 
 WORDS = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu"]
+CLUSTERING = "Identify the category of documents"
 
 
 def no_progress(*_args, **_kwargs):
     return None
 
 
-def build(backend, previous=None, paste="", files=None, long_docs=map_handlers.LONG_DOCS[0], chunk=256, overlap=32,
-          instruction="Identify the category of documents", dims=2, method="UMAP", cluster="KMeans", k=0, size=5,
-          space="embeddings", colour="cluster", queries="", qa=NONE, qb=NONE):
-    return map_handlers.run_map(backend, previous, paste, files, NONE, NONE, NONE, NONE, "auto", long_docs, chunk,
-                                overlap, instruction, method, dims, 15, 0.1, 42, cluster, k, size, space, colour,
-                                queries, qa, qb, progress=no_progress)
+def build(backend, paste="", files=None, **fields):
+    request = MapRequest(documents=TextInput(paste=paste, files=files), **{"instruction": CLUSTERING, **fields})
+    return handlers.run_map(backend, request, no_progress)
+
+
+def exports() -> set:
+    return set(export_root().glob(f"*/{NAME}")) if export_root().exists() else set()
 
 
 @pytest.fixture
@@ -30,49 +39,70 @@ def backend(make_backend, tiny_gemma):
 
 
 def test_example_map_with_labels_languages_queries_and_exports(backend):
-    files, colour, queries, instruction = map_tab.load_example(backend)
+    files, colour, queries, instruction = layout.load_example(backend)
     assert colour == "label"
-    out = build(backend, files=files, colour=colour, queries=queries, qa=NONE, qb="find sports news",
+    out = build(backend, files=files, colour_by=colour, queries=queries, query_instruction_b="find sports news",
                 instruction=instruction)
-    run, summary, fig, html_path, keywords, agreement, reading, csv_path = out
-    assert len(run.records) == 294 and "294 embedded" in summary
-    assert {t.type for t in fig.data} >= {"scattergl"}
-    assert [t.name for t in fig.data if t.name.startswith("queries")] == ["queries · A: (none)",
-                                                                          "queries · B: find sports news"]
-    assert set(agreement["grouping"]) == {"labels", "languages"}
-    assert "Points group by" in reading
-    assert keywords["size"].sum() == 294
-    points = pd.read_csv(csv_path)
+    assert len(out.run.records) == 294 and "294 embedded" in out.summary
+    assert {t.type for t in out.plot.data} >= {"scattergl"}
+    assert [t.name for t in out.plot.data if t.name.startswith("queries")] == ["queries · A: (none)",
+                                                                               "queries · B: find sports news"]
+    assert set(out.agreement["grouping"]) == {"labels", "languages"}
+    assert "Points group by" in out.reading
+    assert out.keywords["size"].sum() == 294
+    points = pd.read_csv(out.points_csv)
     assert list(points.columns) == ["point", "text", "x", "y", "cluster", "label", "language", "source"]
     assert set(points["language"]) == {"en", "de", "zh"} and set(points["source"]) == {"map_docs.jsonl"}
-    with open(html_path, encoding="utf-8") as f:
+    with open(out.plot_html, encoding="utf-8") as f:
         html = f.read()
     assert "plotly" in html.lower() and len(html) > 1_000_000  # plotly.js inlined: works offline
-    for colour_by in map_handlers.COLOUR_BY:
-        assert map_handlers.redraw(run, colour_by)[0].layout.legend.title.text == colour_by
-    heading, table, fig, _ = map_handlers.neighbours(run, "3", "label")
-    assert heading.startswith("**Point #3**") and len(table) == 10 and 3 not in set(table["point"])
-    assert any(t.name == "point #3" for t in fig.data)
-    heading, _, _, _ = map_handlers.neighbours(run, "goals", "cluster")
-    assert "goals" in heading.lower()
+    for colour_by in handlers.COLOUR_BY:
+        assert handlers.redraw(ColourRequest(out.run, colour_by)).plot.layout.legend.title.text == colour_by
+    near = handlers.neighbours(NeighboursRequest(out.run, "label", point="3"))
+    assert near.picked.startswith("**Point #3**") and len(near.neighbours) == 10
+    assert 3 not in set(near.neighbours["point"])
+    assert any(t.name == "point #3" for t in near.plot.data)
+    assert "goals" in handlers.neighbours(NeighboursRequest(out.run, point="goals")).picked.lower()
+
+
+def test_each_map_keeps_only_its_latest_html_export(backend):
+    before = exports()
+    first = build(backend, paste="red\ngreen\nblue\nyellow")
+    for colour_by in ("label", "language", "cluster"):
+        latest = handlers.redraw(ColourRequest(first.run, colour_by)).plot_html
+    latest = handlers.neighbours(NeighboursRequest(first.run, point="1")).plot_html
+    assert exports() - before == {Path(latest)}
+    second = build(backend, paste="red\ngreen\nblue\nyellow", previous=first.run)  # the session's next map
+    assert exports() - before == {Path(second.plot_html)}
+    second.run.export.discard()  # what the session state's delete callback does when the session ends
+    assert exports() == before
 
 
 def test_chunking_3d_hdbscan_and_reuse(backend):
     long_doc = " ".join(f"Sentence {w} talks about {w} things." for w in WORDS)
     paste = f"{long_doc}\nshort one\nanother short one\na third short text"
-    run, summary, fig, *_ = build(backend, paste=paste, long_docs=map_handlers.LONG_DOCS[1], chunk=32, overlap=8,
-                                  dims=3, cluster="HDBSCAN", size=50)
-    assert len(run.records) > 4 and "chunks of at most 32 tokens" in summary
-    assert "min cluster size lowered" in summary
-    assert fig.data[0].type == "scatter3d" and run.coords.shape[1] == 3
-    again = build(backend, previous=run, paste=paste, long_docs=map_handlers.LONG_DOCS[1], chunk=32, overlap=8,
-                  method="PCA")
-    assert f"{len(run.records)} from cache" in again[1]
+    chunked = dict(paste=paste, long_docs=handlers.LONG_DOCS[1], chunk_tokens=32, overlap_tokens=8)
+    out = build(backend, **chunked, dims=3, cluster_method="HDBSCAN", min_cluster_size=50)
+    assert len(out.run.records) > 4 and "chunks of at most 32 tokens" in plain(out.summary)
+    assert "min cluster size lowered" in plain(out.summary)
+    assert out.plot.data[0].type == "scatter3d" and out.run.coords.shape[1] == 3
+    again = build(backend, **chunked, method="PCA", previous=out.run)
+    assert f"{len(out.run.records)} from cache" in again.summary
 
 
 def test_small_sets_adapt_and_say_so(backend):
-    _, summary, *_ = build(backend, paste="one\ntwo\nthree\nfour", k=9)
-    assert "n_neighbors lowered" in summary and "KMeans k lowered from 9 to 4" in summary
+    out = build(backend, paste="one\ntwo\nthree\nfour", k=9)
+    assert "n_neighbors lowered" in plain(out.summary) and "KMeans k lowered from 9 to 4" in plain(out.summary)
+
+
+def test_user_text_is_escaped_in_markdown_and_in_the_figure(backend):
+    tag = "<b>bold</b> [link](http://example.com)"
+    out = build(backend, paste=f"{tag}\ntwo\nthree", instruction=tag, queries="q", query_instruction_a=tag)
+    assert "<b>" not in out.summary and r"\[link\]\(http\:" in out.summary
+    hover = [str(row[2]) for trace in out.plot.data if trace.customdata is not None for row in trace.customdata]
+    assert "&lt;b&gt;bold&lt;/b&gt; [link](http://example.com)" in hover
+    assert all("<b>" not in (trace.name or "") for trace in out.plot.data)
+    assert "<b>" not in handlers.neighbours(NeighboursRequest(out.run, point="0")).picked
 
 
 @pytest.mark.parametrize("paste, message", [("", "Documents is empty"), ("just one document", "at least 3"),
@@ -82,11 +112,26 @@ def test_too_few_documents_is_a_clear_message(backend, paste, message):
         user_errors(build)(backend, paste=paste)
 
 
+@pytest.mark.parametrize("fields, message", [
+    ({"seed": -1}, "seed must be from 0 to 4294967295, got -1"),  # numpy's range: once an opaque internal error
+    ({"seed": 1.5}, "seed must be a whole number"),
+    ({"k": -2}, "KMeans k must be at least 0"),
+    ({"dims": 4}, "dimensions must be from 2 to 3"),
+    ({"n_neighbors": 1}, "UMAP n_neighbors must be at least 2"),
+    ({"min_cluster_size": 1}, "HDBSCAN min cluster size must be at least 2"),
+])
+def test_numbers_out_of_range_are_named_in_the_message(backend, fields, message):
+    with pytest.raises(gr.Error, match=message):
+        user_errors(build)(backend, paste="one\ntwo\nthree", **fields)
+
+
 def test_neighbours_need_a_map_and_a_valid_point(backend):
-    with pytest.raises(gr.Error, match="Build the map first"):
-        user_errors(map_handlers.neighbours)(None, "1", "cluster")
-    run = build(backend, paste="red\ngreen\nblue\nyellow")[0]
+    with pytest.raises(gr.Error, match="No map in this session yet"):
+        user_errors(handlers.neighbours)(NeighboursRequest(None, point="1"))
+    with pytest.raises(gr.Error, match="No map in this session yet"):
+        user_errors(handlers.redraw)(ColourRequest(None, "label"))
+    run = build(backend, paste="red\ngreen\nblue\nyellow").run
     with pytest.raises(gr.Error, match="no point 99"):
-        user_errors(map_handlers.neighbours)(run, "99", "cluster")
+        user_errors(handlers.neighbours)(NeighboursRequest(run, point="99"))
     with pytest.raises(gr.Error, match="No point has a text containing"):
-        user_errors(map_handlers.neighbours)(run, "purple", "cluster")
+        user_errors(handlers.neighbours)(NeighboursRequest(run, point="purple"))

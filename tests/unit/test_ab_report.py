@@ -1,4 +1,4 @@
-"""ab_report: rank-change labels, side-by-side and per-query tables, verdict sentences, typed qrels."""
+"""ab_report: rank-change labels, side-by-side and per-query tables, typed qrels; the A/B tab's verdict sentences."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 from harrier_explorer.analysis import ab_report
 from harrier_explorer.analysis.ab_test import compare_instructions, compare_quality
 from harrier_explorer.errors import InputError
+from harrier_explorer.ui.ab.present import verdict
 
 
 def unit(rows):
@@ -37,6 +38,8 @@ def test_side_by_side_and_changes():
     assert list(side["under A"]) == ["d0: zero", "d1: one"]
     assert list(side["under B"]) == ["d2: two", "d1: one"]
     assert list(side["change (B vs A)"]) == ["new", "="]
+    marked = ab_report.side_by_side(comparison(), 0, TEXTS, relevant={"d1"})
+    assert list(marked["under A"]) == ["d0: zero", "✓ d1: one"] and list(marked["under B"]) == ["d2: two", "✓ d1: one"]
     changes = ab_report.changes_table(comparison(), 0, TEXTS)
     assert dict(zip(changes["doc_id"], changes["move"])) == {"d0": "out (↓2)", "d2": "new", "d1": "="}
     assert "text" in changes.columns and "rank_change" not in changes.columns
@@ -51,7 +54,7 @@ def test_per_query_quality_tables_and_verdict():
     assert table.loc[0, "nDCG@2 B"] == 1.0
     summary = ab_report.quality_table(quality)
     assert list(summary["metric"]) == ["nDCG@2", "MRR@2", "Recall@2"]
-    sentence = ab_report.verdict(quality)
+    sentence = verdict(quality)
     assert sentence.startswith("No significant difference between A and B on nDCG@2")  # 2 queries: p = 1
     assert "2 queries: 1 wins, 1 ties, 0 losses" in sentence
     assert set(ab_report.agreement_summary(c)["agreement of A and B"]) >= {"overlap@2", "RBO (p = 0.9)"}
@@ -65,10 +68,10 @@ def test_verdict_names_the_winner_when_significant():
     bad = unit(rng.standard_normal((20, 8)))
     c = compare_instructions(bad, unit(good), docs, [f"q{i}" for i in range(20)], ids, 10)
     quality = compare_quality(c, {f"q{i}": {f"d{i}": 1} for i in range(20)}, n_resamples=2000)
-    assert ab_report.verdict(quality).startswith("B beats A on nDCG@10 by +")
+    assert verdict(quality).startswith("B beats A on nDCG@10 by +")
     flipped = compare_quality(compare_instructions(unit(good), bad, docs, [f"q{i}" for i in range(20)], ids, 10),
                               {f"q{i}": {f"d{i}": 1} for i in range(20)}, n_resamples=2000)
-    assert ab_report.verdict(flipped).startswith("A beats B on nDCG@10 by +")
+    assert verdict(flipped).startswith("A beats B on nDCG@10 by +")
 
 
 def test_rankings_table_is_long_form():

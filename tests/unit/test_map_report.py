@@ -1,4 +1,5 @@
-"""map_report: keywords, agreement with labels and languages, export table, neighbours, point lookup; snippets."""
+"""map_report: keywords, agreement with labels and languages, export table, neighbours, point lookup; snippets; the
+map tab's topic-or-language sentence."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from harrier_explorer.analysis import map_report
 from harrier_explorer.analysis.snippets import snippet
 from harrier_explorer.errors import InputError
+from harrier_explorer.ui.map.present import topic_or_language_sentence
 
 
 def blobs():
@@ -25,7 +27,7 @@ def test_agreement_report_topic_beats_language():
     table = report.table.set_index("grouping")
     assert table.loc["labels", "kNN accuracy"] == 1.0 and table.loc["labels", "V-measure (clusters)"] == 1.0
     assert table.loc["languages", "ARI (clusters)"] < 0.1
-    assert map_report.topic_or_language_sentence(report.topic_or_language).startswith("Points group by **topic")
+    assert topic_or_language_sentence(report.topic_or_language).startswith("Points group by **topic")
 
 
 def test_agreement_report_skips_what_cannot_be_scored():

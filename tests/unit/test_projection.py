@@ -33,6 +33,17 @@ def test_fewer_than_three_points_is_an_input_error(n: int) -> None:
         project(np.eye(n, 4, dtype=np.float32))
 
 
+@pytest.mark.parametrize("params, message", [
+    (ProjectionParams(seed=-1), "seed must be from 0 to 4294967295"),  # numpy's range, not its ValueError
+    (ProjectionParams(seed=2**32), "seed must be from 0"),
+    (ProjectionParams(n_neighbors=1), "n_neighbors of at least 2"),
+    (ProjectionParams(min_dist=1.5), "min_dist must be from 0 to 1"),
+])
+def test_parameters_out_of_range_are_input_errors(params, message) -> None:
+    with pytest.raises(InputError, match=message):
+        project(_blobs(2, 8)[0], params)
+
+
 def test_three_points_in_three_dimensions_still_get_a_layout() -> None:
     points, _ = _blobs(1, 8)
     assert project(points, ProjectionParams(n_components=3)).coords.shape == (3, 3)

@@ -1,7 +1,11 @@
-"""Plotly figures of the Instruction A/B tab: the score-distribution shift and the instruction × query sweep heatmap."""
+"""Plotly figures of the Instruction A/B tab: the score-distribution shift and the instruction × query sweep heatmap.
+
+Plotly renders tags in labels and hover text, so user text (instructions, query texts and ids) is HTML-escaped.
+"""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
@@ -10,6 +14,7 @@ from plotly.subplots import make_subplots
 from harrier_explorer.analysis.ab_test import ScoreShift
 from harrier_explorer.analysis.instruction_sweep import SweepResult
 from harrier_explorer.analysis.snippets import snippet
+from harrier_explorer.ui.ab.present import query_name
 from harrier_explorer.ui.common import failsafe_plot
 
 COLOURS = {"A": "#2563eb", "B": "#ea580c"}
@@ -27,7 +32,8 @@ def score_shift_figure(shift: ScoreShift, k: int, query_ids: Sequence[str]) -> g
     fig.add_trace(go.Scatter(x=[low, high], y=[low, high], mode="lines", line={"dash": "dash", "color": "#888"},
                              name="B = A", hoverinfo="skip"), row=1, col=2)
     fig.add_trace(go.Scattergl(x=shift.top1_a, y=shift.top1_b, mode="markers", name="queries",
-                               marker={"color": "#0f766e", "size": 7}, text=list(query_ids),
+                               marker={"color": "#0f766e", "size": 7},
+                               text=[f"{query_name(i)} · {html.escape(qid)}" for i, qid in enumerate(query_ids)],
                                hovertemplate="%{text}<br>A %{x:.3f} → B %{y:.3f}<extra></extra>"), row=1, col=2)
     fig.update_layout(barmode="overlay", height=360, margin={"t": 40, "b": 40, "l": 50, "r": 20},
                       legend={"orientation": "h", "y": -0.2},
@@ -46,9 +52,10 @@ def sweep_heatmap(result: SweepResult, metric_label: str, query_texts: Sequence[
     query_ids = list(values.columns)
     means = values.mean(axis=1, skipna=True)
     z = values.to_numpy(dtype=float)
-    rows = [f"{snippet(label, 60)}  (mean {mean:.3f})" for label, mean in means.items()]
-    columns = [f"Q{n}" for n in range(1, len(query_ids) + 1)]
-    hover = [[f"{qid}: {snippet(t, 90)}" for qid, t in zip(query_ids, query_texts, strict=True)] for _ in rows]
+    rows = [f"{html.escape(snippet(label, 60))}  (mean {mean:.3f})" for label, mean in means.items()]
+    columns = [query_name(i) for i in range(len(query_ids))]
+    hover = [[html.escape(f"{qid}: {snippet(t, 90)}") for qid, t in zip(query_ids, query_texts, strict=True)]
+             for _ in rows]
     show_values = z.size <= 200
     fig = go.Figure(go.Heatmap(z=z, x=columns, y=rows, colorscale="Viridis", zmin=0, zmax=1, customdata=hover,
                                texttemplate="%{z:.2f}" if show_values else None,

@@ -1,6 +1,8 @@
-"""Instruction A/B tab: rank one corpus with the queries embedded under instruction A and under B, and see what
-changes per query and overall, whether B retrieves better (with relevance labels), and which of N instructions
-suits which query (the sweep). Handlers are in ab_handlers.py, figures in ab_plots.py."""
+"""Layout and wiring of the Instruction A/B tab (handlers in handlers.py, figures in plots.py).
+
+Progress and errors show in one status line under the buttons (``show_progress_on``), so the results of the last
+run stay readable while a new one runs and after it fails.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +11,18 @@ import functools
 import gradio as gr
 
 from harrier_explorer.backend.core import Backend
-from harrier_explorer.ui import ab_handlers
+from harrier_explorer.ui import forms
+from harrier_explorer.ui.ab.handlers import (
+    ABRequest,
+    ABResult,
+    QueryRequest,
+    QueryResult,
+    SweepRequest,
+    SweepResult,
+    run_ab,
+    run_sweep,
+    show_query,
+)
 from harrier_explorer.ui.common import (
     NONE,
     example_path,
@@ -34,13 +47,12 @@ def load_example(backend: Backend):
 
 def build(backend: Backend, demo: gr.Blocks) -> None:
     gr.Markdown(INTRO)
+    max_mb = backend.settings.max_file_mb
     with gr.Row():
         with gr.Column(elem_id="ab-queries"):
-            queries = text_source("Queries", placeholder="One query per line", lines=4,
-                                  max_file_mb=backend.settings.max_file_mb)
+            queries = text_source("Queries", placeholder="One query per line", lines=4, max_file_mb=max_mb)
         with gr.Column(elem_id="ab-corpus"):
-            corpus = text_source("Corpus", placeholder="One document per line", lines=4,
-                                 max_file_mb=backend.settings.max_file_mb)
+            corpus = text_source("Corpus", placeholder="One document per line", lines=4, max_file_mb=max_mb)
     with gr.Accordion("Relevance labels (optional)", open=False):
         gr.Markdown("Upload qrels (TSV/CSV `query_id, doc_id[, relevance]` or BEIR JSONL) and/or type "
                     "`query_id, doc_id` pairs of relevant documents below. Pasted items have ids `paste:1`, "
@@ -58,14 +70,15 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
         example = gr.Button("Load and run example (XQuAD questions, EN/DE paragraphs, labels)", size="sm",
                             elem_id="ab-example")
         run = gr.Button("Compare A vs B", variant="primary", elem_id="ab-run")
-    summary = gr.Markdown(elem_id="ab-summary")
-    verdict = gr.Markdown(elem_id="ab-verdict")
+    status = gr.Markdown(elem_id="ab-status", min_height=36)
+    summary = gr.Markdown(elem_id="ab-summary", latex_delimiters=[])
+    verdict = gr.Markdown(elem_id="ab-verdict", latex_delimiters=[])
     state = gr.State(None)
     with gr.Tabs():
         with gr.Tab("Per query"):
-            picker = gr.Dropdown([], label="Query", interactive=True)
-            side = gr.Dataframe(label="Top k under A and under B", wrap=True, interactive=False,
-                                column_widths=["6%", "35%", "8%", "35%", "8%", "8%"])
+            picker = gr.Dropdown([], label="Query", interactive=True, elem_id="ab-query")
+            side = gr.Dataframe(label="Top k under A and under B (✓ relevant)", wrap=True, interactive=False,
+                                column_widths=["6%", "35%", "8%", "35%", "8%", "8%"], elem_id="ab-side")
             changes = gr.Dataframe(label="Every document in either top k: rank and score change (A → B)", wrap=True,
                                    interactive=False,
                                    column_widths=["12%", "40%", "7%", "7%", "10%", "8%", "8%", "8%"])
@@ -76,29 +89,42 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
                 agreement = gr.Dataframe(label="Agreement of the rankings", interactive=False)
                 quality = gr.Dataframe(label="Retrieval quality (with labels)", interactive=False)
             shift = gr.Plot(label="Score distribution shift")
-            per_query = gr.Dataframe(label="Per-query metrics", wrap=True, interactive=False, max_height=400)
+            per_query = gr.Dataframe(label="Per-query metrics", wrap=True, interactive=False, max_height=400,
+                                     elem_id="ab-per-query")
             with gr.Row():
                 per_query_file = gr.File(label="Per-query metrics (CSV)", interactive=False, height=70)
                 rankings_file = gr.File(label="Rankings A and B (CSV)", interactive=False, height=70)
         with gr.Tab("Sweep"):
             sweep_lines = gr.Textbox(label="Instructions, one per line ('(none)' = no instruction)", lines=5)
             sweep = gr.Button("Sweep instructions × queries", variant="primary", elem_id="ab-sweep")
+            sweep_status = gr.Markdown(elem_id="ab-sweep-status", min_height=36)
+            sweep_summary = gr.Markdown(elem_id="ab-sweep-summary", latex_delimiters=[])
             heatmap = gr.Plot(label="Instruction × query")
             sweep_table = gr.Dataframe(label="Sweep values", interactive=False, max_height=300)
             sweep_file = gr.File(label="Sweep (CSV)", interactive=False, height=70)
 
-    compare = user_errors(functools.partial(ab_handlers.run_ab, backend))
-    compare_inputs = [state, *queries.inputs, *corpus.inputs, qrels_file, qrels_rows, instruction_a, instruction_b, k]
-    compare_outputs = [state, summary, verdict, picker, side, changes, strings, agreement, quality, per_query, shift,
-                       per_query_file, rankings_file]
+    data = dict(queries=queries, corpus=corpus, qrels_file=qrels_file, qrels_rows=qrels_rows, k=k, previous=state)
+    compare = dict(fn=user_errors(forms.endpoint(ABRequest, functools.partial(run_ab, backend))),
+                   inputs_kwargs=forms.inputs(ABRequest, **data, instruction_a=instruction_a,
+                                              instruction_b=instruction_b),
+                   outputs=forms.outputs(ABResult, run=state, summary=summary, verdict=verdict, query=picker,
+                                         side_by_side=side, changes=changes, strings=strings, agreement=agreement,
+                                         quality=quality, per_query=per_query, score_shift=shift,
+                                         per_query_csv=per_query_file, rankings_csv=rankings_file),
+                   show_progress_on=status)
     example.click(user_errors(functools.partial(load_example, backend)),
                   outputs=[queries.files, corpus.files, qrels_file, instruction_a, instruction_b],
-                  api_name="ab_example").success(compare, compare_inputs, compare_outputs, api_visibility="private")
-    run.click(compare, compare_inputs, compare_outputs, api_name="ab_compare")
-    picker.input(user_errors(ab_handlers.show_query), [state, picker], [side, changes, strings],
-                 api_name="ab_show_query")
-    sweep.click(user_errors(functools.partial(ab_handlers.run_sweep, backend)), [state, sweep_lines],
-                [heatmap, sweep_table, sweep_file], api_name="ab_sweep")
+                  api_visibility="private", show_progress="hidden").success(**compare, api_visibility="private")
+    run.click(**compare, api_name="ab_compare")
+    picker.input(user_errors(forms.endpoint(QueryRequest, show_query)),
+                 inputs_kwargs=forms.inputs(QueryRequest, run=state, query=picker),
+                 outputs=forms.outputs(QueryResult, side_by_side=side, changes=changes, strings=strings),
+                 api_name="ab_show_query", show_progress_on=status)
+    sweep.click(user_errors(forms.endpoint(SweepRequest, functools.partial(run_sweep, backend))),
+                inputs_kwargs=forms.inputs(SweepRequest, **data, instructions=sweep_lines),
+                outputs=forms.outputs(SweepResult, summary=sweep_summary, heatmap=heatmap, values=sweep_table,
+                                      values_csv=sweep_file),
+                api_name="ab_sweep", show_progress_on=sweep_status)
     demo.load(lambda: (instruction_choices(backend, None), instruction_choices(backend, "qa"),
                        _sweep_default(backend)), outputs=[instruction_a, instruction_b, sweep_lines],
               api_visibility="private")

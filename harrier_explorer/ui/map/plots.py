@@ -1,7 +1,12 @@
-"""The cluster map figure: WebGL scatter (2-D) or Scatter3d (3-D), one trace per colour group, queries as stars."""
+"""The cluster map figure: WebGL scatter (2-D) or Scatter3d (3-D), one trace per colour group, queries as stars.
+
+Plotly renders tags in names and hover text, so user text (document text, file names, labels, instructions) is
+HTML-escaped here.
+"""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,7 +29,7 @@ class MapPoints:
 
     coords: np.ndarray
     groups: Sequence[str]
-    hover: np.ndarray  # (n, 6): index, cluster, snippet, file, label, language
+    hover: np.ndarray  # (n, 6): index, cluster, snippet, file, label, language (escaped by map_figure)
 
 
 @dataclass(frozen=True)
@@ -42,21 +47,21 @@ def map_figure(points: MapPoints, colour_by: str, queries: Sequence[QueryMarks] 
     """The map; `highlight` = (picked point, its neighbours) draws rings around them."""
     three_d = points.coords.shape[1] == 3
     fig = go.Figure()
+    hover = np.vectorize(lambda value: html.escape(str(value)), otypes=[object])(points.hover)
     groups = np.asarray(points.groups, dtype=object)
     names = sorted(set(groups), key=lambda g: (g == "noise", _natural(g)))
     for n, name in enumerate(names):
         mask = groups == name
         colour = NOISE_COLOUR if name == "noise" else PALETTE[n % len(PALETTE)]
-        fig.add_trace(_scatter(three_d, points.coords[mask], name=f"{name} ({int(mask.sum())})", mode="markers",
-                               marker={"size": 4 if three_d else 7, "color": colour, "opacity": 0.8},
-                               customdata=points.hover[mask], hovertemplate=HOVER))
+        fig.add_trace(_scatter(three_d, points.coords[mask], name=f"{html.escape(name)} ({int(mask.sum())})",
+                               mode="markers", marker={"size": 4 if three_d else 7, "color": colour, "opacity": 0.8},
+                               customdata=hover[mask], hovertemplate=HOVER))
     for n, marks in enumerate(queries):
-        fig.add_trace(_scatter(three_d, marks.coords, name=f"queries · {snippet(marks.instruction, 48)}",
-                               mode="markers+text",
-                               text=list(marks.labels), textposition="top center",
+        fig.add_trace(_scatter(three_d, marks.coords, name=f"queries · {html.escape(snippet(marks.instruction, 48))}",
+                               mode="markers+text", text=list(marks.labels), textposition="top center",
                                marker={"symbol": "diamond" if three_d else "star", "size": 9 if three_d else 18,
                                        "color": ("#111827", "#dc2626")[n % 2], "line": {"width": 1, "color": "white"}},
-                               hovertemplate="%{text}<extra>" + marks.instruction[:60] + "</extra>"))
+                               hovertemplate="%{text}<extra>%{fullData.name}</extra>"))
     if len(queries) == 2 and len(queries[0].coords) == len(queries[1].coords):
         fig.add_trace(_moves(three_d, queries[0].coords, queries[1].coords))
     if highlight is not None:

@@ -1,0 +1,324 @@
+"""Handlers of the Instruction A/B tab: compare two instructions, show one query, sweep many (layout in layout.py).
+
+The corpus is embedded once, bare (role "document"); the queries under A and under B (role "query"). The compare
+and sweep actions each take the whole input (queries, corpus, labels), so a script needs no session; within a
+session the last run's corpus vectors are reused, and the embedding cache makes a repeat of any run cheap.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import gradio as gr
+import pandas as pd
+
+from harrier_explorer.analysis import ab_report
+from harrier_explorer.analysis.ab_test import (
+    ABComparison,
+    ABQuality,
+    compare_instructions,
+    compare_quality,
+    score_shift,
+)
+from harrier_explorer.analysis.instruction_sweep import OVERLAP, sweep_instructions
+from harrier_explorer.analysis.metrics import Qrels
+from harrier_explorer.backend.core import Backend, EncodeResult
+from harrier_explorer.errors import InputError
+from harrier_explorer.inputs.pairs import parse_qrels
+from harrier_explorer.inputs.parsing import LoadResult
+from harrier_explorer.models import NO_INSTRUCTION
+from harrier_explorer.ui.ab import plots, present
+from harrier_explorer.ui.common import (
+    INSTRUCTION_FORMS,
+    export_table,
+    instruction_value,
+    load_text_source,
+    markdown_text,
+    progress_to,
+    whole_number,
+)
+from harrier_explorer.ui.forms import TextInput
+
+#: Most instructions one sweep takes (each one embeds every query again).
+MAX_SWEEP = 20
+QUERY_INSTRUCTION = f"put on every query (the corpus stays in the model's document format): {INSTRUCTION_FORMS}"
+
+
+@dataclass(frozen=True)
+class ABRun:
+    """Everything one comparison produced; kept in the session for the per-query view and the next run."""
+
+    queries: LoadResult
+    docs: LoadResult
+    docs_encoded: EncodeResult
+    under_a: EncodeResult
+    under_b: EncodeResult
+    comparison: ABComparison
+    quality: ABQuality | None
+    qrels: Qrels | None
+
+
+@dataclass(frozen=True)
+class ABData:
+    """What every A/B action ranks: the queries, the corpus, relevance labels (optional) and the depth k."""
+
+    queries: TextInput = field(default_factory=TextInput, metadata={"doc": "the queries"})
+    corpus: TextInput = field(default_factory=TextInput, metadata={"doc": "the documents ranked"})
+    qrels_file: str | None = field(default=None, metadata={
+        "doc": "relevance labels (optional): TSV/CSV rows 'query_id, doc_id[, relevance]' or BEIR JSONL; pasted "
+               "items have ids paste:1, paste:2, …, uploaded ones the id column or '<file>:<n>'"})
+    qrels_rows: pd.DataFrame | list | None = field(default=None, metadata={
+        "doc": "more relevance labels (optional): a table of (query_id, doc_id) pairs of relevant documents"})
+    k: int = field(default=10, metadata={"doc": "top-k depth of the rankings (lowered to the corpus size)"})
+    previous: ABRun | None = None  # the session's last run (gr.State; an API call has none)
+
+
+@dataclass(frozen=True)
+class ABRequest(ABData):
+    instruction_a: str = field(default=NO_INSTRUCTION, metadata={"doc": f"instruction A, {QUERY_INSTRUCTION}"})
+    instruction_b: str = field(default=NO_INSTRUCTION, metadata={"doc": f"instruction B, {QUERY_INSTRUCTION}"})
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    run: ABRun | None = None  # the session's last comparison (gr.State)
+    query: str | None = field(default=None, metadata={
+        "doc": "the query to show: its id (e.g. 'paste:2') or its name Q1, Q2, … from the last /ab_compare of "
+               "this session"})
+
+
+@dataclass(frozen=True)
+class SweepRequest(ABData):
+    instructions: str = field(default=NO_INSTRUCTION, metadata={
+        "doc": f"the instructions to try, one per line (at most {MAX_SWEEP}), each {INSTRUCTION_FORMS}"})
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """One query's view: both top k side by side, every document's move, and the exact strings embedded."""
+
+    side_by_side: pd.DataFrame
+    changes: pd.DataFrame
+    strings: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class ABResult:
+    run: ABRun
+    summary: str  # Markdown: what was embedded, from cache or not, and notes
+    verdict: str  # Markdown: which instruction retrieves better (with labels), else how much A and B agree
+    query: gr.Dropdown  # the query picker, on the first query
+    side_by_side: pd.DataFrame  # the first query's view (see QueryResult)
+    changes: pd.DataFrame
+    strings: pd.DataFrame
+    agreement: pd.DataFrame  # mean and median overlap@k, Kendall τ, RBO
+    quality: pd.DataFrame  # nDCG / MRR / Recall under A and B (empty without labels)
+    per_query: pd.DataFrame
+    score_shift: object  # plotly figure
+    per_query_csv: str
+    rankings_csv: str
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    summary: str  # Markdown: the metric and what was adapted
+    heatmap: object  # plotly figure, queries named Q1 … Qn
+    values: pd.DataFrame  # instruction, mean, Q1 … Qn
+    values_csv: str  # the same with the query ids as columns
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """An ABData loaded and checked."""
+
+    queries: LoadResult
+    docs: LoadResult
+    qrels: Qrels | None
+    k: int
+    notes: tuple[str, ...]
+
+
+def run_ab(backend: Backend, request: ABRequest, progress) -> ABResult:
+    """Rank one corpus with the queries embedded under instruction A and under instruction B: both rankings per
+    query with rank and score moves, their agreement (overlap@k, Kendall τ, RBO), the score shift, and with
+    relevance labels nDCG@10 / MRR@10 / Recall@k of each side with a paired significance test."""
+    data = _load(backend, request)
+    task_a, task_b = instruction_value(request.instruction_a), instruction_value(request.instruction_b)
+    if task_a == task_b:
+        gr.Warning("A and B are the same instruction: the rankings will be identical.")
+    docs_encoded = _corpus(backend, request.previous, data.docs, progress)
+    under_a = backend.encode(data.queries.texts, task_a, "query", progress_to(progress, "Embedding queries under A"))
+    under_b = backend.encode(data.queries.texts, task_b, "query", progress_to(progress, "Embedding queries under B"))
+    comparison = compare_instructions(under_a.vectors, under_b.vectors, docs_encoded.vectors, data.queries.ids,
+                                      data.docs.ids, data.k)
+    notes = list(data.notes)
+    quality = _quality(comparison, data.qrels, notes)
+    run = ABRun(data.queries, data.docs, docs_encoded, under_a, under_b, comparison, quality, data.qrels)
+    summary = present.summary([f"**Corpus** (role document, embedded once): {docs_encoded.summary}",
+                               f"**Queries under A** ({markdown_text(task_a)}): {under_a.summary}",
+                               f"**Queries under B** ({markdown_text(task_b)}): {under_b.summary}"], notes)
+    per_query = ab_report.per_query_table(comparison, data.queries.texts, quality)
+    picker = gr.Dropdown(choices=present.query_choices(data.queries.ids, data.queries.texts),
+                         value=data.queries.ids[0])
+    view = show_query(QueryRequest(run, data.queries.ids[0]))
+    return ABResult(run, summary, present.headline(comparison, quality), picker, view.side_by_side, view.changes,
+                    view.strings, _rounded(ab_report.agreement_summary(comparison)),
+                    _rounded(ab_report.quality_table(quality)) if quality else pd.DataFrame(),
+                    _rounded(present.per_query_display(per_query)),
+                    plots.score_shift_figure(score_shift(comparison), data.k, data.queries.ids),
+                    export_table(per_query, "ab_per_query.csv"),
+                    export_table(ab_report.rankings_table(comparison), "ab_rankings.csv"))
+
+
+def show_query(request: QueryRequest, progress=None) -> QueryResult:
+    """One query of this session's last comparison: both top k side by side (relevant documents marked ✓), every
+    document's rank and score change, and the exact strings embedded."""
+    run = request.run
+    if run is None:
+        raise InputError("No comparison in this session yet: run Compare A vs B (/ab_compare) first. An API "
+                         "client keeps its session between calls; each MCP tool call is a session of its own.")
+    i = _query_index(run.comparison.query_ids, request.query)
+    c, doc_texts = run.comparison, run.docs.texts
+    relevant = {d for d, grade in (run.qrels or {}).get(c.query_ids[i], {}).items() if grade > 0}
+    top_doc = int(c.order_b[i, 0])
+    strings = [[f"query {c.query_ids[i]} under A", repr(run.under_a.prompts[i]), int(run.under_a.n_tokens[i]),
+                _yes(run.under_a.truncated[i])],
+               [f"query {c.query_ids[i]} under B", repr(run.under_b.prompts[i]), int(run.under_b.n_tokens[i]),
+                _yes(run.under_b.truncated[i])],
+               [f"document {c.doc_ids[top_doc]} (top 1 under B)", repr(run.docs_encoded.prompts[top_doc]),
+                int(run.docs_encoded.n_tokens[top_doc]), _yes(run.docs_encoded.truncated[top_doc])]]
+    return QueryResult(_rounded(ab_report.side_by_side(c, i, doc_texts, width=110, relevant=relevant)),
+                       _rounded(ab_report.changes_table(c, i, doc_texts, width=110, relevant=relevant)),
+                       pd.DataFrame(strings, columns=["what", "exact string embedded", "tokens", "truncated"]))
+
+
+def run_sweep(backend: Backend, request: SweepRequest, progress) -> SweepResult:
+    """Every listed instruction × every query: nDCG@10 with relevance labels, else overlap@k with the
+    no-instruction ranking; a heatmap and a table (queries named Q1 … Qn, as in /ab_compare's per-query table)."""
+    labels = list(dict.fromkeys(line.strip() for line in (request.instructions or "").splitlines() if line.strip()))
+    if not labels:
+        raise InputError("List at least one instruction, one per line ('(none)' means no instruction).")
+    if len(labels) > MAX_SWEEP:
+        raise InputError(f"{len(labels)} instructions is more than {MAX_SWEEP} per sweep; split the list.")
+    data = _load(backend, request)
+    docs = _corpus(backend, request.previous, data.docs, progress).vectors
+    texts, ids = data.queries.texts, data.queries.ids
+    embedded = {label: backend.encode(texts, instruction_value(label), "query",
+                                      progress_to(progress, f"Instruction {n}/{len(labels)}")).vectors
+                for n, label in enumerate(labels, start=1)}
+    if data.qrels:
+        result = sweep_instructions(embedded, docs, ids, data.docs.ids, qrels=data.qrels, metric="ndcg",
+                                    k=min(10, len(data.docs.ids)))
+        metric = f"nDCG@{result.k}"
+    else:
+        baseline = backend.encode(texts, None, "query", progress_to(progress, "Baseline (no instruction)")).vectors
+        result = sweep_instructions(embedded, docs, ids, data.docs.ids, baseline=baseline, metric=OVERLAP, k=data.k)
+        metric = f"overlap@{result.k} with no instruction"
+    export = result.values.copy()
+    export.insert(0, "mean", export.mean(axis=1, skipna=True))
+    summary = present.summary([f"**{metric}** of {len(ids)} queries under {len(labels)} instructions (hover a "
+                               "cell for its query's id and text)"], data.notes)
+    return SweepResult(summary, plots.sweep_heatmap(result, metric, texts),
+                       _rounded(present.sweep_display(result.values)),
+                       export_table(export.rename_axis("instruction").reset_index(), "instruction_sweep.csv"))
+
+
+def _load(backend: Backend, data: ABData) -> _Inputs:
+    queries = load_text_source(backend, "Queries", data.queries)
+    docs = load_text_source(backend, "Corpus", data.corpus)
+    _require_unique(queries.ids, "query")
+    _require_unique(docs.ids, "document")
+    if len(docs.records) < 2:
+        raise InputError("The corpus needs at least 2 documents to rank.")
+    notes = [*queries.notes, *docs.notes]
+    qrels = _qrels(backend, data, queries.ids, docs.ids, notes)
+    k = whole_number(data.k, "k (top-k depth)", 1)
+    if k > len(docs.records):
+        notes.append(f"k lowered from {k} to the corpus size, {len(docs.records)}.")
+        k = len(docs.records)
+    return _Inputs(queries, docs, qrels, k, tuple(notes))
+
+
+def _corpus(backend: Backend, previous: ABRun | None, docs: LoadResult, progress) -> EncodeResult:
+    """The corpus embeddings: the previous run's when the same documents were embedded, else fresh (cache-backed)."""
+    prefix = backend.prompt(None, "document")
+    if previous is not None and previous.docs_encoded.prompts == [prefix + t for t in docs.texts]:
+        old = previous.docs_encoded
+        return EncodeResult(old.vectors, old.n_tokens, old.truncated, old.prompts, cached=len(old.prompts))
+    return backend.encode(docs.texts, None, "document", progress_to(progress, "Embedding the corpus"))
+
+
+def _qrels(backend: Backend, data: ABData, query_ids: list[str], doc_ids: list[str],
+           notes: list[str]) -> Qrels | None:
+    """Labels from the uploaded file and the typed table together; None when there are none. A file whose ids
+    match none of the loaded queries or documents is refused; a partial match is reported."""
+    qrels: dict[str, dict[str, int]] = {}
+    if data.qrels_file:
+        path = Path(data.qrels_file if isinstance(data.qrels_file, str) else data.qrels_file.name)
+        from_file = parse_qrels(path, backend.settings.max_file_mb)
+        notes.append(_match_or_refuse(path.name, from_file, query_ids, doc_ids))
+        for qid, docs in from_file.items():
+            qrels.setdefault(qid, {}).update(docs)
+    rows = data.qrels_rows.values.tolist() if isinstance(data.qrels_rows, pd.DataFrame) else (data.qrels_rows or [])
+    for qid, docs in ab_report.qrels_from_pairs(rows, query_ids, doc_ids).items():
+        qrels.setdefault(qid, {}).update(docs)
+    return qrels or None
+
+
+def _match_or_refuse(name: str, qrels: Qrels, query_ids: list[str], doc_ids: list[str]) -> str:
+    """How many of a qrels file's query and doc ids are loaded; InputError when none of either is."""
+    labelled_docs = {d for docs in qrels.values() for d in docs}
+    queries_hit, docs_hit = len(set(qrels) & set(query_ids)), len(labelled_docs & set(doc_ids))
+    if not queries_hit or not docs_hit:
+        what, example, loaded = (("query", next(iter(qrels)), query_ids[0]) if not queries_hit
+                                 else ("doc", next(iter(labelled_docs)), doc_ids[0]))
+        raise InputError(f"None of the {len(qrels) if not queries_hit else len(labelled_docs)} labelled {what} ids "
+                         f"in {name} is loaded (it names e.g. {example!r}; loaded {what} ids look like "
+                         f"{loaded!r}): check the id columns of the queries and the corpus.")
+    return (f"Labels from {name}: {queries_hit} of {len(qrels)} labelled query ids and {docs_hit} of "
+            f"{len(labelled_docs)} labelled doc ids match the loaded queries and corpus.")
+
+
+def _quality(comparison: ABComparison, qrels: Qrels | None, notes: list[str]) -> ABQuality | None:
+    if not qrels:
+        return None
+    labelled = [qid for qid in comparison.query_ids if any(g > 0 for g in qrels.get(qid, {}).values())]
+    if len(labelled) < 2:
+        notes.append(f"Only {len(labelled)} query has a relevant document: quality figures need at least 2.")
+        return None
+    quality = compare_quality(comparison, qrels, metric="ndcg", k=min(10, len(comparison.doc_ids)),
+                              recall_k=comparison.k)
+    if quality.scores_a.n_excluded:
+        notes.append(f"{quality.scores_a.n_excluded} queries have no relevant document and are left out of the "
+                     "quality figures.")
+    return quality
+
+
+def _query_index(query_ids: tuple[str, ...], query: str | None) -> int:
+    """The position of a query given by id or by its display name (Q1, Q2, …)."""
+    value = str(query if query is not None else "").strip()
+    if value in query_ids:
+        return query_ids.index(value)
+    names = [present.query_name(i) for i in range(len(query_ids))]
+    if value in names:
+        return names.index(value)
+    raise InputError(f"Pick a query from the list: {value!r} is neither a query id (e.g. {query_ids[0]!r}) nor a "
+                     f"name Q1 … Q{len(query_ids)}.")
+
+
+def _require_unique(ids: list[str], what: str) -> None:
+    duplicate, count = Counter(ids).most_common(1)[0]
+    if count > 1:
+        raise InputError(f"Each {what} needs its own id; {duplicate!r} appears more than once.")
+
+
+def _rounded(table: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
+    """For display: float columns as float64 rounded to `digits` (float32 would show as 0.8801000118255615)."""
+    floats = table.select_dtypes("floating").columns
+    return table.astype({column: float for column in floats}).round(digits)
+
+
+def _yes(flag) -> str:
+    return "yes" if flag else "no"

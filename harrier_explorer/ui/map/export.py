@@ -1,0 +1,50 @@
+"""The map's standalone HTML export: about 9 MB a file (plotly.js inlined, so it opens offline), so each map keeps
+only its latest one.
+
+Files go into Gradio's upload folder, which Gradio serves as they are: a file anywhere else is copied there on
+every return, one more 9 MB copy per redraw that nothing deletes. Each redraw writes a fresh folder (a browser
+never gets a stale copy from a reused URL) and deletes the map's previous one; the session's next map and the end
+of the session delete the last (``discard``, the map state's delete callback).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import plotly.graph_objects as go
+from gradio.utils import get_upload_folder
+
+NAME = "cluster_map.html"
+
+
+def export_root() -> Path:
+    """The folder every map's exports live under (one subfolder per export)."""
+    return Path(get_upload_folder()) / "harrier-map"
+
+
+class HtmlExport:
+    """One map's latest standalone HTML file."""
+
+    def __init__(self) -> None:
+        self._folder: Path | None = None
+
+    def write(self, fig: go.Figure) -> str:
+        """Write ``fig`` as the map's export, deleting the previous one; returns the new file's path."""
+        export_root().mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(dir=export_root()))
+        fig.write_html(folder / NAME, include_plotlyjs=True)
+        previous, self._folder = self._folder, folder
+        _remove(previous)
+        return str(folder / NAME)
+
+    def discard(self) -> None:
+        """Delete the latest export (the map is superseded or its session ended)."""
+        previous, self._folder = self._folder, None
+        _remove(previous)
+
+
+def _remove(folder: Path | None) -> None:
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,286 @@
+"""Handlers of the Cluster map tab: embed (whole or chunked), lay out, cluster, colour, place queries, neighbours.
+
+Documents are embedded with role "symmetric": the clustering instruction goes on every document. Queries are
+embedded with role "query" under instruction A (and B) and placed on the existing layout (`Projection.place`).
+Building a map takes the whole input; recolouring and neighbours work on the session's map (gr.State).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from harrier_explorer.analysis import map_report
+from harrier_explorer.analysis.clusters import Clustering, hdbscan, kmeans
+from harrier_explorer.analysis.projection import (
+    MAX_SEED,
+    MIN_POINTS,
+    ProjectionParams,
+    nearest_neighbours,
+    project,
+)
+from harrier_explorer.analysis.snippets import snippet
+from harrier_explorer.backend.core import Backend, EncodeResult
+from harrier_explorer.errors import InputError
+from harrier_explorer.inputs.chunk_records import chunk_records
+from harrier_explorer.inputs.language import resolve_languages
+from harrier_explorer.inputs.parsing import TextRecord
+from harrier_explorer.models import NO_INSTRUCTION
+from harrier_explorer.ui.common import (
+    INSTRUCTION_FORMS,
+    export_table,
+    instruction_value,
+    load_text_source,
+    progress_to,
+    whole_number,
+)
+from harrier_explorer.ui.forms import TextInput
+from harrier_explorer.ui.map import present
+from harrier_explorer.ui.map.export import HtmlExport
+from harrier_explorer.ui.map.plots import MapPoints, QueryMarks, map_figure
+
+COLOUR_BY = ("cluster", "label", "language", "source file")
+LONG_DOCS = ("embed whole (truncate at the model limit)", "split into token chunks")
+METHODS = ("UMAP", "PCA")
+CLUSTER_METHODS = ("KMeans", "HDBSCAN")
+CLUSTER_SPACES = ("embeddings", "map layout")
+#: Neighbours listed for a picked point.
+NEIGHBOURS = 10
+NO_MAP = ("No map in this session yet: build one first (Embed and map, or /map_build). An API client keeps its "
+          "session between calls; each MCP tool call is a session of its own.")
+
+
+@dataclass(frozen=True)
+class MapRun:
+    """One map: the points (after chunking), their embeddings, layout, clusters, placed queries, and its export."""
+
+    records: tuple[TextRecord, ...]
+    languages: tuple[str, ...]
+    encoded: EncodeResult
+    coords: np.ndarray
+    clustering: Clustering
+    queries: tuple[QueryMarks, ...] = ()
+    title: str = ""
+    export: HtmlExport = field(default_factory=HtmlExport, compare=False)
+
+    @property
+    def texts(self) -> list[str]:
+        return [r.text for r in self.records]
+
+
+@dataclass(frozen=True)
+class MapRequest:
+    documents: TextInput = field(default_factory=TextInput, metadata={"doc": "the documents mapped"})
+    long_docs: str = field(default=LONG_DOCS[0], metadata={"doc": " or ".join(map(repr, LONG_DOCS))})
+    chunk_tokens: int = field(default=256, metadata={"doc": "tokens per chunk, when splitting into token chunks"})
+    overlap_tokens: int = field(default=32, metadata={"doc": "tokens shared by consecutive chunks"})
+    instruction: str = field(default=NO_INSTRUCTION, metadata={
+        "doc": f"put on every document (role symmetric): {INSTRUCTION_FORMS}"})
+    method: str = field(default=METHODS[0], metadata={"doc": "layout: 'UMAP' or 'PCA'"})
+    dims: int = field(default=2, metadata={"doc": "2 or 3"})
+    n_neighbors: int = field(default=15, metadata={"doc": "UMAP n_neighbors (2 to 100; lowered for small sets)"})
+    min_dist: float = field(default=0.1, metadata={"doc": "UMAP min_dist, 0 to 1"})
+    seed: int | None = field(default=42, metadata={
+        "doc": f"layout seed, 0 to {MAX_SEED}; empty (None) is faster but not reproducible"})
+    cluster_method: str = field(default=CLUSTER_METHODS[0], metadata={"doc": "'KMeans' or 'HDBSCAN'"})
+    k: int = field(default=0, metadata={"doc": "KMeans k; 0 chooses k by silhouette"})
+    min_cluster_size: int = field(default=5, metadata={"doc": "HDBSCAN min cluster size (at least 2)"})
+    cluster_space: str = field(default=CLUSTER_SPACES[0], metadata={
+        "doc": "cluster the full 'embeddings' or the 2-D/3-D 'map layout'"})
+    colour_by: str = field(default=COLOUR_BY[0], metadata={"doc": " or ".join(map(repr, COLOUR_BY))})
+    queries: str = field(default="", metadata={"doc": "queries to place on the map, one per line (optional)"})
+    query_instruction_a: str = field(default=NO_INSTRUCTION, metadata={
+        "doc": f"put on the queries (role query), side A: {INSTRUCTION_FORMS}"})
+    query_instruction_b: str = field(default=NO_INSTRUCTION, metadata={
+        "doc": "side B, drawn too (with A → B moves) when it differs from A"})
+    previous: MapRun | None = None  # the session's last map (gr.State): its vectors are reused, its export deleted
+
+
+@dataclass(frozen=True)
+class ColourRequest:
+    run: MapRun | None = None  # the session's map (gr.State)
+    colour_by: str = field(default=COLOUR_BY[0], metadata={"doc": " or ".join(map(repr, COLOUR_BY))})
+
+
+@dataclass(frozen=True)
+class NeighboursRequest(ColourRequest):
+    point: str = field(default="", metadata={
+        "doc": "the point: its number (shown on hover, 0-based) or words of its text"})
+
+
+@dataclass(frozen=True)
+class PlotResult:
+    plot: object  # plotly figure
+    plot_html: str  # the figure as a standalone HTML file (plotly.js inlined: opens offline)
+
+
+@dataclass(frozen=True)
+class MapResult:
+    run: MapRun
+    summary: str  # Markdown: what was embedded, from cache or not, and what was adapted
+    plot: object
+    plot_html: str
+    keywords: pd.DataFrame  # cluster, size, c-TF-IDF keywords
+    agreement: pd.DataFrame  # silhouette, kNN accuracy, V-measure, ARI against labels and languages
+    reading: str  # Markdown: do points group by topic or by language?
+    points_csv: str  # every point: text, coordinates, cluster, label, language, file
+
+
+@dataclass(frozen=True)
+class NeighboursResult:
+    picked: str  # Markdown: the point's number, cluster, file and text
+    neighbours: pd.DataFrame  # point, cosine, cluster, label, source, text
+    plot: object  # the map with the point and its neighbours ringed
+    plot_html: str
+
+
+def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
+    """Embed documents (the instruction on every one), lay them out with UMAP or PCA in 2-D or 3-D, cluster them
+    (KMeans or HDBSCAN) with c-TF-IDF keywords, place queries under instructions A and B, and score the clusters
+    against labels and languages (silhouette, kNN accuracy, V-measure, ARI, topic or language?)."""
+    params = _layout_params(request)
+    chunk_tokens = whole_number(request.chunk_tokens, "chunk size (tokens)", 16)
+    overlap_tokens = whole_number(request.overlap_tokens, "overlap (tokens)", 0)
+    k = whole_number(request.k or 0, "KMeans k", 0)
+    min_cluster_size = whole_number(request.min_cluster_size, "HDBSCAN min cluster size", 2)
+    loaded = load_text_source(backend, "Documents", request.documents,
+                              max_item_chars=None if request.long_docs == LONG_DOCS[1] else True)
+    notes = list(loaded.notes)
+    records = list(loaded.records)
+    task = instruction_value(request.instruction)
+    if request.long_docs == LONG_DOCS[1]:
+        records = _chunk(backend, records, task, chunk_tokens, overlap_tokens, notes)
+    if len(records) < MIN_POINTS:
+        raise InputError(f"The map needs at least {MIN_POINTS} documents (or chunks); got {len(records)}. "
+                         "Add more text, or split documents into sentences or chunks.")
+    encoded = _embed(backend, request.previous, records, task, progress)
+    if truncated := int(encoded.truncated.sum()):
+        notes.append(f"{truncated} of {len(records)} documents were truncated at {backend.status.max_seq_length} "
+                     "tokens (choose 'split into token chunks' to embed all of their text).")
+    progress(0.9, desc="Laying out and clustering")
+    layout = project(encoded.vectors, params)
+    notes += layout.notes
+    space = layout.coords if request.cluster_space == "map layout" else encoded.vectors
+    clustering = _cluster(space, request.cluster_method, k, min_cluster_size, notes)
+    languages = tuple(resolve_languages([r.text for r in records], [r.lang for r in records]))
+    title = (f"{request.method} {params.n_components}-D of {len(records)} texts · {clustering.method}, "
+             f"{clustering.n_clusters} clusters")
+    queries = _place_queries(backend, layout, request.queries, request.query_instruction_a,
+                             request.query_instruction_b)
+    run = MapRun(tuple(records), languages, encoded, layout.coords, clustering, queries, title)
+    if request.previous is not None:
+        request.previous.export.discard()
+    labels = [r.label for r in records]
+    report = map_report.agreement_report(encoded.vectors, clustering.labels,
+                                         labels if any(labels) else None, languages)
+    drawn = redraw(ColourRequest(run, request.colour_by))
+    return MapResult(run, present.summary(task, encoded.summary, [*notes, *report.notes]), drawn.plot,
+                     drawn.plot_html, map_report.keywords_table(run.texts, clustering.labels), report.table.round(3),
+                     present.reading(report), export_table(_points_table(run), "cluster_map_points.csv"))
+
+
+def redraw(request: ColourRequest, progress=None, highlight: tuple[int, list[int]] | None = None) -> PlotResult:
+    """The session's map coloured by cluster, label, language or source file, and its standalone HTML export."""
+    run = _session_map(request.run)
+    fig = map_figure(_points(run, request.colour_by), request.colour_by, run.queries, highlight, run.title)
+    return PlotResult(fig, run.export.write(fig))
+
+
+def neighbours(request: NeighboursRequest, progress=None) -> NeighboursResult:
+    """The nearest neighbours (cosine, full embedding space) of a point of the session's map, as a table and as
+    rings on the map. The point is its number or words of its text."""
+    run = _session_map(request.run)
+    index = map_report.find_point(request.point, run.texts)
+    indices, scores = nearest_neighbours(run.encoded.vectors, index, NEIGHBOURS)
+    labels, sources = [r.label for r in run.records], [r.source for r in run.records]
+    table = map_report.neighbours_table(indices, scores, run.texts, run.clustering.labels, labels, sources)
+    drawn = redraw(request, highlight=(index, indices.tolist()))
+    heading = present.picked_heading(index, int(run.clustering.labels[index]), run.records[index])
+    return NeighboursResult(heading, table.round(4), drawn.plot, drawn.plot_html)
+
+
+def _session_map(run: MapRun | None) -> MapRun:
+    if run is None:
+        raise InputError(NO_MAP)
+    return run
+
+
+def _layout_params(request: MapRequest) -> ProjectionParams:
+    seed = None if request.seed in (None, "") else whole_number(request.seed, "seed", 0, MAX_SEED)
+    return ProjectionParams(method="pca" if request.method == "PCA" else "umap",
+                            n_components=whole_number(request.dims, "dimensions", 2, 3),
+                            n_neighbors=whole_number(request.n_neighbors, "UMAP n_neighbors", 2),
+                            min_dist=float(request.min_dist), seed=seed)
+
+
+def _chunk(backend: Backend, records: list[TextRecord], task: str | None, max_tokens: int, overlap: int,
+           notes: list[str]) -> list[TextRecord]:
+    # The prompt prefix and special tokens share the model's window with the chunk.
+    prompt_tokens = int(backend.count_tokens([backend.prompt(task, "symmetric")])[0])
+    if prompt_tokens < 0:
+        raise InputError("Token-aware chunking needs a local model (a remote server can't count tokens).")
+    room = backend.status.max_seq_length - prompt_tokens
+    if max_tokens > room:
+        notes.append(f"Chunk size lowered from {max_tokens} to {room} tokens (the model's limit minus the prompt).")
+        max_tokens = room
+    chunked = chunk_records(records, lambda s: int(backend.count_tokens([s])[0]), max_tokens,
+                            min(overlap, max_tokens - 1))
+    if len(chunked) != len(records):
+        notes.append(f"{len(records)} documents became {len(chunked)} chunks of at most {max_tokens} tokens "
+                     f"(overlap {min(overlap, max_tokens - 1)}).")
+    return chunked
+
+
+def _embed(backend: Backend, previous: MapRun | None, records: list[TextRecord], task: str | None,
+           progress) -> EncodeResult:
+    """The documents' embeddings: the previous map's when the same strings were embedded, else fresh (cache-backed)."""
+    prefix = backend.prompt(task, "symmetric")
+    if previous is not None and previous.encoded.prompts == [prefix + r.text for r in records]:
+        old = previous.encoded
+        return EncodeResult(old.vectors, old.n_tokens, old.truncated, old.prompts, cached=len(old.prompts))
+    return backend.encode([r.text for r in records], task, "symmetric", progress_to(progress, "Embedding documents"))
+
+
+def _cluster(points: np.ndarray, method: str, k: int, min_cluster_size: int, notes: list[str]) -> Clustering:
+    n = len(points)
+    if method == "HDBSCAN":
+        size = max(2, min(min_cluster_size, n))
+        if size != min_cluster_size:
+            notes.append(f"HDBSCAN min cluster size lowered from {min_cluster_size} to {size} for {n} points.")
+        return hdbscan(points, size)
+    if k and k > n:
+        notes.append(f"KMeans k lowered from {k} to {n}, the number of points.")
+        k = n
+    return kmeans(points, k or None)
+
+
+def _place_queries(backend: Backend, layout, query_text: str, query_a, query_b) -> tuple[QueryMarks, ...]:
+    """Queries under A (and under B when it differs) placed on the layout, as star markers."""
+    texts = [line.strip() for line in (query_text or "").splitlines() if line.strip()]
+    if not texts:
+        return ()
+    sides = [("A", instruction_value(query_a))]
+    if instruction_value(query_b) != sides[0][1]:
+        sides.append(("B", instruction_value(query_b)))
+    marks = []
+    for side, task in sides:
+        vectors = backend.encode(texts, task, "query").vectors
+        labels = [f"Q{n}" + (f" · {side}" if len(sides) > 1 else "") for n in range(1, len(texts) + 1)]
+        marks.append(QueryMarks(layout.place(vectors), labels, f"{side}: {task}"))
+    return tuple(marks)
+
+
+def _points(run: MapRun, colour_by: str) -> MapPoints:
+    cluster_names = [map_report.cluster_name(int(c)) for c in run.clustering.labels]
+    groups = {"cluster": cluster_names, "label": [r.label or "(no label)" for r in run.records],
+              "language": list(run.languages), "source file": [r.source for r in run.records]}
+    hover = np.array([[i, cluster_names[i], snippet(r.text, 140), r.source, r.label or "–", run.languages[i]]
+                      for i, r in enumerate(run.records)], dtype=object)
+    return MapPoints(run.coords, groups.get(colour_by, cluster_names), hover)
+
+
+def _points_table(run: MapRun):
+    return map_report.points_table(run.texts, run.coords, run.clustering.labels, [r.label for r in run.records],
+                                   run.languages, [r.source for r in run.records])

@@ -1,0 +1,137 @@
+"""Layout and wiring of the Cluster map tab (handlers in handlers.py, the figure in plots.py, clicks in click.js).
+
+Progress and errors show in one status line under the buttons (``show_progress_on``), so the last map stays readable
+while a new one is built and after a build fails.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import gradio as gr
+
+from harrier_explorer.backend.core import Backend
+from harrier_explorer.ui import forms
+from harrier_explorer.ui.common import (
+    NONE,
+    example_path,
+    instruction_choices,
+    instruction_dropdown,
+    text_source,
+    user_errors,
+)
+from harrier_explorer.ui.map.handlers import (
+    CLUSTER_METHODS,
+    CLUSTER_SPACES,
+    COLOUR_BY,
+    LONG_DOCS,
+    METHODS,
+    ColourRequest,
+    MapRequest,
+    MapResult,
+    NeighboursRequest,
+    NeighboursResult,
+    PlotResult,
+    neighbours,
+    redraw,
+    run_map,
+)
+
+TITLE = "Cluster map"
+INTRO = ("Embed documents from one or several files (the instruction goes on **every** document: role *symmetric*), "
+         "lay them out with UMAP and cluster them. Hover a point for its text; click it (or type its number below) "
+         "to list its nearest neighbours in the full embedding space.")
+
+
+def load_example(backend: Backend):
+    """SIB-200 sentences (7 topics) in several languages, with label and language fields; the clustering preset."""
+    return ([example_path("map_docs.jsonl")], "label", "How many goals were scored in the final?",
+            backend.spec.preset("clustering") or NONE)
+
+
+def build(backend: Backend, demo: gr.Blocks) -> None:
+    gr.Markdown(INTRO)
+    with gr.Row():
+        with gr.Column(scale=3, elem_id="map-docs"):
+            docs = text_source("Documents", placeholder="One document per line", lines=4,
+                               max_file_mb=backend.settings.max_file_mb)
+        with gr.Column(scale=2):
+            instruction = instruction_dropdown("Instruction (on every document)")
+            long_docs = gr.Radio(list(LONG_DOCS), value=LONG_DOCS[0], label="Long documents")
+            with gr.Row():
+                chunk_tokens = gr.Slider(16, 2048, value=256, step=16, label="chunk size (tokens)")
+                overlap_tokens = gr.Slider(0, 256, value=32, step=8, label="overlap (tokens)")
+    with gr.Accordion("Layout and clustering", open=False):
+        with gr.Row():
+            method = gr.Radio(list(METHODS), value=METHODS[0], label="layout")
+            dims = gr.Radio([2, 3], value=2, label="dimensions")
+            n_neighbors = gr.Slider(2, 100, value=15, step=1, label="UMAP n_neighbors")
+            min_dist = gr.Slider(0.0, 1.0, value=0.1, step=0.05, label="UMAP min_dist")
+            seed = gr.Number(42, precision=0, label="seed (empty: faster, not reproducible)", elem_id="map-seed")
+        with gr.Row():
+            cluster_method = gr.Radio(list(CLUSTER_METHODS), value=CLUSTER_METHODS[0], label="clustering")
+            k = gr.Number(0, precision=0, label="KMeans k (0 = choose by silhouette)")
+            min_cluster_size = gr.Slider(2, 100, value=5, step=1, label="HDBSCAN min cluster size")
+            cluster_space = gr.Radio(list(CLUSTER_SPACES), value=CLUSTER_SPACES[0], label="cluster in")
+    with gr.Accordion("Queries on the map (optional)", open=False), gr.Row():
+        query_text = gr.Textbox(label="Queries (one per line), drawn as stars", lines=3)
+        query_a = instruction_dropdown("Query instruction A")
+        query_b = instruction_dropdown("Query instruction B")
+    with gr.Row():
+        example = gr.Button("Load and run example (SIB-200 topics, three languages)", size="sm", elem_id="map-example")
+        run = gr.Button("Embed and map", variant="primary", elem_id="map-run")
+    status = gr.Markdown(elem_id="map-status", min_height=36)
+    summary = gr.Markdown(elem_id="map-summary", latex_delimiters=[])
+    colour_by = gr.Radio(list(COLOUR_BY), value=COLOUR_BY[0], label="colour by")
+    plot = gr.Plot(label="Map", elem_id="map-plot")
+    with gr.Row():
+        picked = gr.Textbox(label="Click a point, or type its number (see hover) or words of its text", scale=3,
+                            elem_id="map-pick")
+        show = gr.Button("Nearest neighbours", scale=1, elem_id="map-neighbours")
+        clicked = gr.Textbox(visible="hidden", elem_id="map-clicked")  # set by click.js from plotly_click
+    picked_text = gr.Markdown(elem_id="map-picked", latex_delimiters=[])
+    neighbour_table = gr.Dataframe(headers=["point", "cosine", "cluster", "label", "source", "text"], wrap=True,
+                                   label="Nearest neighbours (cosine, full embedding space)",
+                                   interactive=False, max_height=360,
+                                   column_widths=["7%", "8%", "10%", "12%", "13%", "50%"])
+    reading = gr.Markdown(elem_id="map-reading", latex_delimiters=[])
+    agreement = gr.Dataframe(label="Agreement with labels / languages", wrap=True, interactive=False)
+    keywords = gr.Dataframe(label="Cluster keywords (c-TF-IDF)", wrap=True, interactive=False, max_height=360,
+                            column_widths=["15%", "10%", "75%"])
+    with gr.Row():
+        points_file = gr.File(label="Points (CSV: text, coordinates, cluster, label, language, source)",
+                              interactive=False, height=70)
+        html_file = gr.File(label="Plot (standalone HTML, works offline)", interactive=False, height=70)
+    # A superseded map's export is deleted by the next build; the session's last one when the session ends.
+    state = gr.State(None, delete_callback=lambda run: run is not None and run.export.discard())
+
+    build_map = dict(fn=user_errors(forms.endpoint(MapRequest, functools.partial(run_map, backend))),
+                     inputs_kwargs=forms.inputs(
+                         MapRequest, documents=docs, long_docs=long_docs, chunk_tokens=chunk_tokens,
+                         overlap_tokens=overlap_tokens, instruction=instruction, method=method, dims=dims,
+                         n_neighbors=n_neighbors, min_dist=min_dist, seed=seed, cluster_method=cluster_method, k=k,
+                         min_cluster_size=min_cluster_size, cluster_space=cluster_space, colour_by=colour_by,
+                         queries=query_text, query_instruction_a=query_a, query_instruction_b=query_b,
+                         previous=state),
+                     outputs=forms.outputs(MapResult, run=state, summary=summary, plot=plot, plot_html=html_file,
+                                           keywords=keywords, agreement=agreement, reading=reading,
+                                           points_csv=points_file),
+                     show_progress_on=status)
+    example.click(user_errors(functools.partial(load_example, backend)),
+                  outputs=[docs.files, colour_by, query_text, instruction], api_visibility="private",
+                  show_progress="hidden").success(**build_map, api_visibility="private")
+    run.click(**build_map, api_name="map_build")
+    colour_by.input(user_errors(forms.endpoint(ColourRequest, redraw)),
+                    inputs_kwargs=forms.inputs(ColourRequest, run=state, colour_by=colour_by),
+                    outputs=forms.outputs(PlotResult, plot=plot, plot_html=html_file), api_name="map_colour",
+                    show_progress_on=status)
+    show_neighbours = dict(fn=user_errors(forms.endpoint(NeighboursRequest, neighbours)),
+                           outputs=forms.outputs(NeighboursResult, picked=picked_text, neighbours=neighbour_table,
+                                                 plot=plot, plot_html=html_file), show_progress_on=status)
+    gr.on([show.click, picked.submit], **show_neighbours, api_name="map_neighbours",
+          inputs_kwargs=forms.inputs(NeighboursRequest, run=state, colour_by=colour_by, point=picked))
+    clicked.input(**show_neighbours, api_visibility="private",
+                  inputs_kwargs=forms.inputs(NeighboursRequest, run=state, colour_by=colour_by, point=clicked))
+    demo.load(lambda: (instruction_choices(backend, "clustering"), instruction_choices(backend, None),
+                       instruction_choices(backend, "retrieval")), outputs=[instruction, query_a, query_b],
+              api_visibility="private")
