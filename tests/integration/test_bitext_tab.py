@@ -11,23 +11,24 @@ import pytest
 
 from harrier_explorer.analysis.bitext import MATCH_METHODS
 from harrier_explorer.errors import InputError
-from harrier_explorer.ui import bitext_align
-from harrier_explorer.ui.bitext_handlers import (
+from harrier_explorer.ui.bitext import align
+from harrier_explorer.ui.bitext.handlers import (
+    BitextRequest,
+    NeighboursRequest,
+    RematchRequest,
     load_example,
-    neighbours,
+    margin_neighbours,
+    match_bitext,
     pair_file_columns,
-    run_bitext,
-    show_pairs,
-    threshold_range,
+    rematch_bitext,
 )
-from harrier_explorer.ui.common import NONE, user_errors
+from harrier_explorer.ui.common import user_errors
+from harrier_explorer.ui.forms import TextInput
 from tests.helpers import start_backend
 
-EMPTY_SOURCE = ["", None, NONE, NONE, NONE, NONE, "auto"]
 
-
-def _source(paste: str) -> list:
-    return [paste, *EMPTY_SOURCE[1:]]
+def _lists(source: str, target: str) -> dict:
+    return {"source": TextInput(source), "target": TextInput(target)}
 
 
 @pytest.fixture(scope="module")
@@ -37,80 +38,82 @@ def backend(tiny_gemma, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def example_run(backend):
-    return run_bitext(backend, NONE, load_example(), NONE, NONE, *EMPTY_SOURCE, *EMPTY_SOURCE)
+def example(backend):
+    return match_bitext(backend, BitextRequest(pair_file=load_example()))
 
 
-def test_example_run_detects_languages_and_gold_order(example_run):
-    run, status, gold = example_run
-    assert run.cosine.shape == (80, 80) and gold
-    assert "German (de)" in status and "English (en)" in status and "80 source × 80 target" in status
+def test_example_match_detects_languages_and_reports_accuracy_in_one_call(example):
+    assert example.run.cosine.shape == (80, 80)
+    assert "German (de)" in example.status and "English (en)" in example.status
+    assert "80 source × 80 target" in example.status
+    assert list(example.accuracy["score"]) == ["cosine", "margin"]  # gold order is on by default
+    assert example.strings["input"].tolist() == ["source 1", "target 1"]
 
 
 @pytest.mark.parametrize("method", MATCH_METHODS)
 @pytest.mark.parametrize("score", ["cosine", "margin"])
-def test_every_method_and_score_renders_pairs_with_both_scores(example_run, method, score):
-    run = example_run[0]
-    slider = threshold_range(run, method, score, 4)
-    heatmap, histogram, pairs, tsv, accuracy, errors = show_pairs(run, method, score, 4, slider.value, True)
-    assert isinstance(heatmap, go.Figure) and isinstance(histogram, go.Figure)
-    assert {"#", "src", "tgt", "cosine", "margin", "matched", "source text", "target text"} <= set(pairs.columns)
-    assert pairs["matched"].all()  # the threshold starts at the lowest score
-    exported = pd.read_csv(tsv, sep="\t")
-    assert len(exported) == len(pairs) and {"cosine", "margin"} <= set(exported.columns)
-    assert list(accuracy["score"]) == ["cosine", "margin"]
-    assert {"direction", "predicted text"} <= set(errors.columns)
+def test_every_method_and_score_renders_pairs_with_both_scores(example, method, score):
+    view = rematch_bitext(RematchRequest(method=method, score=score, run=example.run))
+    assert isinstance(view.heatmap, go.Figure) and isinstance(view.histogram, go.Figure)
+    assert list(view.pairs.columns) == ["source #", "source", "target #", "target", "cosine", "margin", "matched"]
+    assert view.pairs["matched"].all()  # threshold 0 is below every chosen score: it moves to the lowest
+    assert view.threshold.value == view.threshold.minimum
+    exported = pd.read_csv(view.download, sep="\t")
+    assert len(exported) == len(view.pairs) and {"cosine", "margin"} <= set(exported.columns)
+    assert {"direction", "matched text"} <= set(view.errors.columns)
+    assert set(view.unmatched.columns) == {"side", "#", "text", "why"}
 
 
-def test_threshold_flags_pairs_below_it(example_run):
-    run = example_run[0]
-    pairs = show_pairs(run, "forward", "cosine", 4, 1.01, False)[2]
-    assert not pairs["matched"].any()
+def test_threshold_flags_pairs_below_it_and_lists_their_sentences_unmatched(example):
+    view = rematch_bitext(RematchRequest(method="forward", score="cosine", threshold=1.01, run=example.run))
+    assert not view.pairs["matched"].any() and view.threshold.value == view.threshold.maximum
+    assert (view.unmatched["side"] == "source").sum() == 80
 
 
-def test_neighbours_of_a_row_explain_its_margin(example_run):
-    text, table = neighbours(example_run[0], "forward", "margin", 3, 5)
-    assert "Pair 5: source 5" in text and "margin =" in text
+def test_neighbours_of_a_pair_explain_its_margin(example):
+    result = margin_neighbours(NeighboursRequest(5, 6, k=3, run=example.run))
+    assert "Source 5 → target 6" in result.explanation and "margin =" in result.explanation
+    table = result.neighbours
     assert len(table) == 6 and set(table["side"]) == {"targets nearest to source", "sources nearest to target"}
-    with pytest.raises(InputError, match="not in the pairs table"):
-        neighbours(example_run[0], "forward", "margin", 3, 500)
+    with pytest.raises(InputError, match="source # must be from 1 to 80"):
+        margin_neighbours(NeighboursRequest(500, 1, run=example.run))
+    with pytest.raises(InputError, match="Match two lists first"):
+        margin_neighbours(NeighboursRequest(1, 1))
 
 
 def test_two_pasted_lists_of_different_length(backend):
-    run, _, gold = run_bitext(backend, NONE, None, NONE, NONE, *_source("a cat\na dog\na bird"),
-                                   *_source("eine Katze\nein Hund"))
-    assert not gold and run.cosine.shape == (3, 2)
-    accuracy = show_pairs(run, "assignment", "cosine", 4, 0.0, True)[4]
-    assert "same length" in accuracy["note"][0]
+    result = match_bitext(backend, BitextRequest(method="assignment", score="cosine",
+                                                 **_lists("a cat\na dog\na bird", "eine Katze\nein Hund")))
+    assert result.run.cosine.shape == (3, 2)
+    assert "same length" in result.accuracy["note"][0]
+    assert result.unmatched[["side", "why"]].values.tolist() == [["source", "in no pair"]]  # 1-1: 2 pairs of 3
 
 
 def test_bad_inputs_become_a_modal(backend, tmp_path):
-    match = user_errors(functools.partial(run_bitext, backend))
+    match = user_errors(functools.partial(match_bitext, backend))
     with pytest.raises(gr.Error, match="source list is empty"):
-        match(NONE, None, NONE, NONE, *EMPTY_SOURCE, *_source("x\ny"))
+        match(BitextRequest(**_lists("", "x\ny")))
     with pytest.raises(gr.Error, match="at least 2"):
-        match(NONE, None, NONE, NONE, *_source("only one"), *_source("x\ny"))
+        match(BitextRequest(**_lists("only one", "x\ny")))
     bad = tmp_path / "one_column.tsv"
     bad.write_text("de\nHallo\n", encoding="utf-8")
     with pytest.raises(gr.Error, match="two text columns"):
-        match(NONE, str(bad), NONE, NONE, *EMPTY_SOURCE, *EMPTY_SOURCE)
+        match(BitextRequest(pair_file=str(bad)))
 
 
-def test_pair_file_columns_preselect_the_first_two(backend):
+def test_pair_file_columns_preselect_the_first_two_and_go_back_to_auto(backend):
     source, target = pair_file_columns(backend, load_example())
     assert (source.value, target.value) == ("de", "en")
-
-
-def test_views_wait_for_a_first_run():
-    assert show_pairs(None, "mutual", "margin", 4, 0.0, False) == [gr.skip()] * 6
+    assert [d.value for d in pair_file_columns(backend, None)] == ["(auto)", "(auto)"]
 
 
 def test_alignment_of_the_example_documents(backend):
-    text_a, _, text_b, _ = bitext_align.load_example()
-    status, figure, table, tsv = bitext_align.align(backend, NONE, text_a, None, text_b, None, 0.2)
-    assert "English" in status and "German" in status
-    assert isinstance(figure, go.Figure) and len(figure.data) == 2  # heatmap + path
-    assert {"block", "source", "target", "cosine"} <= set(table.columns)
-    assert len(pd.read_csv(tsv, sep="\t")) == len(table)
+    example = align.load_example()
+    request = align.AlignRequest(text_a=example.text_a, text_b=example.text_b)
+    result = align.align_documents(backend, request)
+    assert "English" in result.status and "German" in result.status
+    assert isinstance(result.path, go.Figure) and len(result.path.data) == 2  # heatmap + path
+    assert {"block", "source", "target", "cosine"} <= set(result.blocks.columns)
+    assert len(pd.read_csv(result.download, sep="\t")) == len(result.blocks)
     with pytest.raises(InputError, match="Document B is empty"):
-        bitext_align.align(backend, NONE, text_a, None, "   ", None, 0.2)
+        align.align_documents(backend, align.AlignRequest(text_a=example.text_a, text_b="   "))

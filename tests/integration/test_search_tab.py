@@ -10,16 +10,16 @@ import plotly.graph_objects as go
 import pytest
 
 from harrier_explorer.errors import InputError
-from harrier_explorer.ui.common import NONE, user_errors
-from harrier_explorer.ui.search_handlers import (
-    MAX_QUERIES,
+from harrier_explorer.ui.common import user_errors
+from harrier_explorer.ui.forms import TextInput
+from harrier_explorer.ui.search.handlers import (
+    SearchRequest,
+    cross_lingual_search,
+    hit_tables,
     load_example,
     parse_queries,
-    run_search,
 )
 from tests.helpers import start_backend
-
-NO_COLUMNS = [NONE, NONE, NONE, NONE, "auto"]
 
 
 @pytest.fixture(scope="module")
@@ -28,37 +28,41 @@ def backend(tiny_gemma, tmp_path_factory):
     return start_backend(tmp_path_factory.mktemp("cache"), model=str(tiny_gemma))
 
 
-def _run(backend, queries, paste="", files=None, k=3):
-    return run_search(backend, queries, NONE, k, paste, files, *NO_COLUMNS)
+def _search(backend, queries, paste="", files=None, k=3):
+    return cross_lingual_search(backend, SearchRequest(queries, k=k, corpus=TextInput(paste, files)))
 
 
 def test_example_search_fills_every_view(backend):
-    paste, files, queries = load_example()
-    out = _run(backend, queries, paste, files, k=5)
-    tables, (parity, by_language, bias, distribution, status, download) = out[:MAX_QUERIES], out[MAX_QUERIES:]
-    assert all(t.visible for t in tables)  # the example has 4 queries
-    first = tables[0].value
-    assert list(first["headers"])[:4] == ["#", "score", "lang", "text"]
-    assert "id" in first["headers"] and "label" in first["headers"]  # the TSV has id and topic columns
-    assert len(parity) == 6 and {"overlap@k", "Kendall tau"} <= set(parity.columns)
-    assert {"en", "de", "ja", "sw"} <= set(by_language["language"])
-    assert isinstance(bias, go.Figure) and isinstance(distribution, go.Figure)
-    assert "126 documents" in status and "embedded" in status
-    exported = pd.read_csv(download)
-    assert len(exported) == 4 * 5 and exported["query #"].tolist()[:5] == [1] * 5
+    example = load_example()
+    result = _search(backend, example.queries, example.corpus_paste, example.corpus_files, k=5)
+    tables = [result.hits_1, result.hits_2, result.hits_3, result.hits_4]
+    assert all(len(t) == 5 for t in tables)  # the example has 4 queries
+    assert list(tables[0].columns) == ["#", "score", "lang", "text", "label"]  # ids only in the export
+    assert len(result.parity) == 6 and {"overlap@k", "Kendall tau"} <= set(result.parity.columns)
+    assert {"en", "de", "ja", "sw"} <= set(result.by_language["language"])
+    assert isinstance(result.bias, go.Figure) and isinstance(result.distribution, go.Figure)
+    assert "126 documents" in result.status and "embedded" in result.status
+    assert result.strings["input"].tolist() == ["Q1 (en)", "Q2 (de)", "Q3 (ja)", "Q4 (sw)", "document 1"]
+    exported = pd.read_csv(result.download)
+    assert len(exported) == 4 * 5 and exported["query #"].tolist()[:5] == [1] * 5 and "id" in exported
 
 
 def test_one_pasted_query_hides_the_other_columns_and_explains_parity(backend):
-    out = _run(backend, "red fox", paste="The fox is red.\nDer Fuchs ist rot.\nUn renard rouge.")
-    assert out[0].visible and not any(t.visible for t in out[1:MAX_QUERIES])
-    assert "note" in out[MAX_QUERIES].columns
-    assert len(pd.read_csv(out[-1])) == 3  # k clamped to the corpus size
+    result = _search(backend, "red fox", paste="The fox is red.\nDer Fuchs ist rot.\nUn renard rouge.")
+    assert len(result.hits_1) == 3 and (result.hits_2, result.hits_3, result.hits_4) == (None, None, None)
+    assert "note" in result.parity.columns
+    assert len(pd.read_csv(result.download)) == 3  # k clamped to the corpus size
 
 
 def test_second_search_is_served_from_the_cache(backend):
-    _run(backend, "fox", paste="a fox\na dog")
-    status = _run(backend, "fox", paste="a fox\na dog")[-2]
-    assert "0 embedded" in status
+    _search(backend, "fox", paste="a fox\na dog")
+    assert "0 embedded" in _search(backend, "fox", paste="a fox\na dog").status
+
+
+def test_the_tab_shows_one_titled_table_per_query_and_hides_the_rest():
+    tables = hit_tables("Where is the station?\nWo ist der Bahnhof?")
+    assert [t.visible for t in tables] == [True, True, False, False]
+    assert tables[1].label == "Q2 (de) German: Wo ist der Bahnhof?"
 
 
 @pytest.mark.parametrize("queries, message", [("", "at least one query"), ("a\nb\nc\nd\ne", "Up to 4")])
@@ -68,10 +72,10 @@ def test_bad_queries_are_refused(queries, message):
 
 
 def test_empty_corpus_and_binary_upload_become_a_modal(backend, tmp_path):
-    search = user_errors(functools.partial(run_search, backend))
+    search = user_errors(functools.partial(cross_lingual_search, backend))
     with pytest.raises(gr.Error, match="corpus is empty"):
-        search("fox", NONE, 3, "", None, *NO_COLUMNS)
+        search(SearchRequest("fox"))
     binary = tmp_path / "junk.txt"
     binary.write_bytes(bytes(range(256)) * 20)
-    with pytest.raises(gr.Error):
-        search("fox", NONE, 3, "", [str(binary)], *NO_COLUMNS)
+    with pytest.raises(gr.Error, match="binary"):
+        search(SearchRequest("fox", corpus=TextInput(files=[str(binary)])))

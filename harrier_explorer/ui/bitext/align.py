@@ -4,7 +4,6 @@ language), embed them the symmetric way and align them in order (1-1, 1-2, 2-1 a
 from __future__ import annotations
 
 import functools
-import html
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ from harrier_explorer.ui import forms
 from harrier_explorer.ui.bitext.handlers import INSTRUCTION_DOC
 from harrier_explorer.ui.bitext.plots import alignment_figure
 from harrier_explorer.ui.common import example_path, export_table, instruction_value, progress_to, user_errors
+from harrier_explorer.ui.embedded import exact_strings, strings_frame
 
 #: The dynamic programme is pure Python, O(n × m): a few hundred sentences a side take a few seconds.
 MAX_SENTENCES = 500
@@ -44,6 +44,7 @@ class AlignRequest:
 @dataclass(frozen=True)
 class AlignResult:
     status: str
+    strings: pd.DataFrame  # the exact strings embedded: the first sentence of each document
     path: object  # plotly figure: the sentence cosine matrix with the alignment path
     blocks: pd.DataFrame  # one row per block, sentences numbered from 1; skipped sentences have a row of their own
     download: str  # TSV path of the blocks
@@ -88,10 +89,10 @@ def align_documents(backend: Backend, request: AlignRequest, progress=gr.Progres
     frame = ordered.alignment_frame(alignment, sent_a, sent_b)
     shapes = ", ".join(f"{n} × {shape}" for shape, n in Counter(frame["block"]).most_common())
     status = (f"**A: {len(sent_a)} sentences ({language_name(lang_a)}), B: {len(sent_b)} sentences "
-              f"({language_name(lang_b)}).** Blocks: {shapes}. A: {a.summary}; B: {b.summary}.\n\n"
-              f"Both embedded as {html.escape(repr(backend.prompt(task, 'symmetric')))} + sentence.")
-    return AlignResult(status, alignment_figure(cosine_matrix(a.vectors, b.vectors), alignment, sent_a, sent_b),
-                       frame.round(4), export_table(frame, "alignment.tsv", sep="\t"))
+              f"({language_name(lang_b)}).** Blocks: {shapes}. A: {a.summary}; B: {b.summary}.")
+    strings = strings_frame([("A, sentence 1", a.prompts[0]), ("B, sentence 1", b.prompts[0])])
+    path = alignment_figure(cosine_matrix(a.vectors, b.vectors), alignment, sent_a, sent_b)
+    return AlignResult(status, strings, path, frame.round(4), export_table(frame, "alignment.tsv", sep="\t"))
 
 
 @dataclass(frozen=True)
@@ -116,16 +117,17 @@ def build_alignment(backend: Backend, instruction: gr.Dropdown) -> None:
                 "(1-0, 0-1); a pair is skipped rather than joined when its cosine is below 1 − 2 × skip cost.")
     with gr.Row():
         with gr.Column():
-            text_a = gr.Textbox(label="Document A: paste", lines=5, max_lines=12)
+            text_a = gr.Textbox("", label="Document A: paste", lines=5, max_lines=12)
             file_a = gr.File(label="or upload", file_types=list(DOCUMENT_EXTENSIONS), height=70, type="filepath")
         with gr.Column():
-            text_b = gr.Textbox(label="Document B: paste", lines=5, max_lines=12)
+            text_b = gr.Textbox("", label="Document B: paste", lines=5, max_lines=12)
             file_b = gr.File(label="or upload", file_types=list(DOCUMENT_EXTENSIONS), height=70, type="filepath")
     with gr.Row():
         skip = gr.Slider(0.0, 1.0, value=ordered.DEFAULT_SKIP_PENALTY, step=0.05, label="skip cost per sentence")
         go = gr.Button("Align documents", variant="primary", elem_id="align-run")
         example = gr.Button("Load example documents", size="sm", elem_id="align-example")
     status = gr.Markdown(label="status", elem_id="align-status")
+    strings = exact_strings()
     path = gr.Plot(label="Alignment path")
     blocks = gr.Dataframe(label="Aligned blocks (sentences numbered from 1, as on the plot)", wrap=True,
                           interactive=False, max_height=420, elem_id="align-blocks",
@@ -135,7 +137,7 @@ def build_alignment(backend: Backend, instruction: gr.Dropdown) -> None:
     run = user_errors(forms.endpoint(AlignRequest, functools.partial(align_documents, backend)))
     documents = {"text_a": text_a, "file_a": file_a, "text_b": text_b, "file_b": file_b}
     inputs = forms.inputs(AlignRequest, instruction=instruction, **documents, skip_cost=skip)
-    outputs = forms.outputs(AlignResult, status=status, path=path, blocks=blocks, download=download)
+    outputs = forms.outputs(AlignResult, status=status, strings=strings, path=path, blocks=blocks, download=download)
     go.click(run, inputs_kwargs=inputs, outputs=outputs, api_name="align_documents")
     example.click(forms.action(load_example), outputs=forms.outputs(AlignExample, **documents),
                   api_visibility="private").then(run, inputs_kwargs=inputs, outputs=outputs, api_visibility="private")

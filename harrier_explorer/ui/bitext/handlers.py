@@ -5,7 +5,6 @@ given, in one call; the embedded lists stay in the session (a gr.State), so ``re
 from __future__ import annotations
 
 import dataclasses
-import html
 import math
 from dataclasses import dataclass, field
 
@@ -30,20 +29,23 @@ from harrier_explorer.inputs.tabular import list_columns
 from harrier_explorer.models import NO_INSTRUCTION
 from harrier_explorer.ui.bitext.plots import histogram_figure, matrix_figure
 from harrier_explorer.ui.common import (
+    INSTRUCTION_FORMS,
     example_path,
     export_table,
     instruction_value,
     language_summary,
     load_text_source,
+    markdown_text,
     progress_to,
+    whole_number,
 )
+from harrier_explorer.ui.embedded import strings_frame
 from harrier_explorer.ui.forms import AUTO, TextInput, fields_of
 from harrier_explorer.workflows.bitext import SCORES, BitextRun, choose_pairs, embed_bitext
 
 #: Instructions of symmetric tasks go on every input: both lists get the same prompt.
-INSTRUCTION_DOC = ("put on both lists: free text, a preset name (e.g. 'bitext mining'), a preset's label "
-                   "('name: task'), a prompt name saved with the model (e.g. 'bitext_query'), '(none)' or "
-                   "'(raw text)'; the tab preselects the family's bitext preset")
+INSTRUCTION_DOC = (f"put on every sentence (role symmetric): {INSTRUCTION_FORMS}. The tab preselects the family's "
+                   "bitext preset (Harrier: 'bitext mining'; the saved prompt 'bitext_query' is the same)")
 NO_RUN = "Match two lists first (match_bitext): the pairs are re-chosen from the lists embedded last in this session."
 
 
@@ -105,6 +107,7 @@ class PairsView:
 class MatchHead:
     run: BitextRun  # kept in the session for re-choosing pairs
     status: str
+    strings: pd.DataFrame  # the exact strings embedded: the first sentence of each list
 
 
 @dataclass(frozen=True)
@@ -144,11 +147,12 @@ def match_bitext(backend: Backend, request: BitextRequest, progress=gr.Progress(
     task = instruction_value(request.instruction)
     run = embed_bitext(backend, source, target, task, progress_to(progress, "Embedding both lists"))
     status = (f"**{len(source)} source × {len(target)} target sentences.** {run.summary}.\n\n"
-              f"Both lists embedded as {html.escape(repr(backend.prompt(task, 'symmetric')))} + sentence.\n\n"
               f"Source languages: {language_summary(run.source_languages)}. "
               f"Target languages: {language_summary(run.target_languages)}."
-              + "".join(f"\n- {html.escape(n)}" for n in notes))
-    return BitextResult(run, status, *fields_of(pairs_view(run, request)))
+              + "".join(f"\n- {markdown_text(n)}" for n in notes))
+    prompt = backend.prompt(task, "symmetric")
+    strings = strings_frame([("source 1", prompt + source[0]), ("target 1", prompt + target[0])])
+    return BitextResult(run, status, strings, *fields_of(pairs_view(run, request)))
 
 
 def rematch_bitext(request: RematchRequest, progress=None) -> PairsView:
@@ -165,7 +169,7 @@ def pairs_view(run: BitextRun, choices: PairChoices) -> PairsView:
         raise InputError(f"Unknown matching method {choices.method!r}: choose one of {', '.join(MATCH_METHODS)}.")
     if choices.score not in SCORES:
         raise InputError(f"Unknown score {choices.score!r}: choose one of {', '.join(SCORES)}.")
-    margins = run.margins(int(choices.k))
+    margins = run.margins(whole_number(choices.k, "margin k", 1))
     chosen = choose_pairs(margins, choices.method, choices.score, None)
     low = math.floor(float(chosen.score.min()) * 100) / 100
     high = max(math.ceil(float(chosen.score.max()) * 100) / 100, low + 0.01)
@@ -208,11 +212,9 @@ def margin_neighbours(request: NeighboursRequest, progress=None) -> NeighboursRe
     run = request.run
     if run is None:
         raise InputError(NO_RUN)
-    src, tgt = int(request.source_number), int(request.target_number)
-    for name, number, size in (("source", src, len(run.source)), ("target", tgt, len(run.target))):
-        if not 1 <= number <= size:
-            raise InputError(f"There is no {name} sentence {number}: the {name} list has sentences 1 to {size}.")
-    margins = run.margins(int(request.k))
+    src = whole_number(request.source_number, "source #", 1, len(run.source))
+    tgt = whole_number(request.target_number, "target #", 1, len(run.target))
+    margins = run.margins(whole_number(request.k, "margin k", 1))
     pair = pair_neighbourhood(margins, src - 1, tgt - 1)
     mean_src, mean_tgt = pair.src_neighbour_scores.mean(), pair.tgt_neighbour_scores.mean()
     text = (f"**Source {src} → target {tgt}:** cosine {pair.cosine:.4f}; margin = {pair.cosine:.4f} / "

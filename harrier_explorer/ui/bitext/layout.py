@@ -27,7 +27,14 @@ from harrier_explorer.ui.bitext.handlers import (
     rematch_bitext,
     select_pair,
 )
-from harrier_explorer.ui.common import instruction_choices, instruction_dropdown, text_source, user_errors
+from harrier_explorer.ui.common import (
+    instruction_choices,
+    instruction_dropdown,
+    open_dropdown,
+    text_source,
+    user_errors,
+)
+from harrier_explorer.ui.embedded import exact_strings
 from harrier_explorer.ui.forms import AUTO
 from harrier_explorer.workflows.bitext import SCORES
 
@@ -51,15 +58,16 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
     with gr.Row():
         pair_file = gr.File(label="…or one two-column file (used instead of the lists)", type="filepath",
                             file_types=list(TABULAR_EXTENSIONS), height=70, scale=2, elem_id="bitext-pair-file")
-        source_col = gr.Dropdown([AUTO], value=AUTO, label="source column", allow_custom_value=True)
-        target_col = gr.Dropdown([AUTO], value=AUTO, label="target column", allow_custom_value=True)
+        source_col = open_dropdown([AUTO], value=AUTO, label="source column")
+        target_col = open_dropdown([AUTO], value=AUTO, label="target column")
     with gr.Row():
         instruction = instruction_dropdown(info="Put on both lists: a preset, a saved prompt name, free text "
                                                 "(type it), or none")
         with gr.Column(min_width=160):
             go = gr.Button("Match", variant="primary", elem_id="bitext-run")
             example = gr.Button("Load example (de–en)", size="sm", elem_id="bitext-example")
-    status = gr.Markdown(label="status", elem_id="bitext-status")
+    status = gr.Markdown(label="status", elem_id="bitext-status", latex_delimiters=[])  # file names in notes
+    strings = exact_strings()
     with gr.Row():
         method = gr.Dropdown([(METHOD_LABELS[m], m) for m in MATCH_METHODS], value="mutual", label="matching method")
         score = gr.Radio(list(SCORES), value="margin", label="score")
@@ -101,7 +109,7 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
              "unmatched": unmatched, "download": download, "accuracy": accuracy, "errors": errors}
     match = user_errors(forms.endpoint(BitextRequest, functools.partial(match_bitext, backend)))
     match_inputs = forms.inputs(BitextRequest, **lists, **fresh_choices)
-    match_outputs = forms.outputs(BitextResult, run=state, status=status, **views)
+    match_outputs = forms.outputs(BitextResult, run=state, status=status, strings=strings, **views)
     go.click(match, inputs_kwargs=match_inputs, outputs=match_outputs, api_name="match_bitext")
     example.click(load_example, outputs=pair_file, api_visibility="private").then(
         match, inputs_kwargs=match_inputs, outputs=match_outputs, api_visibility="private")

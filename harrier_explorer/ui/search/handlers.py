@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,25 +15,27 @@ from harrier_explorer.inputs.language import language_name, resolve_languages
 from harrier_explorer.inputs.parsing import LoadResult
 from harrier_explorer.models import NO_INSTRUCTION
 from harrier_explorer.ui.common import (
+    INSTRUCTION_FORMS,
     example_path,
     export_table,
     instruction_value,
     language_summary,
     load_text_source,
+    markdown_text,
     progress_to,
+    whole_number,
 )
+from harrier_explorer.ui.embedded import strings_frame
 from harrier_explorer.ui.forms import TextInput
 from harrier_explorer.ui.search.plots import bias_figure, distribution_figure
 
 MAX_QUERIES = 4
 PER_LANGUAGE_K = 3
-INSTRUCTION_DOC = ("put on the queries (documents stay in the model's document format): free text, a preset name "
-                   "(e.g. 'retrieval (web)'), a preset's label ('name: task'), a prompt name saved with the model "
-                   "(e.g. 'web_search_query'), '(none)' or '(raw text)'; the tab preselects the family's retrieval "
-                   "preset")
-#: Headers of the ranked tables (two per row): the text gets most of the width, the label (when given) a little.
+INSTRUCTION_DOC = (f"put on the queries (role query; documents keep the model's document format): {INSTRUCTION_FORMS}. "
+                   "The tab preselects the family's retrieval preset (Harrier: 'retrieval (web)', EmbeddingGemma: "
+                   "'retrieval'); /model_info lists the model's saved prompts")
+#: Headers of the ranked tables (two per row, so the text has room).
 RANKED_HEADERS = {"rank": "#", "language": "lang"}
-RANKED_WIDTHS = {4: ["7%", "12%", "9%", "72%"], 5: ["7%", "12%", "9%", "57%", "15%"]}
 
 
 @dataclass(frozen=True)
@@ -48,13 +49,14 @@ class SearchRequest:
 
 @dataclass(frozen=True)
 class SearchResult:
-    """Everything the tab shows after a search; hits_N is query N's ranked table (hidden beyond the queries given)."""
+    """Everything the tab shows after a search; hits_N is query N's ranked table (empty beyond the queries given)."""
 
     status: str
-    hits_1: object
-    hits_2: object
-    hits_3: object
-    hits_4: object
+    strings: pd.DataFrame  # the exact strings embedded: every query and the first document
+    hits_1: pd.DataFrame
+    hits_2: pd.DataFrame | None
+    hits_3: pd.DataFrame | None
+    hits_4: pd.DataFrame | None
     parity: pd.DataFrame  # overlap@k and Kendall tau of every query pair
     by_language: pd.DataFrame  # each query's best hits within each document language
     bias: object  # plotly figure
@@ -82,41 +84,47 @@ def corpus_frame(load: LoadResult, languages: list[str], *, ids: bool) -> pd.Dat
     return frame
 
 
-def _ranked_table(hits: ranking.Hits, corpus: pd.DataFrame, label: str) -> gr.Dataframe:
-    frame = ranking.ranked_frame(hits, corpus).round(3).rename(columns=RANKED_HEADERS)
-    return gr.Dataframe(value=frame, visible=True, label=label, column_widths=RANKED_WIDTHS[frame.shape[1]])
+def ranked_table(hits: ranking.Hits, corpus: pd.DataFrame) -> pd.DataFrame:
+    return ranking.ranked_frame(hits, corpus).round(3).rename(columns=RANKED_HEADERS)
 
 
-def run_search(backend: Backend, request: SearchRequest, progress=gr.Progress()) -> SearchResult:
+def hit_tables(queries_text: str) -> list[gr.Dataframe]:
+    """After a search, the tab shows one ranked table per query, titled with it, and hides the others (the
+    endpoint itself returns plain tables, so API clients get values, not component updates)."""
+    queries = parse_queries(queries_text)
+    titled = [gr.Dataframe(visible=True, label=f"Q{i + 1} ({lang}) {language_name(lang)}: {text}")
+              for i, (lang, text) in enumerate(zip(resolve_languages(queries), queries, strict=True))]
+    return titled + [gr.Dataframe(visible=False)] * (MAX_QUERIES - len(queries))
+
+
+def cross_lingual_search(backend: Backend, request: SearchRequest, progress=gr.Progress()) -> SearchResult:
     """Rank one corpus for up to four queries (typically one question in several languages) and compare the
     rankings: each query's top-k, translation parity (overlap@k, Kendall tau), hits per document language,
     same-language bias and the score distributions. Queries get the instruction; documents are embedded bare."""
     queries = parse_queries(request.queries)
+    k = whole_number(request.k, "k", 1)
     load = load_text_source(backend, "The corpus", request.corpus)
     task = instruction_value(request.instruction)
     q = backend.encode(queries, task, "query", progress_to(progress, "Embedding queries"))
     d = backend.encode(load.texts, task, "document", progress_to(progress, "Embedding the corpus"))
-    result = ranking.search(q.vectors, d.vectors, int(request.k))
+    result = ranking.search(q.vectors, d.vectors, k)
     doc_languages = resolve_languages(load.texts, load.langs)
     query_languages = resolve_languages(queries)
     names = [f"Q{i + 1} ({lang})" for i, lang in enumerate(query_languages)]
     shown = corpus_frame(load, doc_languages, ids=False)
 
-    tables = [_ranked_table(hits, shown, f"{name} {language_name(lang)}: {text}")
-              for name, lang, text, hits in zip(names, query_languages, queries, result.hits, strict=True)]
-    tables += [gr.Dataframe(value=None, visible=False)] * (MAX_QUERIES - len(queries))
+    tables = [ranked_table(hits, shown) for hits in result.hits] + [None] * (MAX_QUERIES - len(queries))
     parity = (ranking.parity_frame(ranking.translation_parity(result), names).round(3) if len(queries) > 1
               else pd.DataFrame({"note": ["Translation parity compares queries: give two or more."]}))
     bias = ranking.bias_frame(result, doc_languages, query_languages, names)
-    notes = "".join(f"\n- {html.escape(note)}" for note in load.notes)
-    prompts = (f"Queries embedded as {html.escape(repr(backend.prompt(task, 'query')))} + query, documents as "
-               f"{html.escape(repr(backend.prompt(task, 'document')))} + document.")
+    notes = "".join(f"\n- {markdown_text(note)}" for note in load.notes)
     status = (f"**{len(queries)} quer{'y' if len(queries) == 1 else 'ies'} × {len(load.texts)} documents, "
-              f"top-{result.k}.** Queries: {q.summary}. Corpus: {d.summary}.\n\n{prompts}\n\n"
+              f"top-{result.k}.** Queries: {q.summary}. Corpus: {d.summary}.\n\n"
               f"Corpus languages: {language_summary(doc_languages)}.{notes}")
+    strings = [*zip(names, q.prompts, strict=True), ("document 1", d.prompts[0])]
     exported = ranking.results_frame(result, corpus_frame(load, doc_languages, ids=True), queries)
     return SearchResult(
-        status, *tables, parity=parity,
+        status, strings_frame(strings), *tables, parity=parity,
         by_language=ranking.language_hits_frame(result, doc_languages, shown, names, PER_LANGUAGE_K).round(3),
         bias=bias_figure(bias), distribution=distribution_figure(result, names),
         download=export_table(exported, "search_results.csv"))

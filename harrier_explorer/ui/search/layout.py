@@ -10,14 +10,16 @@ import gradio as gr
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.ui import forms
 from harrier_explorer.ui.common import instruction_choices, instruction_dropdown, text_source, user_errors
+from harrier_explorer.ui.embedded import exact_strings
 from harrier_explorer.ui.search.handlers import (
     MAX_QUERIES,
     PER_LANGUAGE_K,
     SearchExample,
     SearchRequest,
     SearchResult,
+    cross_lingual_search,
+    hit_tables,
     load_example,
-    run_search,
 )
 
 TITLE = "Cross-lingual search"
@@ -39,7 +41,8 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
             with gr.Row():
                 go = gr.Button("Search", variant="primary", elem_id="search-run")
                 example = gr.Button("Load example", size="sm", elem_id="search-example")
-    status = gr.Markdown(label="status", elem_id="search-status")
+    status = gr.Markdown(label="status", elem_id="search-status", latex_delimiters=[])  # file names in notes
+    strings = exact_strings()
     tables = []
     for row in range(MAX_QUERIES // 2):  # two per row, so each hit's text has room without sideways scrolling
         with gr.Row(equal_height=False):
@@ -53,13 +56,15 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
                                wrap=True, interactive=False, max_height=420)
     download = gr.File(label="Download all results (CSV)", interactive=False, height=70)
 
-    search = user_errors(forms.endpoint(SearchRequest, functools.partial(run_search, backend)))
+    search = user_errors(forms.endpoint(SearchRequest, functools.partial(cross_lingual_search, backend)))
     inputs = forms.inputs(SearchRequest, queries=queries, instruction=instruction, k=k, corpus=corpus)
-    outputs = forms.outputs(SearchResult, status=status, **{f"hits_{i + 1}": t for i, t in enumerate(tables)},
-                            parity=parity, by_language=by_language, bias=bias, distribution=distribution,
-                            download=download)
-    go.click(search, inputs_kwargs=inputs, outputs=outputs, api_name="cross_lingual_search")
+    hits = {f"hits_{i + 1}": table for i, table in enumerate(tables)}
+    outputs = forms.outputs(SearchResult, status=status, strings=strings, **hits, parity=parity,
+                            by_language=by_language, bias=bias, distribution=distribution, download=download)
+    go.click(search, inputs_kwargs=inputs, outputs=outputs, api_name="cross_lingual_search").success(
+        hit_tables, queries, tables, api_visibility="private")
     example.click(forms.action(load_example), outputs=forms.outputs(
         SearchExample, corpus_paste=corpus.paste, corpus_files=corpus.files, queries=queries),
-        api_visibility="private").then(search, inputs_kwargs=inputs, outputs=outputs, api_visibility="private")
+        api_visibility="private").then(search, inputs_kwargs=inputs, outputs=outputs, api_visibility="private").success(
+        hit_tables, queries, tables, api_visibility="private")
     demo.load(lambda: instruction_choices(backend, "retrieval"), outputs=instruction, api_visibility="private")
