@@ -109,7 +109,6 @@ class ABResult:
     run: ABRun
     summary: str  # Markdown: what was embedded, from cache or not, and notes
     verdict: str  # Markdown: which instruction retrieves better (with labels), else how much A and B agree
-    query: gr.Dropdown  # the query picker, on the first query
     side_by_side: pd.DataFrame  # the first query's view (see QueryResult)
     changes: pd.DataFrame
     strings: pd.DataFrame
@@ -160,16 +159,20 @@ def run_ab(backend: Backend, request: ABRequest, progress) -> ABResult:
                                f"**Queries under A** ({markdown_text(task_a)}): {under_a.summary}",
                                f"**Queries under B** ({markdown_text(task_b)}): {under_b.summary}"], notes)
     per_query = ab_report.per_query_table(comparison, data.queries.texts, quality)
-    picker = gr.Dropdown(choices=present.query_choices(data.queries.ids, data.queries.texts),
-                         value=data.queries.ids[0])
     view = show_query(QueryRequest(run, data.queries.ids[0]))
-    return ABResult(run, summary, present.headline(comparison, quality), picker, view.side_by_side, view.changes,
+    return ABResult(run, summary, present.headline(comparison, quality), view.side_by_side, view.changes,
                     view.strings, _rounded(ab_report.agreement_summary(comparison)),
                     _rounded(ab_report.quality_table(quality)) if quality else pd.DataFrame(),
                     _rounded(present.per_query_display(per_query)),
                     plots.score_shift_figure(score_shift(comparison), data.k, data.queries.ids),
                     export_table(per_query, "ab_per_query.csv"),
                     export_table(ab_report.rankings_table(comparison), "ab_rankings.csv"))
+
+
+def query_picker(run: ABRun) -> gr.Dropdown:
+    """The query picker after a comparison: every query by name, id and text, on the first one."""
+    queries = run.queries
+    return gr.Dropdown(choices=present.query_choices(queries.ids, queries.texts), value=queries.ids[0])
 
 
 def show_query(request: QueryRequest, progress=None) -> QueryResult:

@@ -19,6 +19,7 @@ from harrier_explorer.ui.ab.handlers import (
     QueryResult,
     SweepRequest,
     SweepResult,
+    query_picker,
     run_ab,
     run_sweep,
     show_query,
@@ -28,6 +29,7 @@ from harrier_explorer.ui.common import (
     example_path,
     instruction_choices,
     instruction_dropdown,
+    open_dropdown,
     text_source,
     user_errors,
 )
@@ -76,7 +78,7 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
     state = gr.State(None)
     with gr.Tabs():
         with gr.Tab("Per query"):
-            picker = gr.Dropdown([], label="Query", interactive=True, elem_id="ab-query")
+            picker = open_dropdown([], value=None, label="Query", interactive=True, elem_id="ab-query")
             side = gr.Dataframe(label="Top k under A and under B (✓ relevant)", wrap=True, interactive=False,
                                 column_widths=["6%", "35%", "8%", "35%", "8%", "8%"], elem_id="ab-side")
             changes = gr.Dataframe(label="Every document in either top k: rank and score change (A → B)", wrap=True,
@@ -107,15 +109,17 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
     compare = dict(fn=user_errors(forms.endpoint(ABRequest, functools.partial(run_ab, backend))),
                    inputs_kwargs=forms.inputs(ABRequest, **data, instruction_a=instruction_a,
                                               instruction_b=instruction_b),
-                   outputs=forms.outputs(ABResult, run=state, summary=summary, verdict=verdict, query=picker,
-                                         side_by_side=side, changes=changes, strings=strings, agreement=agreement,
-                                         quality=quality, per_query=per_query, score_shift=shift,
+                   outputs=forms.outputs(ABResult, run=state, summary=summary, verdict=verdict, side_by_side=side,
+                                         changes=changes, strings=strings, agreement=agreement, quality=quality,
+                                         per_query=per_query, score_shift=shift,
                                          per_query_csv=per_query_file, rankings_csv=rankings_file),
                    show_progress_on=status)
+    fill_picker = dict(fn=query_picker, inputs=state, outputs=picker, api_visibility="private", show_progress="hidden")
     example.click(user_errors(functools.partial(load_example, backend)),
                   outputs=[queries.files, corpus.files, qrels_file, instruction_a, instruction_b],
-                  api_visibility="private", show_progress="hidden").success(**compare, api_visibility="private")
-    run.click(**compare, api_name="ab_compare")
+                  api_visibility="private", show_progress="hidden").success(
+        **compare, api_visibility="private").success(**fill_picker)
+    run.click(**compare, api_name="ab_compare").success(**fill_picker)
     picker.input(user_errors(forms.endpoint(QueryRequest, show_query)),
                  inputs_kwargs=forms.inputs(QueryRequest, run=state, query=picker),
                  outputs=forms.outputs(QueryResult, side_by_side=side, changes=changes, strings=strings),

@@ -176,7 +176,8 @@ def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
     report = map_report.agreement_report(encoded.vectors, clustering.labels,
                                          labels if any(labels) else None, languages)
     drawn = redraw(ColourRequest(run, request.colour_by))
-    return MapResult(run, present.summary(task, encoded.summary, [*notes, *report.notes]), drawn.plot,
+    summary = present.summary(task, backend.prompt(task, "symmetric"), encoded.summary, [*notes, *report.notes])
+    return MapResult(run, summary, drawn.plot,
                      drawn.plot_html, map_report.keywords_table(run.texts, clustering.labels), report.table.round(3),
                      present.reading(report), export_table(_points_table(run), "cluster_map_points.csv"))
 

@@ -74,7 +74,7 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
             min_cluster_size = gr.Slider(2, 100, value=5, step=1, label="HDBSCAN min cluster size")
             cluster_space = gr.Radio(list(CLUSTER_SPACES), value=CLUSTER_SPACES[0], label="cluster in")
     with gr.Accordion("Queries on the map (optional)", open=False), gr.Row():
-        query_text = gr.Textbox(label="Queries (one per line), drawn as stars", lines=3)
+        query_text = gr.Textbox("", label="Queries (one per line), drawn as stars", lines=3)
         query_a = instruction_dropdown("Query instruction A")
         query_b = instruction_dropdown("Query instruction B")
     with gr.Row():

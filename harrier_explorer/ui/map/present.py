@@ -12,9 +12,10 @@ from harrier_explorer.inputs.parsing import TextRecord
 from harrier_explorer.ui.common import markdown_text
 
 
-def summary(instruction: str, encoded_summary: str, notes: Sequence[str]) -> str:
-    """What was embedded (role, instruction, from cache or not) and every note, one per line."""
-    lines = [f"**Documents** (role symmetric, instruction: {markdown_text(instruction)}): {encoded_summary}"]
+def summary(instruction: str, prompt: str, encoded_summary: str, notes: Sequence[str]) -> str:
+    """What was embedded (role, instruction and the exact prompt it became, from cache or not) and every note."""
+    lines = [f"**Documents** (role symmetric, instruction {markdown_text(instruction)} → prompt "
+             f"{markdown_text(repr(prompt))}): {encoded_summary}"]
     return "  \n".join(lines + [f"_{markdown_text(note)}_" for note in notes])
 
 

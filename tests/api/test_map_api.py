@@ -1,0 +1,104 @@
+"""The Cluster map tab through gradio_client: named parameters, numbers checked with the field's name, recolouring
+and neighbours in the session of the map (and a clear message without one), one HTML export per map, the MCP
+schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from gradio.utils import get_upload_folder
+from gradio_client import Client, handle_file
+from gradio_client.exceptions import AppError
+
+from harrier_explorer.ui.common import example_path
+from harrier_explorer.ui.map.export import NAME
+from tests.api.mcp import mcp_tools
+from tests.helpers import plain
+
+OUTPUTS = ["summary", "plot", "plot_html", "keywords", "agreement", "reading", "points_csv"]
+DOCS = "red apples\ngreen pears\nblue berries\nyellow bananas\nred cherries\ngreen limes"
+
+
+def build(client, **kwargs) -> dict:
+    return dict(zip(OUTPUTS, client.predict(**kwargs, api_name="/map_build"), strict=True))
+
+
+def html_exports() -> set[Path]:
+    """Every copy of the map's HTML export in Gradio's upload folder (where Gradio keeps whatever it serves)."""
+    return set(Path(get_upload_folder()).rglob(NAME))
+
+
+def test_the_example_file_gives_a_map_keywords_and_agreement(client):
+    out = build(client, documents_files=[handle_file(example_path("map_docs.jsonl"))], colour_by="label",
+                queries="How many goals were scored in the final?", instruction="clustering (generic)")
+    assert "294 texts" in out["summary"]
+    assert "prompt 'Instruct: Identify the category of documents\\nQuery: '" in plain(out["summary"])  # its task
+    assert sum(row[1] for row in out["keywords"]["data"]) == 294  # sizes as numbers
+    assert {row[0] for row in out["agreement"]["data"]} == {"labels", "languages"}
+    assert all(isinstance(value, float) for row in out["agreement"]["data"] for value in row[3:])
+    assert "Points group by" in out["reading"]
+    assert out["plot_html"].endswith(NAME) and out["points_csv"].endswith("cluster_map_points.csv")
+
+
+def test_recolour_and_neighbours_work_on_the_sessions_map(client):
+    build(client, documents_paste=DOCS)
+    plot, html = client.predict(colour_by="language", api_name="/map_colour")
+    assert html.endswith(NAME)
+    picked, table, _, _ = client.predict(point="2", colour_by="cluster", api_name="/map_neighbours")
+    assert picked.startswith("**Point #2**") and "blue berries" in picked
+    assert [row[0] for row in table["data"]] and all(isinstance(row[1], float) for row in table["data"])
+    by_words, _, _, _ = client.predict(point="cherries", api_name="/map_neighbours")
+    assert by_words.startswith("**Point #4**")
+
+
+@pytest.mark.parametrize("api_name, kwargs", [("/map_neighbours", {"point": "1"}),
+                                              ("/map_colour", {"colour_by": "label"})])
+def test_without_a_map_in_the_session_the_message_says_how_to_get_one(client, api_name, kwargs):
+    with pytest.raises(AppError, match="No map in this session yet: build one first"):
+        Client(client.src, verbose=False).predict(**kwargs, api_name=api_name)
+
+
+def test_each_map_keeps_one_html_export_however_often_it_is_redrawn(client):
+    before = html_exports()
+    fresh = Client(client.src, verbose=False, download_files=False)  # its downloads would land in the same folder
+    for _ in range(2):  # a second map in the same session deletes the first one's export
+        html = build(fresh, documents_paste=DOCS)["plot_html"]
+        for colour_by in ("label", "language", "cluster"):
+            html = fresh.predict(colour_by=colour_by, api_name="/map_colour")[1]
+        html = fresh.predict(point="3", api_name="/map_neighbours")[3]
+    served = html_exports() - before
+    assert served == {Path(html["path"])}  # and no copies: Gradio serves the file where it was written
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"seed": -1}, "seed must be from 0 to 4294967295, got -1"),
+    ({"k": -3}, "KMeans k must be at least 0"),
+    ({"documents_paste": "just one"}, "at least 3 documents"),
+    ({"method": "tSNE"}, "not in the list of choices"),
+])
+def test_bad_requests_answer_the_users_message(client, kwargs, message):
+    with pytest.raises(AppError, match=message):
+        client.predict(**{"documents_paste": DOCS, **kwargs}, api_name="/map_build")
+
+
+def test_the_api_names_every_parameter_and_hides_the_example_button(client):
+    info = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    parameters = {p["parameter_name"]: p for p in info["/map_build"]["parameters"]}
+    assert {*(f"documents_{part}" for part in ("paste", "files", "text_column", "id_column", "label_column",
+                                                "language_column", "split")), "long_docs", "chunk_tokens",
+            "overlap_tokens", "instruction", "method", "dims", "n_neighbors", "min_dist", "seed", "cluster_method",
+            "k", "min_cluster_size", "cluster_space", "colour_by", "queries", "query_instruction_a",
+            "query_instruction_b"} == set(parameters)
+    assert parameters["documents_label_column"]["parameter_default"] == "(auto)"
+    assert parameters["seed"]["parameter_default"] == 42 and parameters["dims"]["parameter_default"] == 2
+    assert [p["parameter_name"] for p in info["/map_neighbours"]["parameters"]] == ["colour_by", "point"]
+    assert "/map_example" not in info
+
+
+def test_mcp_takes_any_string_as_an_instruction(fake_backend):
+    tools = mcp_tools(fake_backend)
+    schema = tools["run_map"]["inputSchema"]["properties"]
+    for name in ("instruction", "query_instruction_a", "query_instruction_b"):
+        assert schema[name]["type"] == "string" and "enum" not in schema[name]
+    assert "seed" in schema and "session" in tools["neighbours"]["description"]
