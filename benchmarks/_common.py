@@ -13,6 +13,16 @@ import pandas as pd
 EVALDATA = Path(__file__).resolve().parents[2] / "shared" / "evaldata"
 
 
+def model_folder(model: str | None) -> Path:
+    """The local folder of ``model`` (default: the app's default resolution, i.e. the demo model offline), so a
+    benchmark can give each backend a fresh cache folder without losing the model."""
+    from harrier_explorer.backend.resolve import resolve_model
+    from harrier_explorer.settings import load_settings
+
+    settings = load_settings(**({"model": model} if model else {}))
+    return resolve_model(settings.model, settings.cache_path).folder
+
+
 def read_jsonl(path: Path) -> list[dict]:
     with path.open(encoding="utf-8") as f:
         return [json.loads(line) for line in f]

@@ -13,13 +13,11 @@ import argparse
 import random
 import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from benchmarks._common import EVALDATA, read_jsonl
-from harrier_explorer.backend.cache import EmbeddingStore
+from benchmarks._common import EVALDATA, model_folder, read_jsonl
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.settings import load_settings
 
@@ -53,11 +51,10 @@ def main() -> None:
     args = parser.parse_args()
     texts = mixed_corpus(args.n)
 
-    with tempfile.TemporaryDirectory() as tmp:
-        overrides = {"model": args.model} if args.model else {}
-        backend = Backend(load_settings(**overrides)).start()
-        backend.store = EmbeddingStore(Path(tmp) / "embeddings.sqlite")  # an empty cache: the cold run embeds all
-        folder = str(backend.wait().folder)
+    folder = str(model_folder(args.model))
+    with tempfile.TemporaryDirectory() as tmp:  # an empty cache: the cold run embeds all
+        backend = Backend(load_settings(model=folder, cache_dir=tmp)).start()
+        backend.wait_selfcheck()
         n_tokens = int(backend.count_tokens(texts).sum())
         ours, t_cold = timed(lambda: backend.encode(texts, role="document"))
         warm, t_warm = timed(lambda: backend.encode(texts, role="document"))

@@ -140,5 +140,10 @@ def embed(input_path: Path, out: Path, instruction, prompt_name, role, text_colu
     """Embed a txt (one text per line), csv, tsv or jsonl file."""
     from harrier_explorer.embed_file import embed_file
 
-    embed_file(_backend(_settings(options)), input_path, out, instruction=instruction, prompt_name=prompt_name,
-               role=role, text_column=text_column)
+    backend = _backend(_settings(options))
+    embed_file(backend, input_path, out, instruction=instruction, prompt_name=prompt_name, role=role,
+               text_column=text_column)
+    # The batch self-check ran beside the embedding; a model thread must not be left running at exit.
+    if not (status := backend.wait_selfcheck()).selfcheck.ok:
+        failed = "; ".join(f"{name}: {detail}" for ok, name, detail in status.selfcheck.rows() if ok == "FAIL")
+        log.warning("The model's self-check failed (%s): check the vectors before using them", failed)

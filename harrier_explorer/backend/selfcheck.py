@@ -79,7 +79,8 @@ def quick_checks(encoder: LocalEncoder, check: SelfCheck) -> None:
 
 
 def batch_check(encoder: LocalEncoder, check: SelfCheck) -> None:
-    texts = PROBE[:8]
+    # Four texts of different lengths: every row but the longest is padded, on whichever side the tokenizer pads.
+    texts = [PROBE[0], PROBE[3], PROBE[9], PROBE[13]]
     batch = encoder.embed(texts).vectors
     single = np.vstack([encoder.embed([t]).vectors for t in texts])
     min_cos = float(np.min(np.sum(batch * single, axis=1)))

@@ -46,7 +46,9 @@ def header_markdown(backend: Backend) -> str:
 
 def build_app(backend: Backend) -> gr.Blocks:
     backend.start()
-    threading.Thread(target=warm_up, name="umap-warm-up", daemon=True).start()
+    # UMAP's numba kernels compile in ~15 s of CPU: after the model is ready, so the two never compete for it.
+    threading.Thread(target=lambda: (backend.slot().ready.wait(), warm_up()), name="umap-warm-up",
+                     daemon=True).start()
     with gr.Blocks(title="Harrier Explorer") as demo:
         header = gr.Markdown(header_markdown(backend), elem_id="hx-header")
         timer = gr.Timer(1.0)
