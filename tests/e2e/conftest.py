@@ -106,3 +106,45 @@ def visible(page, text: str):
 def download(page, name: str):
     """The download link of a result file (the file name itself is shown split into stem and extension)."""
     return page.locator(f'a[download="{name}"]')
+
+
+def readable(page, selector: str) -> bool:
+    """Whether the text at the middle of the element is the element's own, not an overlay (an error or progress
+    cover drawn over it): asks the browser which element is on top at that point."""
+    return page.evaluate("""(selector) => {
+        const element = document.querySelector(selector);
+        element.scrollIntoView({block: "center"});
+        const box = element.getBoundingClientRect();
+        const top = document.elementFromPoint(box.left + box.width / 2, box.top + Math.min(box.height / 2, 12));
+        return element.contains(top) && !top.closest('[data-testid="status-tracker"]');
+    }""", selector)
+
+
+def screen_size(page) -> None:
+    """The viewport the tabs are laid out for and screenshot at: 1440 × 900."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+
+
+def upload(page, elem_id: str, path: Path) -> None:
+    """Upload a file into the File component ``#elem_id`` and wait until Gradio lists it (a click before that would
+    send the component's old value)."""
+    page.locator(f"#{elem_id} input[type=file]").set_input_files(str(path))
+    page.locator(f'#{elem_id} td.filename[aria-label="{path.name}"]').wait_for()
+
+
+def dismiss_errors(page) -> None:
+    """Close every error toast, so none covers a button the test clicks next."""
+    from playwright.sync_api import expect
+
+    for close in page.locator("[data-testid=toast-close]").all():
+        close.click()
+    expect(page.locator("[data-testid=toast-body]")).to_have_count(0)
+
+
+def fits_without_sideways_scrolling(page, elem_id: str) -> bool:
+    """True when nothing inside ``#elem_id`` (a table, say) is wider than the box that shows it."""
+    return page.locator(f"#{elem_id}").evaluate(
+        """root => [root, ...root.querySelectorAll('*')].every(e => {
+            const overflow = getComputedStyle(e).overflowX;
+            return !['auto', 'scroll'].includes(overflow) || e.scrollWidth <= e.clientWidth + 1;
+        })""")

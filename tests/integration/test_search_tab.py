@@ -15,9 +15,9 @@ from harrier_explorer.ui.forms import TextInput
 from harrier_explorer.ui.search.handlers import (
     SearchRequest,
     cross_lingual_search,
-    hit_tables,
     load_example,
     parse_queries,
+    present_tables,
 )
 from tests.helpers import start_backend
 
@@ -39,7 +39,7 @@ def test_example_search_fills_every_view(backend):
     assert all(len(t) == 5 for t in tables)  # the example has 4 queries
     assert list(tables[0].columns) == ["#", "score", "lang", "text", "label"]  # ids only in the export
     assert len(result.parity) == 6 and {"overlap@k", "Kendall tau"} <= set(result.parity.columns)
-    assert {"en", "de", "ja", "sw"} <= set(result.by_language["language"])
+    assert {"en", "de", "ja", "sw"} <= set(result.by_language["lang"])
     assert isinstance(result.bias, go.Figure) and isinstance(result.distribution, go.Figure)
     assert "126 documents" in result.status and "embedded" in result.status
     assert result.strings["input"].tolist() == ["Q1 (en)", "Q2 (de)", "Q3 (ja)", "Q4 (sw)", "document 1"]
@@ -59,10 +59,14 @@ def test_second_search_is_served_from_the_cache(backend):
     assert "0 embedded" in _search(backend, "fox", paste="a fox\na dog").status
 
 
-def test_the_tab_shows_one_titled_table_per_query_and_hides_the_rest():
-    tables = hit_tables("Where is the station?\nWo ist der Bahnhof?")
-    assert [t.visible for t in tables] == [True, True, False, False]
-    assert tables[1].label == "Q2 (de) German: Wo ist der Bahnhof?"
+def test_the_tab_titles_one_table_per_query_hides_the_rest_and_gives_the_text_the_room(backend):
+    result = _search(backend, "Where is the fox?\nWo ist der Fuchs?", paste="The fox is red.\nDer Fuchs ist rot.")
+    *hits, by_language = present_tables("Where is the fox?\nWo ist der Fuchs?", result.hits_1, result.hits_2,
+                                        pd.DataFrame(), pd.DataFrame(), result.by_language)
+    assert [t.visible for t in hits] == [True, True, False, False]
+    assert hits[1].label == "Q2 (de) German: Wo ist der Fuchs?"
+    assert hits[0].column_widths == ["6%", "10%", "8%", "76%"]  # #, score, lang, text
+    assert by_language.column_widths == ["10%", "8%", "6%", "10%", "66%"]  # query, lang, #, score, text
 
 
 @pytest.mark.parametrize("queries, message", [("", "at least one query"), ("a\nb\nc\nd\ne", "Up to 4")])

@@ -128,7 +128,7 @@ def build_alignment(backend: Backend, instruction: gr.Dropdown) -> None:
         example = gr.Button("Load example documents", size="sm", elem_id="align-example")
     status = gr.Markdown(label="status", elem_id="align-status")
     strings = exact_strings()
-    path = gr.Plot(label="Alignment path")
+    path = gr.Plot(label="Alignment path", elem_id="align-path")
     blocks = gr.Dataframe(label="Aligned blocks (sentences numbered from 1, as on the plot)", wrap=True,
                           interactive=False, max_height=420, elem_id="align-blocks",
                           column_widths=["6%", "7%", "37%", "7%", "37%", "6%"])

@@ -42,8 +42,11 @@ TITLE = "Bitext matching"
 METHOD_LABELS = {"forward": "forward NN (each source → best target)",
                  "backward": "backward NN (each target → best source)",
                  "mutual": "intersection (mutual nearest neighbours)", "assignment": "1-1 assignment (Hungarian)"}
-#: source #, source, target #, target, cosine, margin, matched: the two texts get most of the width.
-PAIRS_WIDTHS = ["6%", "34%", "6%", "34%", "7%", "7%", "6%"]
+# Column widths of the tables, so the sentences get the room and nothing scrolls sideways at 1440 px.
+PAIRS_WIDTHS = ["6%", "33%", "6%", "33%", "7%", "7%", "8%"]  # source #, source, target #, target, scores, matched
+UNMATCHED_WIDTHS = ["8%", "6%", "70%", "16%"]  # side, #, text, why
+NEIGHBOURS_WIDTHS = ["22%", "6%", "6%", "56%", "10%"]  # side, rank, #, text, cosine
+ERRORS_WIDTHS = ["7%", "9%", "4%", "20%", "19%", "7%", "20%", "7%", "7%"]  # …, #, text, gold, matched #, text, 2 scores
 
 
 def build(backend: Backend, demo: gr.Blocks) -> None:
@@ -77,13 +80,13 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
         gold = gr.Checkbox(value=True, label="gold order (sentence i ↔ sentence i)",
                            info="accuracy, when the lists have the same length")
     with gr.Row():
-        heatmap = gr.Plot(label="Score matrix")
+        heatmap = gr.Plot(label="Score matrix", elem_id="bitext-heatmap")
         histogram = gr.Plot(label="Pair scores")
     pairs = gr.Dataframe(elem_id="bitext-pairs", wrap=True, column_widths=PAIRS_WIDTHS, interactive=False,
                          label="Chosen pairs with both scores (click a row for its margin neighbours)", max_height=440)
     download = gr.File(label="Download pairs (TSV)", interactive=False, height=70)
     unmatched = gr.Dataframe(label="Sentences in no matched pair", wrap=True, interactive=False, max_height=300,
-                             column_widths=["8%", "6%", "70%", "16%"], elem_id="bitext-unmatched")
+                             column_widths=UNMATCHED_WIDTHS, elem_id="bitext-unmatched")
     with gr.Accordion("Margin neighbourhood of a pair", open=False) as neighbourhood:
         with gr.Row():
             source_number = gr.Number(value=1, precision=0, minimum=1, label="source #", elem_id="bitext-source-number")
@@ -91,10 +94,11 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
             show = gr.Button("Show neighbours", size="sm", elem_id="bitext-show-neighbours")
         explain = gr.Markdown(label="explanation", elem_id="bitext-neighbours-explain")
         neighbours_table = gr.Dataframe(label="The neighbours behind the margin", wrap=True, interactive=False,
-                                        column_widths=["22%", "6%", "6%", "56%", "10%"])
-    accuracy = gr.Dataframe(label="Gold-order accuracy (MTEB Tatoeba metric)", interactive=False)
+                                        column_widths=NEIGHBOURS_WIDTHS)
+    accuracy = gr.Dataframe(label="Gold-order accuracy (MTEB Tatoeba metric)", interactive=False,
+                            elem_id="bitext-accuracy")
     errors = gr.Dataframe(label="Gold-order errors", wrap=True, interactive=False, max_height=400,
-                          column_widths=["7%", "10%", "5%", "20%", "20%", "7%", "20%", "5%", "6%"])
+                          elem_id="bitext-errors", column_widths=ERRORS_WIDTHS)
     with gr.Accordion("Ordered alignment of two parallel documents", open=False):
         build_alignment(backend, instruction)
 

@@ -34,8 +34,9 @@ PER_LANGUAGE_K = 3
 INSTRUCTION_DOC = (f"put on the queries (role query; documents keep the model's document format): {INSTRUCTION_FORMS}. "
                    "The tab preselects the family's retrieval preset (Harrier: 'retrieval (web)', EmbeddingGemma: "
                    "'retrieval'); /model_info lists the model's saved prompts")
-#: Headers of the ranked tables (two per row, so the text has room).
-RANKED_HEADERS = {"rank": "#", "language": "lang"}
+#: Short headers, and the widths (%) of the narrow columns of the result tables: the text gets the rest.
+SHORT_HEADERS = {"rank": "#", "language": "lang"}
+NARROW_COLUMNS = {"query": 10, "#": 6, "score": 10, "lang": 8, "label": 17}
 
 
 @dataclass(frozen=True)
@@ -85,16 +86,27 @@ def corpus_frame(load: LoadResult, languages: list[str], *, ids: bool) -> pd.Dat
 
 
 def ranked_table(hits: ranking.Hits, corpus: pd.DataFrame) -> pd.DataFrame:
-    return ranking.ranked_frame(hits, corpus).round(3).rename(columns=RANKED_HEADERS)
+    return ranking.ranked_frame(hits, corpus).round(3).rename(columns=SHORT_HEADERS)
 
 
-def hit_tables(queries_text: str) -> list[gr.Dataframe]:
-    """After a search, the tab shows one ranked table per query, titled with it, and hides the others (the
-    endpoint itself returns plain tables, so API clients get values, not component updates)."""
+def column_widths(frame: pd.DataFrame) -> list[str]:
+    """Widths that give the text column what the narrow columns leave."""
+    narrow = [NARROW_COLUMNS.get(column) for column in frame.columns]
+    rest = 100 - sum(width for width in narrow if width)
+    return [f"{width or rest}%" for width in narrow]
+
+
+def present_tables(queries_text: str, *tables: pd.DataFrame) -> list[gr.Dataframe]:
+    """After a search, the tab titles each query's table with the query and hides the others, and sizes the columns
+    of those and of the per-language table (the endpoint returns plain tables, so API clients get values)."""
+    *hits, by_language = tables
     queries = parse_queries(queries_text)
-    titled = [gr.Dataframe(visible=True, label=f"Q{i + 1} ({lang}) {language_name(lang)}: {text}")
-              for i, (lang, text) in enumerate(zip(resolve_languages(queries), queries, strict=True))]
-    return titled + [gr.Dataframe(visible=False)] * (MAX_QUERIES - len(queries))
+    titled = [gr.Dataframe(visible=True, label=f"Q{i + 1} ({lang}) {language_name(lang)}: {text}",
+                           column_widths=column_widths(frame))
+              for i, (lang, text, frame) in enumerate(zip(resolve_languages(queries), queries, hits[:len(queries)],
+                                                                   strict=True))]
+    hidden = [gr.Dataframe(visible=False)] * (MAX_QUERIES - len(queries))
+    return [*titled, *hidden, gr.Dataframe(column_widths=column_widths(by_language))]
 
 
 def cross_lingual_search(backend: Backend, request: SearchRequest, progress=gr.Progress()) -> SearchResult:
@@ -125,7 +137,8 @@ def cross_lingual_search(backend: Backend, request: SearchRequest, progress=gr.P
     exported = ranking.results_frame(result, corpus_frame(load, doc_languages, ids=True), queries)
     return SearchResult(
         status, strings_frame(strings), *tables, parity=parity,
-        by_language=ranking.language_hits_frame(result, doc_languages, shown, names, PER_LANGUAGE_K).round(3),
+        by_language=ranking.language_hits_frame(result, doc_languages, shown, names, PER_LANGUAGE_K).round(3).rename(
+            columns=SHORT_HEADERS),
         bias=bias_figure(bias), distribution=distribution_figure(result, names),
         download=export_table(exported, "search_results.csv"))
 

@@ -18,8 +18,8 @@ from harrier_explorer.ui.search.handlers import (
     SearchRequest,
     SearchResult,
     cross_lingual_search,
-    hit_tables,
     load_example,
+    present_tables,
 )
 
 TITLE = "Cross-lingual search"
@@ -46,14 +46,14 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
     tables = []
     for row in range(MAX_QUERIES // 2):  # two per row, so each hit's text has room without sideways scrolling
         with gr.Row(equal_height=False):
-            tables += [gr.Dataframe(label=f"hits of query {2 * row + i + 1}", visible=False, wrap=True,
-                                    interactive=False, max_height=520) for i in range(2)]
+            tables += [gr.Dataframe(label=f"hits of query {n}", visible=False, wrap=True, interactive=False,
+                                    max_height=520, elem_id=f"search-hits-{n}") for n in (2 * row + 1, 2 * row + 2)]
     parity = gr.Dataframe(label="Translation parity: overlap@k and Kendall tau of each query pair", interactive=False)
     with gr.Row():
         bias = gr.Plot(label="Same-language bias")
         distribution = gr.Plot(label="Score distribution")
     by_language = gr.Dataframe(label=f"Top {PER_LANGUAGE_K} hits of each query in each document language",
-                               wrap=True, interactive=False, max_height=420)
+                               wrap=True, interactive=False, max_height=420, elem_id="search-by-language")
     download = gr.File(label="Download all results (CSV)", interactive=False, height=70)
 
     search = user_errors(forms.endpoint(SearchRequest, functools.partial(cross_lingual_search, backend)))
@@ -61,10 +61,11 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
     hits = {f"hits_{i + 1}": table for i, table in enumerate(tables)}
     outputs = forms.outputs(SearchResult, status=status, strings=strings, **hits, parity=parity,
                             by_language=by_language, bias=bias, distribution=distribution, download=download)
+    shown = [*tables, by_language]
     go.click(search, inputs_kwargs=inputs, outputs=outputs, api_name="cross_lingual_search").success(
-        hit_tables, queries, tables, api_visibility="private")
+        present_tables, [queries, *shown], shown, api_visibility="private")
     example.click(forms.action(load_example), outputs=forms.outputs(
         SearchExample, corpus_paste=corpus.paste, corpus_files=corpus.files, queries=queries),
         api_visibility="private").then(search, inputs_kwargs=inputs, outputs=outputs, api_visibility="private").success(
-        hit_tables, queries, tables, api_visibility="private")
+        present_tables, [queries, *shown], shown, api_visibility="private")
     demo.load(lambda: instruction_choices(backend, "retrieval"), outputs=instruction, api_visibility="private")
