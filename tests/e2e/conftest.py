@@ -108,18 +108,6 @@ def download(page, name: str):
     return page.locator(f'a[download="{name}"]')
 
 
-def readable(page, selector: str) -> bool:
-    """Whether the text at the middle of the element is the element's own, not an overlay (an error or progress
-    cover drawn over it): asks the browser which element is on top at that point."""
-    return page.evaluate("""(selector) => {
-        const element = document.querySelector(selector);
-        element.scrollIntoView({block: "center"});
-        const box = element.getBoundingClientRect();
-        const top = document.elementFromPoint(box.left + box.width / 2, box.top + Math.min(box.height / 2, 12));
-        return element.contains(top) && !top.closest('[data-testid="status-tracker"]');
-    }""", selector)
-
-
 def screen_size(page) -> None:
     """The viewport the tabs are laid out for and screenshot at: 1440 × 900."""
     page.set_viewport_size({"width": 1440, "height": 900})
