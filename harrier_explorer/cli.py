@@ -66,15 +66,21 @@ def serve(**options) -> None:
     """Start the app in the browser (http://127.0.0.1:7860 by default)."""
     from harrier_explorer.ui.build import CSS, JS, build_app
 
+    from harrier_explorer.backend.core import Backend
+
     settings = _settings(options)
-    demo = build_app(_backend(settings))
+    backend = Backend(settings)
+    demo = build_app(backend)
     _warn_if_exposed(settings, "the app")
     auth = tuple(settings.auth.split(":", 1)) if settings.auth else None
     log.info("Serving on http://%s:%d%s", settings.host, settings.port,
              "" if settings.host != "127.0.0.1" else " (use --host 0.0.0.0 to expose it)")
     demo.queue(default_concurrency_limit=4).launch(server_name=settings.host, server_port=settings.port,
                                                     mcp_server=settings.mcp, css=CSS, js=JS, show_error=True,
-                                                    max_file_size=f"{settings.max_file_mb}mb", auth=auth)
+                                                    max_file_size=f"{settings.max_file_mb}mb", auth=auth,
+                                                    prevent_thread_lock=True)
+    backend.start()  # after the page is up: the model's imports and loading never delay it
+    demo.block_thread()
 
 
 def _warn_if_exposed(settings: Settings, what: str) -> None:

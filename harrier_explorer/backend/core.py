@@ -160,9 +160,8 @@ class Backend:
 
     @property
     def status(self) -> Status:
-        """The default model's status (starting its load if nothing started it yet)."""
-        slot = self.slot(load=False)
-        return (slot if slot.thread is not None else self.slot()).status
+        """The default model's status; a look, which never starts or restarts loading."""
+        return self.slot(load=False).status
 
     @property
     def spec(self) -> ModelSpec:

@@ -45,7 +45,8 @@ def header_markdown(backend: Backend) -> str:
 
 
 def build_app(backend: Backend) -> gr.Blocks:
-    backend.start()
+    """The page over ``backend``; start the backend after launching it (``serve`` does) so that loading the model
+    never delays the page."""
     # UMAP's numba kernels compile in ~15 s of CPU: after the model is ready, so the two never compete for it.
     threading.Thread(target=lambda: (backend.slot().ready.wait(), warm_up()), name="umap-warm-up",
                      daemon=True).start()
