@@ -43,7 +43,7 @@ class BitextRun:
 
 
 def embed_bitext(backend: Backend, source: Sequence[str], target: Sequence[str], instruction: str | None,
-                 progress: Progress | None = None) -> BitextRun:
+                 progress: Progress | None = None, *, model: str | None = None) -> BitextRun:
     """Embed both lists with role="symmetric" (bitext mining is a symmetric task: every input gets the instruction).
 
     Raises:
@@ -56,8 +56,8 @@ def embed_bitext(backend: Backend, source: Sequence[str], target: Sequence[str],
     if len(source) * len(target) > MAX_CELLS:
         raise InputError(f"{len(source)} × {len(target)} sentences is more pairs than the {MAX_CELLS:,} this tab "
                          "scores at once: split the lists into smaller parts.")
-    src = backend.encode(list(source), instruction, "symmetric", progress)
-    tgt = backend.encode(list(target), instruction, "symmetric", progress)
+    src = backend.encode(list(source), instruction, "symmetric", progress, model=model)
+    tgt = backend.encode(list(target), instruction, "symmetric", progress, model=model)
     return BitextRun(tuple(source), tuple(target), tuple(resolve_languages(source)), tuple(resolve_languages(target)),
                      cosine_matrix(src.vectors, tgt.vectors), f"source {src.summary}; target {tgt.summary}")
 
