@@ -227,6 +227,14 @@ class Backend:
                              "the instruction (or raise --max-prompt-share).")
         return n
 
+    def measure_speed(self, texts: Sequence[str], *, model: str | None = None) -> float:
+        """Texts per second of the model itself on ``texts`` (below the cache, so a repeat measures again)."""
+        base = self.wait(model=model)
+        base.embed(list(texts[:2]))  # warm-up: first calls pay one-off kernel selection costs
+        start = time.perf_counter()
+        base.embed(list(texts))
+        return len(texts) / max(time.perf_counter() - start, 1e-9)
+
     def count_tokens(self, texts: Sequence[str], *, model: str | None = None) -> np.ndarray:
         """Token counts (EOS included) where the encoder can tell; -1 otherwise (remote servers)."""
         return self.wait(model=model).count_tokens(list(texts))

@@ -124,6 +124,10 @@ class LocalEncoder:
     def weight_bytes(self) -> int:
         return sum(p.numel() * p.element_size() for p in self.model.parameters())
 
+    @property
+    def n_parameters(self) -> int:
+        return sum(p.numel() for p in self.model.parameters())
+
     def to_bfloat16(self) -> None:
         """Cast the weights in place (no second copy in memory); there is no way back but reloading."""
         import torch

@@ -1,21 +1,25 @@
-"""``build_app(backend)``: the page — a header saying which model is active and why, then one tab per tool.
+"""``build_app(backend)``: the page — a header saying which models are active and why, the choice of a second
+model (B) that every tab compares model A with, then one tab per tool.
 
-Nothing heavy happens here: the model loads in the backend's thread while the page is already served, and the
-header polls its status until it is ready.
+Nothing heavy happens here: models load in the backend's threads while the page is already served, and the header
+polls their status until they are ready.
 """
 
 from __future__ import annotations
 
 import html
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import gradio as gr
 
 from harrier_explorer.analysis.projection import warm_up
 from harrier_explorer.backend.core import Backend
+from harrier_explorer.models import KNOWN_MODELS
 from harrier_explorer.ui.ab import layout as ab_tab
 from harrier_explorer.ui.bitext import layout as bitext_tab
+from harrier_explorer.ui.common import open_dropdown
 from harrier_explorer.ui.map import layout as map_tab
 from harrier_explorer.ui.model import layout as model_tab
 from harrier_explorer.ui.search import layout as search_tab
@@ -30,18 +34,47 @@ CSS = """
 JS = (Path(__file__).parent / "map" / "click.js").read_text(encoding="utf-8")
 
 
-def header_markdown(backend: Backend) -> str:
-    st = backend.status
-    title = "### Harrier Explorer"
-    if st.state == "loading":
-        return f"{title} — {html.escape(st.message)}"
+@dataclass(frozen=True)
+class Page:
+    """Controls above the tabs that every tab's actions take as inputs."""
+
+    model_b: gr.Dropdown
+
+
+def status_markdown(st, label: str = "") -> str:
+    """One model's line of the header: which model, why, and how it runs."""
+    title = f"**{label}** " if label else ""
+    if st.state in ("loading", "unloaded"):
+        return f"{title}{html.escape(st.message)}"
     if st.state == "error":
-        return f'{title} — <span class="hx-fallback">{html.escape(st.message)}</span>'
+        return f'{title}<span class="hx-fallback">{html.escape(st.message)}</span>'
     fallback = (f' <span class="hx-fallback">({html.escape(st.reason)})</span>'
                 if st.is_fallback else f" <small>({html.escape(st.reason)})</small>")
-    check = st.selfcheck.summary
-    return (f"{title} — **{html.escape(st.model_id)}**{fallback}\n\n"
-            f"{st.device} · {st.dtype} · {st.dim} dims · max {st.max_seq_length} tokens · {check}")
+    return (f"{title}**{html.escape(st.model_id)}**{fallback}  \n"
+            f"{st.device} · {st.dtype} · {st.dim} dims · max {st.max_seq_length} tokens · {st.selfcheck.summary}")
+
+
+def header_markdown(backend: Backend, model_b: str = "") -> str:
+    title = "### Harrier Explorer"
+    a = backend.status
+    if not model_b or model_b.strip() == backend.default_ref:
+        if a.state == "loading":
+            return f"{title} — {html.escape(a.message)}"
+        return f"{title} — {status_markdown(a)}"
+    b = backend.slot(model_b, load=False).status
+    return f"{title}\n\n{status_markdown(a, 'A')}\n\n{status_markdown(b, 'B')}"
+
+
+def compare_choices(backend: Backend) -> list[tuple[str, str]]:
+    """Second models a user can pick at once (free text takes any id, folder, URL or ?dim= / ?dtype= variant)."""
+    a = backend.default_ref
+    rows = [("(none): model A alone", ""),
+            ("all-MiniLM-L6-v2: English-only (offline from PyPI)", "sentence-transformers/all-MiniLM-L6-v2"),
+            (f"{a}, truncated to 256 dims", f"{a}?dim=256"), (f"{a}, truncated to 128 dims", f"{a}?dim=128"),
+            (f"{a} in bfloat16", f"{a}?dtype=bfloat16"),
+            ("the same model behind `harrier-explorer serve-api` on port 8000", "http://127.0.0.1:8000/v1"),
+            *((spec.label, hf_id) for hf_id, spec in KNOWN_MODELS.items() if hf_id != a)]
+    return list(dict.fromkeys(rows))
 
 
 def build_app(backend: Backend) -> gr.Blocks:
@@ -51,15 +84,33 @@ def build_app(backend: Backend) -> gr.Blocks:
     threading.Thread(target=lambda: (backend.slot().ready.wait(), warm_up()), name="umap-warm-up",
                      daemon=True).start()
     with gr.Blocks(title="Harrier Explorer") as demo:
-        header = gr.Markdown(header_markdown(backend), elem_id="hx-header")
+        with gr.Row(equal_height=True):
+            header = gr.Markdown(header_markdown(backend, backend.settings.compare_model), elem_id="hx-header")
+            model_b = open_dropdown(compare_choices(backend), value=backend.settings.compare_model,
+                                    label="Compare with model B", elem_id="hx-model-b", scale=0, min_width=360,
+                                    info="Every tab then shows model A and model B side by side. Any Hugging "
+                                         "Face id, folder, http(s)://…/v1 server, or ?dim=N / ?dtype=bfloat16")
         timer = gr.Timer(1.0)
+        page = Page(model_b)
 
-        def refresh():
-            done = backend.status.state != "loading"
-            return header_markdown(backend), gr.Timer(active=not done)
+        def refresh(b: str):
+            busy = any(backend.slot(ref, load=False).status.state == "loading" or
+                       not backend.slot(ref, load=False).status.selfcheck.done
+                       for ref in filter(None, (backend.default_ref, (b or "").strip()))
+                       if backend.slot(ref, load=False).status.state != "error")
+            return header_markdown(backend, b), gr.Timer(active=busy)
 
-        timer.tick(refresh, outputs=[header, timer], api_visibility="private")
+        def choose_b(b: str):
+            if (b or "").strip():
+                backend.slot(b.strip())  # start loading it now, not on the first action that needs it
+            return refresh(b)
+
+        timer.tick(refresh, inputs=model_b, outputs=[header, timer], api_visibility="private")
+        model_b.change(choose_b, inputs=model_b, outputs=[header, timer], api_visibility="private")
         for tab in TABS:
             with gr.Tab(tab.TITLE):
-                tab.build(backend, demo)
+                if tab is model_tab:
+                    tab.build(backend, demo, page)
+                else:
+                    tab.build(backend, demo)
     return demo

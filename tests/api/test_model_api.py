@@ -47,3 +47,32 @@ def test_model_info_reports_the_test_encoder(client):
     values = dict((row[0], row[1]) for row in facts["data"])
     assert values["model"] == "fake:hash" and values["dimensions"] == "64"
     assert "test encoder" in str(checks["data"])
+
+
+def test_parity_of_one_model_on_two_references_is_one_text_by_text(client):
+    summary, min_cosine, rho, facts, texts = client.predict(model_b="fake:hash?dtype=bfloat16", probe="",
+                                                            api_name="/model_parity")
+    assert min_cosine == pytest.approx(1.0) and rho == pytest.approx(1.0)
+    assert "Same space" in summary and len(texts["data"]) == 20
+    assert facts["headers"][1:] == ["fake:hash", "fake:hash?dtype=bfloat16"]
+
+
+def test_parity_across_dimensions_compares_the_similarity_matrices(client):
+    summary, min_cosine, rho, _, texts = client.predict(model_b="fake:hash?dim=16", probe="a cat\na dog\na car\n"
+                                                        "the cat sat", api_name="/model_parity")
+    assert min_cosine is None and -1 <= rho <= 1 and "Different spaces (64 vs 16 dims)" in summary
+    assert "cosine A·B" not in texts["headers"]
+
+
+def test_parity_needs_a_model_b(client):
+    with pytest.raises(AppError, match="Choose model B"):
+        client.predict(model_b="", api_name="/model_parity")
+
+
+def test_speed_against_quality_measures_every_model_on_the_example_pairs(client):
+    table, _plot = client.predict(model_b="fake:hash?dim=16", more_models="", pair_file=None,
+                                  api_name="/model_speed_quality")
+    rows = {row[0]: dict(zip(table["headers"], row)) for row in table["data"]}
+    assert set(rows) == {"fake:hash", "fake:hash (first 16 dims)"}
+    for row in rows.values():
+        assert row["texts/s"] > 0 and 0 <= row["margin accuracy s → t"] <= 1

@@ -10,12 +10,13 @@ from harrier_explorer.backend.core import Backend
 from harrier_explorer.models import ROLES
 from harrier_explorer.ui import forms
 from harrier_explorer.ui.common import instruction_choices, instruction_dropdown, user_errors
+from harrier_explorer.ui.model import compare
 from harrier_explorer.ui.model.handlers import CompareRequest, CompareResult, ModelReport, compare_two, model_report
 
 TITLE = "Model"
 
 
-def build(backend: Backend, demo: gr.Blocks) -> None:
+def build(backend: Backend, demo: gr.Blocks, page) -> None:
     with gr.Row():
         checks = gr.Dataframe(label="Load-time self-check", wrap=True, interactive=False,
                               column_widths=["10%", "22%", "68%"])
@@ -43,5 +44,54 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
              inputs_kwargs=forms.inputs(CompareRequest, text_a=text_a, text_b=text_b, instruction=instruction,
                                         role_a=role_a, role_b=role_b),
              outputs=forms.outputs(CompareResult, cosine=cosine, strings=detail), api_name="compare_two")
+    _comparisons(backend, demo, page)
     demo.load(report, outputs=report_outputs, api_visibility="private")
     demo.load(lambda: instruction_choices(backend, None), outputs=instruction, api_visibility="private")
+
+
+def _comparisons(backend: Backend, demo: gr.Blocks, page) -> None:
+    """Model A against model B (chosen at the top of the page): parity on a probe set, speed against quality."""
+    gr.Markdown("### Model A against model B\nParity: one model on two backends or in two dtypes must give cosine ≈ 1 "
+                "text by text; two different models are compared by how alike their similarity matrices rank every "
+                "pair of texts, and how much each text's nearest neighbours overlap.")
+    with gr.Row():
+        probe = gr.Textbox(label="Probe texts, one per line (empty: 20 built-in sentences in 5 languages)", lines=4,
+                           max_lines=10, value="")
+        with gr.Column(scale=0, min_width=260):
+            parity_instruction = instruction_dropdown()
+            parity_role = gr.Radio(list(ROLES), value="symmetric", label="Role")
+            parity_go = gr.Button("Check parity A vs B", variant="primary", elem_id="model-parity")
+    parity_summary = gr.Markdown(elem_id="model-parity-summary")
+    with gr.Row():
+        min_cosine = gr.Number(label="min per-text cosine A·B (same space only)", precision=5, interactive=False)
+        rho = gr.Number(label="similarity-matrix rank agreement (Spearman ρ)", precision=4, interactive=False)
+    side_facts = gr.Dataframe(label="The models side by side", wrap=True, interactive=False)
+    parity_texts = gr.Dataframe(label="Per text", wrap=True, interactive=False, max_height=420)
+    parity_go.click(user_errors(forms.endpoint(compare.ParityRequest, functools.partial(compare.parity_check,
+                                                                                        backend))),
+                    inputs_kwargs=forms.inputs(compare.ParityRequest, model_b=page.model_b, probe=probe,
+                                               instruction=parity_instruction, role=parity_role),
+                    outputs=forms.outputs(compare.ParityResult, summary=parity_summary, min_cosine=min_cosine,
+                                          similarity_rho=rho, facts=side_facts, texts=parity_texts),
+                    api_name="model_parity")
+
+    gr.Markdown("### Speed against quality\nTexts per second on this machine (the model itself, not the cache) "
+                "against bitext accuracy on your translation pairs (two columns, gold order): the size/quality "
+                "trade-off of a model family as one chart.")
+    with gr.Row():
+        pairs = gr.File(label="Translation pairs (empty: 80 German–English Tatoeba pairs)", type="filepath",
+                        file_types=[".tsv", ".csv", ".txt", ".jsonl"], height=90)
+        more = gr.Textbox(label="More models, one reference per line (beside A and B)", lines=3)
+        with gr.Column(scale=0, min_width=260):
+            sq_instruction = instruction_dropdown()
+            sq_go = gr.Button("Measure speed and quality", variant="primary", elem_id="model-speed-quality")
+    sq_plot = gr.Plot(label="Speed against quality")
+    sq_table = gr.Dataframe(label="Per model", interactive=False, wrap=True)
+    sq_go.click(user_errors(forms.endpoint(compare.SpeedQualityRequest, functools.partial(compare.speed_quality,
+                                                                                          backend))),
+                inputs_kwargs=forms.inputs(compare.SpeedQualityRequest, model_b=page.model_b, more_models=more,
+                                           pair_file=pairs, instruction=sq_instruction),
+                outputs=forms.outputs(compare.SpeedQualityResult, table=sq_table, plot=sq_plot),
+                api_name="model_speed_quality")
+    demo.load(lambda: (instruction_choices(backend, "sts"), instruction_choices(backend, "bitext")),
+              outputs=[parity_instruction, sq_instruction], api_visibility="private")
