@@ -64,9 +64,8 @@ def main(verbose: bool) -> None:
 @settings_options("serve")
 def serve(**options) -> None:
     """Start the app in the browser (http://127.0.0.1:7860 by default)."""
-    from harrier_explorer.ui.build import CSS, JS, build_app
-
     from harrier_explorer.backend.core import Backend
+    from harrier_explorer.ui.build import CSS, JS, build_app
 
     settings = _settings(options)
     backend = Backend(settings)
