@@ -35,8 +35,8 @@ def test_the_example_files_give_a_verdict_and_tables_of_numbers(client):
     assert "40 of 40 labelled query ids" in plain(out["summary"])
     assert "nDCG@10" in out["verdict"] and "40 queries" in out["verdict"]
     per_query = out["per_query"]
-    assert per_query["headers"][:5] == ["Q", "query", "B vs A", "nDCG@10 A", "nDCG@10 B"]
-    assert all(isinstance(row[3], float) for row in per_query["data"])
+    assert per_query["headers"][:5] == ["Q", "query", "nDCG@10 A", "nDCG@10 B", "B vs A"]
+    assert all(isinstance(row[2], float) for row in per_query["data"])
     assert [row[0] for row in out["side_by_side"]["data"]] == list(range(1, 11))  # ranks as numbers
     assert out["per_query_csv"].endswith("ab_per_query.csv") and out["rankings_csv"].endswith("ab_rankings.csv")
 
@@ -58,9 +58,10 @@ def test_a_sweep_needs_no_earlier_comparison(client):
     fresh = Client(client.src, verbose=False)
     summary, _, values, csv = fresh.predict(queries_paste=QUERIES, corpus_paste=CORPUS, k=2,
                                             instructions=f"(none)\n{QA_LABEL}\nfind animals", api_name="/ab_sweep")
-    assert values["headers"] == ["instruction", "mean", "Q1", "Q2", "Q3"]
-    assert [row[0] for row in values["data"]] == ["(none)", QA_LABEL, "find animals"]
-    assert values["data"][0][2:] == [1.0, 1.0, 1.0]  # (none) against the no-instruction baseline
+    assert values["headers"][:3] == ["Q", "query", "(none) (mean 1.000)"]
+    assert [header.split(" (mean")[0] for header in values["headers"][3:]] == [QA_LABEL, "find animals"]
+    assert [row[:3] for row in values["data"]] == [["Q1", "capital of France", 1.0], ["Q2", "big cats", 1.0],
+                                                   ["Q3", "rainy weather", 1.0]]  # (none) against the baseline
     assert "overlap@2" in plain(summary) and csv.endswith("instruction_sweep.csv")
 
 

@@ -108,6 +108,18 @@ def download(page, name: str):
     return page.locator(f'a[download="{name}"]')
 
 
+def readable(page, selector: str) -> bool:
+    """Whether the text at the middle of the element is the element's own, not an overlay (an error or progress
+    cover drawn over it): asks the browser which element is on top at that point."""
+    return page.evaluate("""(selector) => {
+        const element = document.querySelector(selector);
+        element.scrollIntoView({block: "center"});
+        const box = element.getBoundingClientRect();
+        const top = document.elementFromPoint(box.left + box.width / 2, box.top + Math.min(box.height / 2, 12));
+        return element.contains(top) && !top.closest('[data-testid="status-tracker"]');
+    }""", selector)
+
+
 def screen_size(page) -> None:
     """The viewport the tabs are laid out for and screenshot at: 1440 × 900."""
     page.set_viewport_size({"width": 1440, "height": 900})
@@ -129,10 +141,23 @@ def dismiss_errors(page) -> None:
     expect(page.locator("[data-testid=toast-body]")).to_have_count(0)
 
 
-def fits_without_sideways_scrolling(page, elem_id: str) -> bool:
-    """True when nothing inside ``#elem_id`` (a table, say) is wider than the box that shows it."""
-    return page.locator(f"#{elem_id}").evaluate(
-        """root => [root, ...root.querySelectorAll('*')].every(e => {
-            const overflow = getComputedStyle(e).overflowX;
-            return !['auto', 'scroll'].includes(overflow) || e.scrollWidth <= e.clientWidth + 1;
-        })""")
+def expect_no_sideways_scrolling(page, elem_id: str, timeout: float = 30_000) -> None:
+    """Wait until nothing inside ``#elem_id`` (a table, say) is wider than the box that shows it: column widths
+    arrive with an update and the table lays itself out in a later frame."""
+    from playwright.sync_api import Error
+
+    try:
+        page.wait_for_function("""id => {
+            const root = document.getElementById(id);
+            return root && [root, ...root.querySelectorAll('*')].every(e =>
+                !['auto', 'scroll'].includes(getComputedStyle(e).overflowX) || e.scrollWidth <= e.clientWidth + 1);
+        }""", arg=elem_id, timeout=timeout)
+    except Error as exc:
+        raise AssertionError(f"#{elem_id} still scrolls sideways after {timeout / 1000:.0f} s") from exc
+
+
+def plot_trace(page, elem_id: str, index: int = 0) -> dict:
+    """Trace ``index`` of the plotly figure in ``#elem_id``, once plotly has drawn it."""
+    selector = f"#{elem_id} .js-plotly-plot"
+    page.wait_for_function("s => document.querySelector(s)?.data?.length > 0", arg=selector)
+    return page.locator(selector).evaluate(f"plot => plot.data[{index}]")

@@ -1,41 +1,59 @@
-"""Browser tests of the Instruction A/B tab: the example (verdict, tables, plot, sweep), an upload, bad input."""
+"""Browser tests of the Instruction A/B tab: the example (verdict, tables, plot, sweep), an upload, bad input that
+leaves the earlier results readable, user text shown as text, a bad qrels file."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SLOW, download, open_tab, screenshot, visible
+from tests.e2e.conftest import SLOW, download, open_tab, readable, screenshot, visible
 
 TAB = "Instruction A/B"
 
 
 def test_example_verdict_per_query_across_queries_and_sweep(page):
+    page.set_viewport_size({"width": 1440, "height": 900})
     summary = open_tab(page, TAB, "ab-summary")
     page.locator("#ab-example").click()
     expect(summary).to_contain_text("Queries under B", timeout=SLOW)
     expect(summary).to_contain_text("60 texts: ")
+    expect(summary).to_contain_text("40 of 40 labelled query ids")
     expect(page.locator("#ab-verdict")).to_contain_text("nDCG@10", timeout=SLOW)
     expect(page.locator("#ab-verdict")).to_contain_text("40 queries")
     expect(visible(page, "Top k under A and under B")).to_be_visible()
     expect(visible(page, "exact string embedded")).to_be_visible()
+    expect(page.locator("#ab-query input")).to_have_value(re.compile(r"^Q1 · "))
     screenshot(page, "ab-example")
+
+    page.locator("#ab-query input").click()
+    page.get_by_role("option").nth(2).click()  # the third query: its view replaces the first one's
+    expect(page.locator("#ab-query input")).to_have_value(re.compile(r"^Q3 · "))
+    query_id = page.locator("#ab-query input").input_value().removeprefix("Q3 · ").split(": ")[0]
+    expect(visible(page, f"query {query_id} under B")).to_be_visible()
 
     page.get_by_role("tab", name="Across queries").click()
     expect(visible(page, "Kendall τ")).to_be_visible()
     expect(visible(page, "MRR@10")).to_be_visible()
-    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=SLOW)  # plotly.js loads on first use
     expect(download(page, "ab_per_query.csv")).to_be_visible()
     expect(download(page, "ab_rankings.csv")).to_be_visible()
+    header = page.locator("#ab-per-query thead")
+    header.scroll_into_view_if_needed()
+    for column in ("Q", "B vs A", "nDCG@10 A", "nDCG@10 B"):  # the key columns are on screen, not scrolled away
+        expect(header.get_by_text(column, exact=True)).to_be_in_viewport()
     screenshot(page, "ab-across")
 
     page.get_by_role("tab", name="Sweep").click()
     page.locator("#ab-sweep").click()
     expect(download(page, "instruction_sweep.csv")).to_be_visible(timeout=SLOW)
     expect(page.locator(".js-plotly-plot").last).to_contain_text("nDCG@10")
+    expect(page.locator("#ab-sweep-summary")).to_contain_text("40 queries")
+    expect(visible(page, "Q40")).to_be_visible()  # the table names queries as the plot does, with their text
     screenshot(page, "ab-sweep")
 
 
-def test_upload_then_bad_input_then_still_working(page, tmp_path):
+def test_upload_then_bad_input_leaves_the_results_readable(page, tmp_path):
     summary = open_tab(page, TAB, "ab-summary")
     corpus = tmp_path / "corpus.txt"
     corpus.write_text("The fox is red.\nDer Fuchs ist rot.\nRain falls in April.\n", encoding="utf-8")
@@ -49,8 +67,23 @@ def test_upload_then_bad_input_then_still_working(page, tmp_path):
     page.locator("#ab-queries textarea").fill("")
     page.locator("#ab-run").click()
     expect(visible(page, "Queries is empty")).to_be_visible()
-    expect(summary).to_contain_text("3 texts: ")  # what the user had is still there
+    expect(page.locator("#ab-status")).to_contain_text("Error")  # the error is marked on the status line …
+    expect(summary).to_contain_text("3 texts: ")  # … and what the user had is still there, not covered
+    assert readable(page, "#ab-summary") and readable(page, "#ab-verdict")
     screenshot(page, "ab-bad-input")
+
+
+def test_an_instruction_with_a_link_and_an_image_is_shown_as_text(page):
+    summary = open_tab(page, TAB, "ab-summary")
+    instruction = "See [this](http://example.com) ![x](http://example.com/x.png) <b>now</b>"
+    page.locator("#ab-queries textarea").fill("red fox")
+    page.locator("#ab-corpus textarea").fill("The fox is red.\nRain falls.")
+    box = page.get_by_label("Instruction B")
+    box.fill(instruction)
+    box.press("Enter")
+    page.locator("#ab-run").click()
+    expect(summary).to_contain_text(f"Queries under B, {instruction}: 1 texts", timeout=SLOW)
+    expect(summary.locator("a, img, b")).to_have_count(0)
 
 
 def test_bad_qrels_file_is_refused_and_app_keeps_serving(page, tmp_path):

@@ -1,16 +1,26 @@
-"""Browser tests of the Cluster map tab: the example (plot, keywords, agreement, neighbours, exports), an upload,
-too few documents, a bad file."""
+"""Browser tests of the Cluster map tab: the example (plot, keywords, agreement, neighbours of a clicked point,
+exports), a bad seed that leaves the map readable, an upload, too few documents, a bad file."""
 
 from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SLOW, open_tab, screenshot, visible
+from tests.e2e.conftest import SLOW, open_tab, readable, screenshot, visible
 
 TAB = "Cluster map"
+#: Plotly's own click event on the map, for the first document point of a trace: what a mouse click on that point
+#: emits, chosen by its data (customdata[0] is the point number), not by a screen position.
+CLICK_FIRST_POINT = """(traceIndex) => {
+    const gd = document.querySelector('#map-plot .js-plotly-plot');
+    const traces = gd._fullData.filter(t => t.customdata && t.customdata.length);
+    const trace = traces[traceIndex];
+    gd.emit('plotly_click', {points: [{customdata: trace.customdata[0], curveNumber: trace.index, pointNumber: 0}]});
+    return String(trace.customdata[0][0]);
+}"""
 
 
 def test_example_map_keywords_agreement_neighbours_and_exports(page):
+    page.set_viewport_size({"width": 1440, "height": 900})
     summary = open_tab(page, TAB, "map-summary")
     page.locator("#map-example").click()
     expect(summary).to_contain_text("294 texts: ", timeout=SLOW)
@@ -24,18 +34,12 @@ def test_example_map_keywords_agreement_neighbours_and_exports(page):
     expect(page.locator('a[download="cluster_map.html"]')).to_be_visible()
     screenshot(page, "map-example")
 
-    # A real mouse click on a document point (at the pixel plotly draws it) lists that point's neighbours.
-    plot.scroll_into_view_if_needed()
     expect(page.locator("#map-plot .js-plotly-plot[data-hx-click]")).to_have_count(1)  # the page script is ready
-    point = page.evaluate("""() => {
-        const gd = document.querySelector('#map-plot .js-plotly-plot');
-        const trace = gd._fullData.find(t => t.customdata && t.customdata.length);  // decoded arrays
-        const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
-        return {x: box.left + xa._offset + xa.l2p(trace.x[0]), y: box.top + ya._offset + ya.l2p(trace.y[0]),
-                n: String(trace.customdata[0][0])};
-    }""")
-    page.mouse.click(point["x"], point["y"])
-    expect(page.locator("#map-picked")).to_contain_text(f"Point #{point['n']}", timeout=SLOW)
+    for trace in (0, 2):  # two points in turn: each click lists that point's neighbours
+        number = page.evaluate(CLICK_FIRST_POINT, trace)
+        expect(page.locator("#map-picked")).to_contain_text(f"Point #{number} ", timeout=SLOW)
+        expect(page.locator("#map-pick textarea, #map-pick input").first).to_have_value(number)
+        expect(plot).to_contain_text(f"point #{number}")
     screenshot(page, "map-click")
 
     page.get_by_role("radio", name="language").click()  # the example starts coloured by label
@@ -45,6 +49,22 @@ def test_example_map_keywords_agreement_neighbours_and_exports(page):
     expect(page.locator("#map-picked")).to_contain_text("Point #12", timeout=SLOW)
     expect(plot).to_contain_text("point #12")
     screenshot(page, "map-neighbours")
+
+
+def test_a_bad_seed_is_named_and_the_map_stays_readable(page):
+    summary = open_tab(page, TAB, "map-summary")
+    page.locator("#map-docs textarea").first.fill("The fox is red.\nDer Fuchs ist rot.\nRain falls.\nIl pleut.")
+    page.locator("#map-run").click()
+    expect(summary).to_contain_text("4 texts: ", timeout=SLOW)
+    expect(page.locator("#map-plot .js-plotly-plot")).to_be_visible(timeout=SLOW)
+    page.get_by_text("Layout and clustering").click()
+    page.locator("#map-seed input").fill("-1")
+    page.locator("#map-run").click()
+    expect(visible(page, "seed must be from 0 to 4294967295, got -1")).to_be_visible(timeout=SLOW)
+    expect(page.locator("#map-status")).to_contain_text("Error")
+    expect(summary).to_contain_text("4 texts: ")  # the last map is still there, not covered
+    assert readable(page, "#map-summary") and readable(page, "#map-plot")
+    screenshot(page, "map-bad-seed")
 
 
 def test_upload_too_few_and_bad_file(page, tmp_path):

@@ -47,8 +47,9 @@ def test_example_with_labels_gives_verdict_tables_and_downloads(backend):
     assert len(out.side_by_side) == 10 and {"under A", "under B", "change (B vs A)"} <= set(out.side_by_side.columns)
     assert set(out.quality["metric"]) == {"nDCG@10", "MRR@10", "Recall@10"}
     # On screen the outcome and the quality figures come first, queries by their Q-name (the CSV keeps every column).
-    assert list(out.per_query.columns[:5]) == ["Q", "query", "B vs A", "nDCG@10 A", "nDCG@10 B"]
-    assert out.per_query["Q"].iloc[-1] == "Q40"
+    assert list(out.per_query.columns) == ["Q", "query", "nDCG@10 A", "nDCG@10 B", "B vs A", "overlap@10", "Kendall τ",
+                                           "RBO"]
+    assert out.per_query["Q"].iloc[-1] == "Q40" and out.per_query.columns.is_unique
     under_a, under_b, document = out.strings["exact string embedded"]
     assert under_a == repr(out.run.queries.texts[0])  # no instruction: the bare query
     assert "Given a question" in under_b and under_b.endswith(repr(out.run.queries.texts[0])[1:])  # family template
@@ -84,9 +85,12 @@ def test_show_query_by_id_or_name_and_a_standalone_sweep(backend):
     assert len(by_id.side_by_side) == 2 and "doc_id" in by_id.changes.columns and len(by_id.strings) == 3
     assert by_id.strings.equals(handlers.show_query(QueryRequest(state, "Q3")).strings)
     out = sweep(backend, "(none)\nfind weather\nfind animals", **inputs)
-    assert list(out.values["instruction"]) == ["(none)", "find weather", "find animals"]
-    assert list(out.values.columns) == ["instruction", "mean", "Q1", "Q2", "Q3"]  # the heatmap's names
-    assert (out.values.loc[0, ["Q1", "Q2", "Q3"]] == 1.0).all()  # (none) vs the no-instruction baseline
+    assert list(out.values["Q"]) == ["Q1", "Q2", "Q3"]  # the heatmap's names, with each query's text
+    assert list(out.values["query"]) == ["capital of France", "big cats", "rainy weather"]
+    assert [column.split(" (mean ")[0] for column in out.values.columns[2:]] == ["(none)", "find weather",
+                                                                              "find animals"]
+    assert out.values.columns[2] == "(none) (mean 1.000)"
+    assert (out.values.iloc[:, 2] == 1.0).all()  # (none) vs the no-instruction baseline
     assert out.heatmap.data[0].type == "heatmap" and list(out.heatmap.data[0].x) == ["Q1", "Q2", "Q3"]
     assert list(pd.read_csv(out.values_csv).columns) == ["instruction", "mean", "paste:1", "paste:2", "paste:3"]
     assert "overlap@2" in plain(out.summary)

@@ -124,7 +124,7 @@ class ABResult:
 class SweepResult:
     summary: str  # Markdown: the metric and what was adapted
     heatmap: object  # plotly figure, queries named Q1 … Qn
-    values: pd.DataFrame  # instruction, mean, Q1 … Qn
+    values: pd.DataFrame  # one row per query (Q1 … Qn, its text), one column per instruction
     values_csv: str  # the same with the query ids as columns
 
 
@@ -156,14 +156,15 @@ def run_ab(backend: Backend, request: ABRequest, progress) -> ABResult:
     quality = _quality(comparison, data.qrels, notes)
     run = ABRun(data.queries, data.docs, docs_encoded, under_a, under_b, comparison, quality, data.qrels)
     summary = present.summary([f"**Corpus** (role document, embedded once): {docs_encoded.summary}",
-                               f"**Queries under A** ({markdown_text(task_a)}): {under_a.summary}",
-                               f"**Queries under B** ({markdown_text(task_b)}): {under_b.summary}"], notes)
+                               f"**Queries under A**, {markdown_text(task_a)}: {under_a.summary}",
+                               f"**Queries under B**, {markdown_text(task_b)}: {under_b.summary}"], notes)
     per_query = ab_report.per_query_table(comparison, data.queries.texts, quality)
+    metric = quality.scores_a.label(quality.metric) if quality else None
     view = show_query(QueryRequest(run, data.queries.ids[0]))
     return ABResult(run, summary, present.headline(comparison, quality), view.side_by_side, view.changes,
                     view.strings, _rounded(ab_report.agreement_summary(comparison)),
                     _rounded(ab_report.quality_table(quality)) if quality else pd.DataFrame(),
-                    _rounded(present.per_query_display(per_query)),
+                    _rounded(present.per_query_display(per_query, metric)),
                     plots.score_shift_figure(score_shift(comparison), data.k, data.queries.ids),
                     export_table(per_query, "ab_per_query.csv"),
                     export_table(ab_report.rankings_table(comparison), "ab_rankings.csv"))
@@ -224,7 +225,7 @@ def run_sweep(backend: Backend, request: SweepRequest, progress) -> SweepResult:
     summary = present.summary([f"**{metric}** of {len(ids)} queries under {len(labels)} instructions (hover a "
                                "cell for its query's id and text)"], data.notes)
     return SweepResult(summary, plots.sweep_heatmap(result, metric, texts),
-                       _rounded(present.sweep_display(result.values)),
+                       _rounded(present.sweep_display(result.values, texts)),
                        export_table(export.rename_axis("instruction").reset_index(), "instruction_sweep.csv"))
 
 

@@ -91,8 +91,8 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
                 agreement = gr.Dataframe(label="Agreement of the rankings", interactive=False)
                 quality = gr.Dataframe(label="Retrieval quality (with labels)", interactive=False)
             shift = gr.Plot(label="Score distribution shift")
-            per_query = gr.Dataframe(label="Per-query metrics", wrap=True, interactive=False, max_height=400,
-                                     elem_id="ab-per-query")
+            per_query = gr.Dataframe(label="Per-query metrics (MRR, Recall, top-1 scores and ids: in the CSV)",
+                                     wrap=True, interactive=False, max_height=400, elem_id="ab-per-query")
             with gr.Row():
                 per_query_file = gr.File(label="Per-query metrics (CSV)", interactive=False, height=70)
                 rankings_file = gr.File(label="Rankings A and B (CSV)", interactive=False, height=70)
@@ -102,7 +102,8 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
             sweep_status = gr.Markdown(elem_id="ab-sweep-status", min_height=36)
             sweep_summary = gr.Markdown(elem_id="ab-sweep-summary", latex_delimiters=[])
             heatmap = gr.Plot(label="Instruction × query")
-            sweep_table = gr.Dataframe(label="Sweep values", interactive=False, max_height=300)
+            sweep_table = gr.Dataframe(label="Sweep values (one row per query)", wrap=True, interactive=False,
+                                       max_height=400)
             sweep_file = gr.File(label="Sweep (CSV)", interactive=False, height=70)
 
     data = dict(queries=queries, corpus=corpus, qrels_file=qrels_file, qrels_rows=qrels_rows, k=k, previous=state)

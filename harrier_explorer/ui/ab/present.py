@@ -56,25 +56,26 @@ def summary(lines: Sequence[str], notes: Sequence[str]) -> str:
     return "  \n".join([*lines, *(f"_{markdown_text(note)}_" for note in notes)])
 
 
-def per_query_display(table: pd.DataFrame) -> pd.DataFrame:
-    """`ab_report.per_query_table` for the screen: Q-names, a short query text, then the outcome and the metrics
-    under A and B side by side before the agreement figures (the CSV export keeps every column, ids included)."""
-    shown = table.drop(columns=["query_id", "top1_score_a", "top1_score_b"]).rename(
-        columns={"kendall_tau": "Kendall τ", "rbo": "RBO"})
+def per_query_display(table: pd.DataFrame, metric_label: str | None) -> pd.DataFrame:
+    """`ab_report.per_query_table` for the screen, narrow enough for one: Q-name, a short query text, with labels the
+    verdict's metric under A and B and the outcome, then the agreement of the two rankings. Every other column
+    (MRR, Recall, top-1 scores, query ids) is in the CSV export."""
+    agreement = [c for c in table.columns if c.startswith("overlap@")] + ["kendall_tau", "rbo"]
+    quality = [f"{metric_label} A", f"{metric_label} B", "B vs A"] if metric_label else []
+    shown = table[["query", *quality, *agreement]].rename(columns={"kendall_tau": "Kendall τ", "rbo": "RBO"})
     shown.insert(0, "Q", [query_name(i) for i in range(len(table))])
     shown["query"] = [snippet(text, 70) for text in table["query"]]
-    quality = [c for c in shown.columns if c.endswith((" A", " B"))]
-    outcome = ["B vs A"] if "B vs A" in shown.columns else []
-    agreement = [c for c in shown.columns if c not in {"Q", "query", *quality, *outcome}]
-    return shown[["Q", "query", *outcome, *quality, *agreement]]
+    return shown
 
 
-def sweep_display(values: pd.DataFrame) -> pd.DataFrame:
-    """The sweep's instruction × query values with the plot's names: instruction, mean, Q1 … Qn."""
-    table = values.copy()
-    table.columns = [query_name(i) for i in range(table.shape[1])]
-    table.insert(0, "mean", values.mean(axis=1, skipna=True))
-    return table.rename_axis("instruction").reset_index()
+def sweep_display(values: pd.DataFrame, query_texts: Sequence[str]) -> pd.DataFrame:
+    """The sweep for the screen: one row per query (its Q-name, as on the heatmap, and its text), one column per
+    instruction, headed by the instruction and its mean."""
+    table = values.T.reset_index(drop=True)
+    table.columns = [f"{label} (mean {mean:.3f})" for label, mean in values.mean(axis=1, skipna=True).items()]
+    table.insert(0, "query", [snippet(text, 60) for text in query_texts])
+    table.insert(0, "Q", [query_name(i) for i in range(len(query_texts))])
+    return table
 
 
 def _p(p_value: float) -> str:

@@ -88,7 +88,6 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
         picked = gr.Textbox(label="Click a point, or type its number (see hover) or words of its text", scale=3,
                             elem_id="map-pick")
         show = gr.Button("Nearest neighbours", scale=1, elem_id="map-neighbours")
-        clicked = gr.Textbox(visible="hidden", elem_id="map-clicked")  # set by click.js from plotly_click
     picked_text = gr.Markdown(elem_id="map-picked", latex_delimiters=[])
     neighbour_table = gr.Dataframe(headers=["point", "cosine", "cluster", "label", "source", "text"], wrap=True,
                                    label="Nearest neighbours (cosine, full embedding space)",
@@ -125,13 +124,10 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
                     inputs_kwargs=forms.inputs(ColourRequest, run=state, colour_by=colour_by),
                     outputs=forms.outputs(PlotResult, plot=plot, plot_html=html_file), api_name="map_colour",
                     show_progress_on=status)
-    show_neighbours = dict(fn=user_errors(forms.endpoint(NeighboursRequest, neighbours)),
-                           outputs=forms.outputs(NeighboursResult, picked=picked_text, neighbours=neighbour_table,
-                                                 plot=plot, plot_html=html_file), show_progress_on=status)
-    gr.on([show.click, picked.submit], **show_neighbours, api_name="map_neighbours",
-          inputs_kwargs=forms.inputs(NeighboursRequest, run=state, colour_by=colour_by, point=picked))
-    clicked.input(**show_neighbours, api_visibility="private",
-                  inputs_kwargs=forms.inputs(NeighboursRequest, run=state, colour_by=colour_by, point=clicked))
+    gr.on([show.click, picked.submit], user_errors(forms.endpoint(NeighboursRequest, neighbours)),
+          inputs_kwargs=forms.inputs(NeighboursRequest, run=state, colour_by=colour_by, point=picked),
+          outputs=forms.outputs(NeighboursResult, picked=picked_text, neighbours=neighbour_table, plot=plot,
+                                plot_html=html_file), api_name="map_neighbours", show_progress_on=status)
     demo.load(lambda: (instruction_choices(backend, "clustering"), instruction_choices(backend, None),
                        instruction_choices(backend, "retrieval")), outputs=[instruction, query_a, query_b],
               api_visibility="private")
