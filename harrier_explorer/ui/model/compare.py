@@ -27,6 +27,8 @@ from harrier_explorer.workflows.bitext import embed_bitext
 
 #: Most models one speed/quality run measures (each embeds the bitext lists once).
 MAX_MODELS = 6
+#: Models of different families take different instructions: this gives each its own family's bitext preset.
+EACH_PRESET = "(each model's own bitext preset)"
 
 
 def model_refs(backend: Backend, model_b: str, more: str = "") -> list[str]:
@@ -112,8 +114,9 @@ class SpeedQualityRequest:
     more_models: str = field(default="", metadata={"doc": "further model references, one per line"})
     pair_file: str | None = field(default=None, metadata={"doc": "a two-column file of translations in gold order "
                                                                  "(empty: the 80 German–English Tatoeba pairs)"})
-    instruction: str = field(default=NO_INSTRUCTION, metadata={"doc": "instruction (any form; the page starts with "
-                                                                      "the family's bitext preset)"})
+    instruction: str = field(default=EACH_PRESET, metadata={
+        "doc": f"{EACH_PRESET!r} (default: each model gets its family's bitext instruction), or one instruction for "
+               "all (any form)"})
 
 
 @dataclass(frozen=True)
@@ -132,10 +135,13 @@ def speed_quality(backend: Backend, request: SpeedQualityRequest, progress=None)
         raise InputError("Speed against quality needs at least 2 translation pairs.")
     rows = []
     for ref in model_refs(backend, request.model_b, request.more_models):
-        run = embed_bitext(backend, bitext.source, bitext.target, request.instruction, model=ref)
+        instruction = (backend.spec_of(ref).preset("bitext") or NO_INSTRUCTION
+                       if request.instruction == EACH_PRESET else request.instruction)
+        run = embed_bitext(backend, bitext.source, bitext.target, instruction, model=ref)
         report = gold_report(run.margins(4))
         speed = backend.measure_speed([*bitext.source, *bitext.target], model=ref)
-        rows.append({"model": backend.slot(ref).status.model_id, "texts/s": round(speed, 1),
+        rows.append({"model": backend.slot(ref).status.model_id, "instruction": instruction,
+                     "texts/s": round(speed, 1),
                      "dims": backend.slot(ref).status.dim,
                      **{f"{score} accuracy {d}": round(getattr(acc, attr), 4) for score, acc in report.items()
                         for d, attr in (("s → t", "src_to_tgt"), ("t → s", "tgt_to_src"))}})

@@ -9,7 +9,7 @@ import gradio as gr
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.models import ROLES
 from harrier_explorer.ui import forms
-from harrier_explorer.ui.common import instruction_choices, instruction_dropdown, user_errors
+from harrier_explorer.ui.common import instruction_choices, instruction_dropdown, open_dropdown, user_errors
 from harrier_explorer.ui.model import compare
 from harrier_explorer.ui.model.handlers import CompareRequest, CompareResult, ModelReport, compare_two, model_report
 
@@ -83,7 +83,8 @@ def _comparisons(backend: Backend, demo: gr.Blocks, page) -> None:
                         file_types=[".tsv", ".csv", ".txt", ".jsonl"], height=90)
         more = gr.Textbox(label="More models, one reference per line (beside A and B)", lines=3)
         with gr.Column(scale=0, min_width=260):
-            sq_instruction = instruction_dropdown()
+            sq_instruction = open_dropdown([compare.EACH_PRESET], value=compare.EACH_PRESET, label="Instruction",
+                                           info="Each model's own family preset, or one instruction for all")
             sq_go = gr.Button("Measure speed and quality", variant="primary", elem_id="model-speed-quality")
     sq_plot = gr.Plot(label="Speed against quality")
     sq_table = gr.Dataframe(label="Per model", interactive=False, wrap=True)
@@ -93,5 +94,4 @@ def _comparisons(backend: Backend, demo: gr.Blocks, page) -> None:
                                            pair_file=pairs, instruction=sq_instruction),
                 outputs=forms.outputs(compare.SpeedQualityResult, table=sq_table, plot=sq_plot),
                 api_name="model_speed_quality")
-    demo.load(lambda: (instruction_choices(backend, "sts"), instruction_choices(backend, "bitext")),
-              outputs=[parity_instruction, sq_instruction], api_visibility="private")
+    demo.load(lambda: instruction_choices(backend, "sts"), outputs=parity_instruction, api_visibility="private")
