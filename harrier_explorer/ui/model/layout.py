@@ -31,8 +31,9 @@ def build(backend: Backend, demo: gr.Blocks, page) -> None:
         role_a = gr.Radio(list(ROLES), value="query", label="Role of A")
         role_b = gr.Radio(list(ROLES), value="document", label="Role of B")
     go = gr.Button("Embed and compare", variant="primary")
-    cosine = gr.Number(label="cosine(A, B)", precision=4, interactive=False, elem_id="model-cosine")
-    detail = gr.Dataframe(label="What went into the model", wrap=True, interactive=False)
+    cosine = gr.Number(None, label="cosine(A, B)", precision=4, interactive=False, elem_id="model-cosine")
+    detail = gr.Dataframe(label="What went into the model", wrap=True, interactive=False,
+                          headers=["text", "role", "exact string embedded", "tokens", "truncated"])
     gr.Markdown("Roles: **query** gets the instruction; **document** gets the model's document format (Harrier: "
                 "none, the text stays bare) in asymmetric tasks such as retrieval; **symmetric** (STS, bitext, "
                 "clustering) puts the instruction on every input.")
@@ -63,8 +64,9 @@ def _comparisons(backend: Backend, demo: gr.Blocks, page) -> None:
             parity_go = gr.Button("Check parity A vs B", variant="primary", elem_id="model-parity")
     parity_summary = gr.Markdown(elem_id="model-parity-summary")
     with gr.Row():
-        min_cosine = gr.Number(label="min per-text cosine A·B (same space only)", precision=5, interactive=False)
-        rho = gr.Number(label="similarity-matrix rank agreement (Spearman ρ)", precision=4, interactive=False)
+        min_cosine = gr.Number(None, label="min per-text cosine A·B (same space only)", precision=5,
+                               interactive=False)
+        rho = gr.Number(None, label="similarity-matrix rank agreement (Spearman ρ)", precision=4, interactive=False)
     side_facts = gr.Dataframe(label="The models side by side", wrap=True, interactive=False)
     parity_texts = gr.Dataframe(label="Per text", wrap=True, interactive=False, max_height=420)
     parity_go.click(user_errors(forms.endpoint(compare.ParityRequest, functools.partial(compare.parity_check,
@@ -87,7 +89,8 @@ def _comparisons(backend: Backend, demo: gr.Blocks, page) -> None:
                                            info="Each model's own family preset, or one instruction for all")
             sq_go = gr.Button("Measure speed and quality", variant="primary", elem_id="model-speed-quality")
     sq_plot = gr.Plot(label="Speed against quality")
-    sq_table = gr.Dataframe(label="Per model", interactive=False, wrap=True)
+    sq_table = gr.Dataframe(label="Per model", interactive=False, wrap=True,
+                            headers=["model", "instruction", "texts/s", "dims", "accuracy …"])
     sq_go.click(user_errors(forms.endpoint(compare.SpeedQualityRequest, functools.partial(compare.speed_quality,
                                                                                           backend))),
                 inputs_kwargs=forms.inputs(compare.SpeedQualityRequest, model_b=page.model_b, more_models=more,
