@@ -30,7 +30,7 @@ def test_example_verdict_per_query_across_queries_and_sweep(page):
     page.get_by_role("option").nth(2).click()  # the third query: its view replaces the first one's
     expect(page.locator("#ab-query input")).to_have_value(re.compile(r"^Q3 · "))
     query_id = page.locator("#ab-query input").input_value().removeprefix("Q3 · ").split(": ")[0]
-    expect(visible(page, f"query {query_id} under B")).to_be_visible()
+    expect(visible(page, f"query {query_id} under B")).to_be_visible(timeout=SLOW)
 
     page.get_by_role("tab", name="Across queries").click()
     expect(visible(page, "Kendall τ")).to_be_visible()
@@ -47,7 +47,7 @@ def test_example_verdict_per_query_across_queries_and_sweep(page):
     page.get_by_role("tab", name="Sweep").click()
     page.locator("#ab-sweep").click()
     expect(download(page, "instruction_sweep.csv")).to_be_visible(timeout=SLOW)
-    expect(page.locator(".js-plotly-plot").last).to_contain_text("nDCG@10")
+    expect(page.locator(".js-plotly-plot").last).to_contain_text("nDCG@10", timeout=SLOW)
     expect(page.locator("#ab-sweep-summary")).to_contain_text("40 queries")
     expect(visible(page, "Q40")).to_be_visible()  # the table names queries as the plot does, with their text
     screenshot(page, "ab-sweep")
@@ -66,7 +66,7 @@ def test_upload_then_bad_input_leaves_the_results_readable(page, tmp_path):
 
     page.locator("#ab-queries textarea").fill("")
     page.locator("#ab-run").click()
-    expect(visible(page, "Queries is empty")).to_be_visible()
+    expect(visible(page, "Queries is empty")).to_be_visible(timeout=SLOW)
     expect(page.locator("#ab-status")).to_contain_text("Error")  # the error is marked on the status line …
     expect(summary).to_contain_text("3 texts: ")  # … and what the user had is still there, not covered
     assert readable(page, "#ab-summary") and readable(page, "#ab-verdict")

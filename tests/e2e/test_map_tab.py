@@ -39,15 +39,15 @@ def test_example_map_keywords_agreement_neighbours_and_exports(page):
         number = page.evaluate(CLICK_FIRST_POINT, trace)
         expect(page.locator("#map-picked")).to_contain_text(f"Point #{number} ", timeout=SLOW)
         expect(page.locator("#map-pick textarea, #map-pick input").first).to_have_value(number)
-        expect(plot).to_contain_text(f"point #{number}")
+        expect(plot).to_contain_text(f"point #{number}", timeout=SLOW)
     screenshot(page, "map-click")
 
     page.get_by_role("radio", name="language").click()  # the example starts coloured by label
-    expect(plot).to_contain_text("zh (98)")
+    expect(plot).to_contain_text("zh (98)", timeout=SLOW)
     page.locator("#map-pick textarea, #map-pick input").first.fill("12")
     page.locator("#map-neighbours").click()
     expect(page.locator("#map-picked")).to_contain_text("Point #12", timeout=SLOW)
-    expect(plot).to_contain_text("point #12")
+    expect(plot).to_contain_text("point #12", timeout=SLOW)
     screenshot(page, "map-neighbours")
 
 
@@ -80,7 +80,7 @@ def test_upload_too_few_and_bad_file(page, tmp_path):
     page.locator("#map-docs button[aria-label='Clear']").first.click()
     page.locator("#map-docs textarea").first.fill("just one document")
     page.locator("#map-run").click()
-    expect(visible(page, "at least 3 documents")).to_be_visible()
+    expect(visible(page, "at least 3 documents")).to_be_visible(timeout=SLOW)
     expect(summary).to_contain_text("4 texts: ")  # the previous map is still there
     screenshot(page, "map-too-few")
 
