@@ -7,13 +7,24 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SLOW, download, open_tab, readable, screenshot, visible
+from tests.e2e.conftest import (
+    SLOW,
+    dismiss_errors,
+    download,
+    expect_no_sideways_scrolling,
+    open_tab,
+    readable,
+    screen_size,
+    screenshot,
+    upload,
+    visible,
+)
 
 TAB = "Instruction A/B"
 
 
 def test_example_verdict_per_query_across_queries_and_sweep(page):
-    page.set_viewport_size({"width": 1440, "height": 900})
+    screen_size(page)
     summary = open_tab(page, TAB, "ab-summary")
     page.locator("#ab-example").click()
     expect(summary).to_contain_text("Queries under B", timeout=SLOW)
@@ -38,10 +49,7 @@ def test_example_verdict_per_query_across_queries_and_sweep(page):
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=SLOW)  # plotly.js loads on first use
     expect(download(page, "ab_per_query.csv")).to_be_visible()
     expect(download(page, "ab_rankings.csv")).to_be_visible()
-    header = page.locator("#ab-per-query thead")
-    header.scroll_into_view_if_needed()
-    for column in ("Q", "B vs A", "nDCG@10 A", "nDCG@10 B"):  # the key columns are on screen, not scrolled away
-        expect(header.get_by_text(column, exact=True)).to_be_in_viewport()
+    expect_no_sideways_scrolling(page, "ab-per-query")  # no column hides behind a horizontal scroll bar
     screenshot(page, "ab-across")
 
     page.get_by_role("tab", name="Sweep").click()
@@ -57,7 +65,7 @@ def test_upload_then_bad_input_leaves_the_results_readable(page, tmp_path):
     summary = open_tab(page, TAB, "ab-summary")
     corpus = tmp_path / "corpus.txt"
     corpus.write_text("The fox is red.\nDer Fuchs ist rot.\nRain falls in April.\n", encoding="utf-8")
-    page.locator("#ab-corpus input[type=file]").set_input_files(str(corpus))
+    upload(page, "ab-corpus", corpus)
     page.locator("#ab-queries textarea").fill("red fox\nweather in spring")
     page.locator("#ab-run").click()
     expect(summary).to_contain_text("Corpus (role document, embedded once): 3 texts: ", timeout=SLOW)
@@ -71,6 +79,7 @@ def test_upload_then_bad_input_leaves_the_results_readable(page, tmp_path):
     expect(summary).to_contain_text("3 texts: ")  # … and what the user had is still there, not covered
     assert readable(page, "#ab-summary") and readable(page, "#ab-verdict")
     screenshot(page, "ab-bad-input")
+    dismiss_errors(page)
 
 
 def test_an_instruction_with_a_link_and_an_image_is_shown_as_text(page):
@@ -91,11 +100,12 @@ def test_bad_qrels_file_is_refused_and_app_keeps_serving(page, tmp_path):
     junk = tmp_path / "qrels.tsv"
     junk.write_bytes(bytes(range(256)) * 20)
     page.get_by_text("Relevance labels (optional)").click()
-    page.locator("#ab-qrels input[type=file]").set_input_files(str(junk))
+    upload(page, "ab-qrels", junk)
     page.locator("#ab-queries textarea").fill("red fox")
     page.locator("#ab-corpus textarea").fill("The fox is red.\nRain falls.")
     page.locator("#ab-run").click()
     expect(visible(page, "binary")).to_be_visible(timeout=SLOW)
     screenshot(page, "ab-bad-file")
+    dismiss_errors(page)
     page.locator("#ab-example").click()
     expect(page.locator("#ab-verdict")).to_contain_text("nDCG@10", timeout=SLOW)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SLOW, open_tab, readable, screenshot, visible
+from tests.e2e.conftest import SLOW, dismiss_errors, open_tab, readable, screen_size, screenshot, upload, visible
 
 TAB = "Cluster map"
 #: Plotly's own click event on the map, for the first document point of a trace: what a mouse click on that point
@@ -20,7 +20,7 @@ CLICK_FIRST_POINT = """(traceIndex) => {
 
 
 def test_example_map_keywords_agreement_neighbours_and_exports(page):
-    page.set_viewport_size({"width": 1440, "height": 900})
+    screen_size(page)
     summary = open_tab(page, TAB, "map-summary")
     page.locator("#map-example").click()
     expect(summary).to_contain_text("294 texts: ", timeout=SLOW)
@@ -71,7 +71,7 @@ def test_upload_too_few_and_bad_file(page, tmp_path):
     summary = open_tab(page, TAB, "map-summary")
     docs = tmp_path / "docs.txt"
     docs.write_text("The fox is red.\nDer Fuchs ist rot.\nRain falls in April.\nIl pleut en avril.\n", encoding="utf-8")
-    page.locator("#map-docs input[type=file]").set_input_files(str(docs))
+    upload(page, "map-docs", docs)
     page.locator("#map-run").click()
     expect(summary).to_contain_text("4 texts: ", timeout=SLOW)
     expect(summary).to_contain_text("n_neighbors lowered")
@@ -83,12 +83,14 @@ def test_upload_too_few_and_bad_file(page, tmp_path):
     expect(visible(page, "at least 3 documents")).to_be_visible(timeout=SLOW)
     expect(summary).to_contain_text("4 texts: ")  # the previous map is still there
     screenshot(page, "map-too-few")
+    dismiss_errors(page)
 
     junk = tmp_path / "junk.txt"
     junk.write_bytes(bytes(range(256)) * 20)
     page.locator("#map-docs textarea").first.fill("")
-    page.locator("#map-docs input[type=file]").set_input_files(str(junk))
+    upload(page, "map-docs", junk)
     page.locator("#map-run").click()
     expect(visible(page, "binary")).to_be_visible(timeout=SLOW)
+    dismiss_errors(page)
     page.locator("#map-example").click()
     expect(summary).to_contain_text("294 texts: ", timeout=SLOW)
