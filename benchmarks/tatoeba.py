@@ -1,9 +1,10 @@
-"""Tatoeba bitext mining accuracy: plain cosine vs ratio margin, both directions, through the bitext tab's functions.
+"""Tatoeba bitext mining accuracy: plain cosine vs ratio margin, both directions, through the bitext tab's workflow.
 
 Uses the real backend (the configured model, else the offline demo model), the tab's default instruction for
 bitext (the family's preset, role="symmetric" on both sides) and the same steps as the Bitext matching tab
-(`embed_bitext`, `ratio_margin`, `gold_report`, `accuracy_frame`). Accuracy is MTEB's Tatoeba metric: for each
-sentence, is its nearest neighbour on the other side its own translation? MTEB reports source → English.
+(`workflows.bitext.embed_bitext`, `ratio_margin`, `gold_report`, `accuracy_frame`). Accuracy is MTEB's Tatoeba
+metric: for each sentence, is its nearest neighbour on the other side its own translation? MTEB reports source →
+English.
 
     python -m benchmarks.tatoeba [--langs deu fra jpn swh] [--k 4] [--data DIR] > tatoeba.md
 """

@@ -133,11 +133,11 @@ def upload(page, elem_id: str, path: Path) -> None:
 
 
 def dismiss_errors(page) -> None:
-    """Close every error toast, so none covers a button the test clicks next."""
+    """Close every error toast, so none covers a button the test clicks next (clicked in the page at once: a toast
+    that closes itself meanwhile is no element left to wait for)."""
     from playwright.sync_api import expect
 
-    for close in page.locator("[data-testid=toast-close]").all():
-        close.click()
+    page.evaluate("document.querySelectorAll('[data-testid=toast-close]').forEach(button => button.click())")
     expect(page.locator("[data-testid=toast-body]")).to_have_count(0)
 
 

@@ -9,8 +9,9 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import (
     SLOW,
     dismiss_errors,
-    fits_without_sideways_scrolling,
+    expect_no_sideways_scrolling,
     open_tab,
+    plot_trace,
     screen_size,
     screenshot,
     upload,
@@ -29,12 +30,12 @@ def test_example_pairs_accuracy_neighbours_and_alignment(page):
     page.locator("#bitext-example").click()
     expect(status).to_contain_text("80 source × 80 target", timeout=SLOW)
     expect(status).to_contain_text("German (de)")
-    expect(page.locator("#bitext-accuracy")).to_contain_text("accuracy source → target")
-    expect(page.get_by_text("bitext_pairs").first).to_be_visible()
-    expect(page.locator(".js-plotly-plot")).to_have_count(2)
+    expect(page.locator("#bitext-accuracy")).to_contain_text("accuracy source → target", timeout=SLOW)
+    expect(page.get_by_text("bitext_pairs").first).to_be_visible(timeout=SLOW)
+    expect(page.locator(".js-plotly-plot")).to_have_count(2, timeout=SLOW)
     for table in ("bitext-pairs", "bitext-unmatched", "bitext-errors"):
-        assert fits_without_sideways_scrolling(page, table), f"{table} scrolls sideways"
-    heatmap = page.locator("#bitext-heatmap .js-plotly-plot").evaluate("plot => plot.data[0]")
+        expect_no_sideways_scrolling(page, table)
+    heatmap = plot_trace(page, "bitext-heatmap")
     assert heatmap["y"][0].startswith("1. ") and "source %{y}" in heatmap["hovertemplate"]
     assert "cosine %{customdata" in heatmap["hovertemplate"]  # the score not shown in colour, on hover
     screenshot(page, "bitext-example")
@@ -44,8 +45,8 @@ def test_example_pairs_accuracy_neighbours_and_alignment(page):
     _cell(page, "bitext-pairs", 1, 1).click()
     explanation = page.locator("#bitext-neighbours-explain")
     expect(explanation).to_contain_text(f"Source {source} → target {target}:", timeout=SLOW)
-    expect(page.locator("#bitext-source-number input")).to_have_value(source)
-    expect(page.locator("text=targets nearest to source >> visible=true").first).to_be_visible()
+    expect(page.locator("#bitext-source-number input")).to_have_value(source, timeout=SLOW)
+    expect(page.locator("text=targets nearest to source >> visible=true").first).to_be_visible(timeout=SLOW)
 
     # Typed numbers count once the inputs show them (Tab commits each before the click).
     for elem_id, number in (("bitext-source-number", "3"), ("bitext-target-number", "4")):
@@ -60,10 +61,9 @@ def test_example_pairs_accuracy_neighbours_and_alignment(page):
     page.get_by_text("Ordered alignment of two parallel documents").click()
     page.locator("#align-example").click()
     expect(page.locator("#align-status")).to_contain_text("Blocks", timeout=SLOW)
-    expect(page.locator(".js-plotly-plot")).to_have_count(3)
-    first_row = page.locator("#align-path .js-plotly-plot").evaluate("plot => plot.data[0].y[0]")
-    assert first_row.startswith("1. ")  # the plot numbers sentences from 1, as the table does
-    expect(_cell(page, "align-blocks", 0, 1)).to_have_text("1")
+    expect(page.locator(".js-plotly-plot")).to_have_count(3, timeout=SLOW)
+    assert plot_trace(page, "align-path")["y"][0].startswith("1. ")  # numbered from 1 on the plot …
+    expect(_cell(page, "align-blocks", 0, 1)).to_have_text("1", timeout=SLOW)  # … and in the table
     screenshot(page, "bitext-alignment")
 
 

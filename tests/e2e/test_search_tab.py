@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import (
     SLOW,
     dismiss_errors,
-    fits_without_sideways_scrolling,
+    expect_no_sideways_scrolling,
     open_tab,
     screen_size,
     screenshot,
@@ -31,13 +31,13 @@ def test_example_fills_tables_parity_and_plots_and_the_texts_fit(page):
     expect(status).to_contain_text("4 queries × 126 documents", timeout=SLOW)
     expect(status).to_contain_text("embedded")
     for query in ("Q1 (en) English", "Q2 (de) German", "Q3 (ja) Japanese", "Q4 (sw) Swahili"):
-        expect(visible(page, query)).to_be_visible()  # the titles come with the column widths
+        expect(visible(page, query)).to_be_visible(timeout=SLOW)  # the titles come with the column widths
     for table in ("search-hits-1", "search-hits-2", "search-hits-3", "search-hits-4", "search-by-language"):
-        expect(page.locator(f"#{table}")).to_contain_text("label")
-        assert fits_without_sideways_scrolling(page, table), f"{table} scrolls sideways"
-    expect(page.get_by_text("overlap@k").first).to_be_visible()
-    expect(page.locator(".js-plotly-plot")).to_have_count(2)
-    expect(page.get_by_text("search_results").first).to_be_visible()
+        expect(page.locator(f"#{table}")).to_contain_text("label", timeout=SLOW)
+        expect_no_sideways_scrolling(page, table)
+    expect(page.get_by_text("overlap@k").first).to_be_visible(timeout=SLOW)
+    expect(page.locator(".js-plotly-plot")).to_have_count(2, timeout=SLOW)
+    expect(page.get_by_text("search_results").first).to_be_visible(timeout=SLOW)
     screenshot(page, "search-example")
 
 
@@ -52,7 +52,7 @@ def test_upload_then_bad_input_then_still_working(page, tmp_path):
     screenshot(page, "search-upload")
 
     _search(page, "a\nb\nc\nd\ne")
-    expect(page.get_by_text("Up to 4 queries").first).to_be_visible()
+    expect(page.get_by_text("Up to 4 queries").first).to_be_visible(timeout=SLOW)
     expect(status).to_contain_text("1 query × 3 documents")  # what the user had is still there
     screenshot(page, "search-bad-input")
     dismiss_errors(page)
@@ -81,7 +81,7 @@ def test_markup_in_texts_queries_and_file_names_is_shown_as_text(page, tmp_path)
     upload(page, "search-corpus", corpus)
     _search(page, "<img src=x>café")
     expect(status).to_contain_text("bold.txt: not UTF-8, decoded as cp1252", timeout=SLOW)
-    expect(page.locator("#search-hits-1")).to_contain_text("<i>Café</i> au lait")
-    expect(visible(page, ": <img src=x>café")).to_be_visible()  # the table's title
+    expect(page.locator("#search-hits-1")).to_contain_text("<i>Café</i> au lait", timeout=SLOW)
+    expect(visible(page, ": <img src=x>café")).to_be_visible(timeout=SLOW)  # the table's title
     for markup in ("#search-status b", "#search-status img", "#search-hits-1 i", "img[src=x]"):
         expect(page.locator(markup)).to_have_count(0)

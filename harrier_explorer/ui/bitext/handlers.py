@@ -12,7 +12,6 @@ import gradio as gr
 import pandas as pd
 
 from harrier_explorer.analysis.bitext import (
-    MATCH_METHODS,
     MatchMethod,
     accuracy_frame,
     errors_frame,
@@ -41,7 +40,7 @@ from harrier_explorer.ui.common import (
 )
 from harrier_explorer.ui.embedded import strings_frame
 from harrier_explorer.ui.forms import AUTO, TextInput, fields_of
-from harrier_explorer.workflows.bitext import SCORES, BitextRun, choose_pairs, embed_bitext
+from harrier_explorer.workflows.bitext import BitextRun, choose_pairs, embed_bitext
 
 #: Instructions of symmetric tasks go on every input: both lists get the same prompt.
 INSTRUCTION_DOC = (f"put on every sentence (role symmetric): {INSTRUCTION_FORMS}. The tab preselects the family's "
@@ -111,7 +110,7 @@ class MatchHead:
 
 
 @dataclass(frozen=True)
-class BitextResult(PairsView, MatchHead):
+class BitextResult(PairsView, MatchHead):  # run, status, strings, then the views
     pass
 
 
@@ -130,8 +129,7 @@ def read_lists(backend: Backend, lists: BitextLists) -> tuple[list[str], list[st
     """(source texts, target texts, notes): from the two-column file when given, else from the two lists."""
     s = backend.settings
     if lists.pair_file:
-        columns = [None if c in (None, "", AUTO, NO_INSTRUCTION) else c
-                   for c in (lists.source_column, lists.target_column)]
+        columns = [None if c in (None, "", AUTO) else c for c in (lists.source_column, lists.target_column)]
         bitext = load_bitext(lists.pair_file, s.max_file_mb, s.max_items, *columns, max_item_chars=s.max_item_chars)
         return list(bitext.source), list(bitext.target), bitext.notes
     src = load_text_source(backend, "The source list", lists.source)
@@ -165,10 +163,6 @@ def rematch_bitext(request: RematchRequest, progress=None) -> PairsView:
 
 def pairs_view(run: BitextRun, choices: PairChoices) -> PairsView:
     """The views of the pairs chosen by ``choices``; the threshold is moved into the chosen pairs' score range."""
-    if choices.method not in MATCH_METHODS:
-        raise InputError(f"Unknown matching method {choices.method!r}: choose one of {', '.join(MATCH_METHODS)}.")
-    if choices.score not in SCORES:
-        raise InputError(f"Unknown score {choices.score!r}: choose one of {', '.join(SCORES)}.")
     margins = run.margins(whole_number(choices.k, "margin k", 1))
     chosen = choose_pairs(margins, choices.method, choices.score, None)
     low = math.floor(float(chosen.score.min()) * 100) / 100

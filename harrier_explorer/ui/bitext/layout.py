@@ -119,11 +119,10 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
         match, inputs_kwargs=match_inputs, outputs=match_outputs, api_visibility="private")
 
     rematch = user_errors(forms.endpoint(RematchRequest, rematch_bitext))
+    rematch_inputs = forms.inputs(RematchRequest, run=state, **choices)
     view_outputs = forms.outputs(PairsView, **views)
-    threshold.release(rematch, inputs_kwargs=forms.inputs(RematchRequest, run=state, **choices),
-                      outputs=view_outputs, api_name="rematch_bitext")
-    gold.input(rematch, inputs_kwargs=forms.inputs(RematchRequest, run=state, **choices), outputs=view_outputs,
-               api_visibility="private")
+    threshold.release(rematch, inputs_kwargs=rematch_inputs, outputs=view_outputs, api_name="rematch_bitext")
+    gold.input(rematch, inputs_kwargs=rematch_inputs, outputs=view_outputs, api_visibility="private")
     for control in (method, score, k):
         control.input(rematch, inputs_kwargs=forms.inputs(RematchRequest, run=state, **fresh_choices),
                       outputs=view_outputs, api_visibility="private")

@@ -44,8 +44,8 @@ class SearchRequest:
     queries: str = field(default="", metadata={
         "doc": f"one query per line, 1 to {MAX_QUERIES} (typically one question in several languages)"})
     instruction: str = field(default=NO_INSTRUCTION, metadata={"doc": INSTRUCTION_DOC})
-    k: int = field(default=5, metadata={"doc": "hits kept per query (clamped to the corpus size)"})
-    corpus: TextInput = field(default_factory=TextInput, metadata={"doc": "the documents searched"})
+    k: int = field(default=5, metadata={"doc": "hits kept per query, 1 to 50 (clamped to the corpus size)"})
+    corpus: TextInput = field(default_factory=TextInput)  # the documents searched
 
 
 @dataclass(frozen=True)
@@ -101,10 +101,9 @@ def present_tables(queries_text: str, *tables: pd.DataFrame) -> list[gr.Datafram
     of those and of the per-language table (the endpoint returns plain tables, so API clients get values)."""
     *hits, by_language = tables
     queries = parse_queries(queries_text)
+    given = zip(resolve_languages(queries), queries, hits[:len(queries)], strict=True)
     titled = [gr.Dataframe(visible=True, label=f"Q{i + 1} ({lang}) {language_name(lang)}: {text}",
-                           column_widths=column_widths(frame))
-              for i, (lang, text, frame) in enumerate(zip(resolve_languages(queries), queries, hits[:len(queries)],
-                                                                   strict=True))]
+                           column_widths=column_widths(frame)) for i, (lang, text, frame) in enumerate(given)]
     hidden = [gr.Dataframe(visible=False)] * (MAX_QUERIES - len(queries))
     return [*titled, *hidden, gr.Dataframe(column_widths=column_widths(by_language))]
 
@@ -134,13 +133,12 @@ def cross_lingual_search(backend: Backend, request: SearchRequest, progress=gr.P
               f"top-{result.k}.** Queries: {q.summary}. Corpus: {d.summary}.\n\n"
               f"Corpus languages: {language_summary(doc_languages)}.{notes}")
     strings = [*zip(names, q.prompts, strict=True), ("document 1", d.prompts[0])]
+    by_language = ranking.language_hits_frame(result, doc_languages, shown, names, PER_LANGUAGE_K)
     exported = ranking.results_frame(result, corpus_frame(load, doc_languages, ids=True), queries)
     return SearchResult(
         status, strings_frame(strings), *tables, parity=parity,
-        by_language=ranking.language_hits_frame(result, doc_languages, shown, names, PER_LANGUAGE_K).round(3).rename(
-            columns=SHORT_HEADERS),
-        bias=bias_figure(bias), distribution=distribution_figure(result, names),
-        download=export_table(exported, "search_results.csv"))
+        by_language=by_language.round(3).rename(columns=SHORT_HEADERS), bias=bias_figure(bias),
+        distribution=distribution_figure(result, names), download=export_table(exported, "search_results.csv"))
 
 
 @dataclass(frozen=True)
@@ -151,6 +149,6 @@ class SearchExample:
 
 
 def load_example() -> SearchExample:
-    """126 FLORES sentences in 4 languages (a TSV with id and topic columns) and one question in those languages."""
+    """126 FLORES sentences in 9 languages (a TSV with id and topic columns) and one question in 4 of them."""
     queries = Path(example_path("search_queries.txt")).read_text(encoding="utf-8")
     return SearchExample("", [example_path("search_corpus.tsv")], queries)
