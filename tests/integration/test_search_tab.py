@@ -65,8 +65,8 @@ def test_the_tab_titles_one_table_per_query_hides_the_rest_and_gives_the_text_th
                                         pd.DataFrame(), pd.DataFrame(), result.by_language)
     assert [t.visible for t in hits] == [True, True, False, False]
     assert hits[1].label == "Q2 (de) German: Wo ist der Fuchs?"
-    assert hits[0].column_widths == ["6%", "10%", "8%", "76%"]  # #, score, lang, text
-    assert by_language.column_widths == ["10%", "8%", "6%", "10%", "66%"]  # query, lang, #, score, text
+    assert hits[0].column_widths == ["5%", "11%", "9%", "75%"]  # #, score, lang, text
+    assert by_language.column_widths == ["10%", "9%", "5%", "11%", "65%"]  # query, lang, #, score, text
 
 
 @pytest.mark.parametrize("queries, message", [("", "at least one query"), ("a\nb\nc\nd\ne", "Up to 4")])

@@ -36,7 +36,7 @@ INSTRUCTION_DOC = (f"put on the queries (role query; documents keep the model's 
                    "'retrieval'); /model_info lists the model's saved prompts")
 #: Short headers, and the widths (%) of the narrow columns of the result tables: the text gets the rest.
 SHORT_HEADERS = {"rank": "#", "language": "lang"}
-NARROW_COLUMNS = {"query": 10, "#": 6, "score": 10, "lang": 8, "label": 17}
+NARROW_COLUMNS = {"query": 10, "#": 5, "score": 11, "lang": 9, "label": 18}
 
 
 @dataclass(frozen=True)
