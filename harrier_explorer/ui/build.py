@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 import gradio as gr
@@ -22,9 +21,12 @@ from harrier_explorer.ui.bitext import layout as bitext_tab
 from harrier_explorer.ui.common import open_dropdown
 from harrier_explorer.ui.map import layout as map_tab
 from harrier_explorer.ui.model import layout as model_tab
+from harrier_explorer.ui.page import Page
 from harrier_explorer.ui.search import layout as search_tab
 
 TABS = (search_tab, bitext_tab, ab_tab, map_tab, model_tab)
+#: Tabs whose actions take the page's controls (model B) — every tab, once the A/B and map tabs take them too.
+PAGE_TABS = (search_tab, bitext_tab, model_tab)
 CSS = """
 #hx-header {padding: 6px 12px; border-radius: 8px; background: var(--block-background-fill);}
 #hx-header p {margin: 2px 0;}
@@ -32,13 +34,6 @@ CSS = """
 """
 #: Page script: plotly clicks on the Cluster map → that point's nearest neighbours.
 JS = (Path(__file__).parent / "map" / "click.js").read_text(encoding="utf-8")
-
-
-@dataclass(frozen=True)
-class Page:
-    """Controls above the tabs that every tab's actions take as inputs."""
-
-    model_b: gr.Dropdown
 
 
 def status_markdown(st, label: str = "") -> str:
@@ -109,7 +104,7 @@ def build_app(backend: Backend) -> gr.Blocks:
         model_b.change(choose_b, inputs=model_b, outputs=[header, timer], api_visibility="private")
         for tab in TABS:
             with gr.Tab(tab.TITLE):
-                if tab is model_tab:
+                if tab in PAGE_TABS:
                     tab.build(backend, demo, page)
                 else:
                     tab.build(backend, demo)

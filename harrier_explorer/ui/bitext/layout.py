@@ -36,6 +36,7 @@ from harrier_explorer.ui.common import (
 )
 from harrier_explorer.ui.embedded import exact_strings
 from harrier_explorer.ui.forms import AUTO
+from harrier_explorer.ui.page import Page
 from harrier_explorer.workflows.bitext import SCORES
 
 TITLE = "Bitext matching"
@@ -49,7 +50,7 @@ NEIGHBOURS_WIDTHS = ["22%", "6%", "6%", "56%", "10%"]  # side, rank, #, text, co
 ERRORS_WIDTHS = ["7%", "9%", "4%", "20%", "19%", "7%", "20%", "7%", "7%"]  # …, #, text, gold, matched #, text, 2 scores
 
 
-def build(backend: Backend, demo: gr.Blocks) -> None:
+def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     gr.Markdown("Pair the sentences of two lists. Bitext mining is a symmetric task: **both** lists get the "
                 "instruction (role *symmetric*).")
     max_mb = backend.settings.max_file_mb

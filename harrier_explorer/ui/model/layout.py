@@ -12,11 +12,12 @@ from harrier_explorer.ui import forms
 from harrier_explorer.ui.common import instruction_choices, instruction_dropdown, open_dropdown, user_errors
 from harrier_explorer.ui.model import compare
 from harrier_explorer.ui.model.handlers import CompareRequest, CompareResult, ModelReport, compare_two, model_report
+from harrier_explorer.ui.page import Page
 
 TITLE = "Model"
 
 
-def build(backend: Backend, demo: gr.Blocks, page) -> None:
+def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     with gr.Row():
         checks = gr.Dataframe(label="Load-time self-check", wrap=True, interactive=False,
                               column_widths=["10%", "22%", "68%"])

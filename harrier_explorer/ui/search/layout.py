@@ -11,6 +11,7 @@ from harrier_explorer.backend.core import Backend
 from harrier_explorer.ui import forms
 from harrier_explorer.ui.common import instruction_choices, instruction_dropdown, text_source, user_errors
 from harrier_explorer.ui.embedded import exact_strings
+from harrier_explorer.ui.page import Page
 from harrier_explorer.ui.search.handlers import (
     MAX_QUERIES,
     PER_LANGUAGE_K,
@@ -25,7 +26,7 @@ from harrier_explorer.ui.search.handlers import (
 TITLE = "Cross-lingual search"
 
 
-def build(backend: Backend, demo: gr.Blocks) -> None:
+def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     gr.Markdown("Search one multilingual corpus with the same question in several languages. Queries get the "
                 "instruction (role *query*); corpus documents are embedded bare (role *document*).")
     with gr.Row():
