@@ -106,3 +106,34 @@ def ranking_agreement(scores_a: np.ndarray, scores_b: np.ndarray, k: int = 10) -
         tau.append(kendall_tau_of_union(row_a, row_b, k))
         rbo.append(rank_biased_overlap(top_a, top_b))
     return RankingAgreement(np.array(overlap), np.array(tau), np.array(rbo), k)
+
+
+def ranks(scores: np.ndarray) -> np.ndarray:
+    """(queries, docs) 1-based rank of every document under each query, best first, ties to the lower index — the
+    order ``rank_by_score`` gives, so "rank under A" of a document in B's top k is what A's own table shows."""
+    order = rank_by_score(scores)
+    out = np.empty_like(order)
+    np.put_along_axis(out, order, np.arange(1, scores.shape[-1] + 1), axis=-1)
+    return out
+
+
+@dataclass(frozen=True)
+class GoldDisagreement:
+    """Rows (in gold order) that one model matches to their gold partner and the other does not, one direction."""
+
+    a_only: np.ndarray  # rows A gets right and B wrong
+    b_only: np.ndarray  # rows B gets right and A wrong
+    predicted_a: np.ndarray  # (n,) A's nearest column of every row
+    predicted_b: np.ndarray  # (n,) B's nearest column of every row
+
+
+def gold_disagreement(scores_a: np.ndarray, scores_b: np.ndarray) -> GoldDisagreement:
+    """Where two models' nearest-neighbour matches of two lists in gold order (row i ↔ column i) part: the
+    accuracy difference of two models is made of exactly these rows (ties go to the lower index, numpy argmax)."""
+    if scores_a.shape != scores_b.shape or scores_a.ndim != 2 or scores_a.shape[0] != scores_a.shape[1]:
+        raise InputError(f"Both models must score the same two lists in gold order: {scores_a.shape} vs "
+                         f"{scores_b.shape}.")
+    gold = np.arange(len(scores_a))
+    pa, pb = scores_a.argmax(axis=1), scores_b.argmax(axis=1)
+    return GoldDisagreement(np.flatnonzero((pa == gold) & (pb != gold)), np.flatnonzero((pb == gold) & (pa != gold)),
+                            pa, pb)

@@ -13,7 +13,8 @@ from tests.api.mcp import mcp_tools
 
 CORPUS = "The fox is red.\nDer Fuchs ist rot.\nA dog sleeps."
 OUTPUTS = ["status", "strings", "hits_1", "hits_2", "hits_3", "hits_4", "parity", "by_language", "bias",
-           "distribution", "download"]
+           "distribution", "download", "model_b_status", "model_b_hits", "agreement", "parity_by_model",
+           "bias_by_model"]
 
 
 def _search(client, **kwargs) -> dict:
@@ -30,6 +31,46 @@ def test_the_example_corpus_by_named_parameters_gives_plain_tables_of_numbers(cl
     assert all(isinstance(row[1], float) for row in hits["data"])
     assert all(isinstance(row[2], float) for row in out["parity"]["data"])  # overlap@k
     assert out["download"].endswith("search_results.csv")
+
+
+def _rows(table: dict) -> list[dict]:
+    return [dict(zip(table["headers"], row, strict=True)) for row in table["data"]]
+
+
+def test_model_b_ranks_beside_model_a_with_agreement_parity_and_bias_by_model(client):
+    queries = open(example_path("search_queries.txt"), encoding="utf-8").read()
+    out = _search(client, queries=queries, corpus_files=[handle_file(example_path("search_corpus.tsv"))], k=5,
+                  model_b="fake:hash?dim=16")
+    assert "Model B" in out["model_b_status"] and "16 dims" in out["model_b_status"]
+    hits = _rows(out["model_b_hits"])
+    assert len(hits) == 4 * 5 and [h["#"] for h in hits[:5]] == [1, 2, 3, 4, 5]
+    assert all(isinstance(h["A #"], int) and h["A #"] >= 1 for h in hits)
+    a_top = {row[3] for row in out["hits_1"]["data"]}  # the texts of Q1's top 5 under A
+    q1 = [h for h in hits if h["query"].startswith("Q1")]
+    assert all((h["A #"] <= 5) == (h["text"] in a_top) for h in q1)  # rank under A agrees with A's own table
+    agreement = _rows(out["agreement"])
+    assert [row["query"] for row in agreement] == ["Q1 (en)", "Q2 (de)", "Q3 (ja)", "Q4 (sw)"]
+    for row in agreement:
+        assert row["overlap@k"] == sum(h["A #"] <= 5 for h in hits if h["query"] == row["query"]) / 5
+        assert all(isinstance(row[m], float) and -1 <= row[m] <= 1 for m in ("Kendall tau", "RBO"))
+    parity = out["parity_by_model"]
+    assert parity["headers"] == ["query A", "query B", "overlap@k A", "overlap@k B", "Kendall tau A",
+                                 "Kendall tau B"] and len(parity["data"]) == 6
+    assert [row[2] for row in parity["data"]] == [row[2] for row in out["parity"]["data"]]  # A's column is A's table
+    bias = out["bias_by_model"]
+    assert bias["headers"] == ["query", "language", "corpus share", "top-k share A", "top-k share B", "ratio A",
+                               "ratio B"]
+    assert [row[0] for row in out["strings"]["data"]][-5:] == ["Q1 (en) · B", "Q2 (de) · B", "Q3 (ja) · B",
+                                                               "Q4 (sw) · B", "document 1 · B"]
+
+
+def test_a_model_agrees_with_itself_in_bfloat16_and_model_a_alone_has_no_model_b_outputs(client):
+    same = _search(client, queries="red fox\nroter Fuchs", corpus_paste=CORPUS, k=2,
+                   model_b="fake:hash?dtype=bfloat16")
+    assert [row[1:] for row in same["agreement"]["data"]] == [[1.0, 1.0, 1.0]] * 2  # overlap, tau, RBO
+    assert all(hit["A #"] == hit["#"] for hit in _rows(same["model_b_hits"]))  # no document moves
+    alone = _search(client, queries="red fox", corpus_paste=CORPUS, k=2)
+    assert alone["model_b_status"] == "" and alone["model_b_hits"]["data"] == alone["agreement"]["data"] == []
 
 
 def test_absent_queries_have_no_table(client):
@@ -58,7 +99,9 @@ def test_the_api_names_every_parameter_and_column_choices_default_to_auto(client
     info = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
     parameters = {p["parameter_name"]: p for p in info["/cross_lingual_search"]["parameters"]}
     assert list(parameters) == ["queries", "instruction", "k", "corpus_paste", "corpus_files", "corpus_text_column",
-                                "corpus_id_column", "corpus_label_column", "corpus_language_column", "corpus_split"]
+                                "corpus_id_column", "corpus_label_column", "corpus_language_column", "corpus_split",
+                                "model_b"]
+    assert parameters["model_b"]["parameter_default"] == ""
     assert parameters["corpus_text_column"]["parameter_default"] == "(auto)"
     assert parameters["corpus_paste"]["parameter_default"] == "" and parameters["k"]["parameter_default"] == 5
     assert "/search_example" not in info  # a helper button, not a tool

@@ -61,3 +61,26 @@ def test_ranking_agreement_of_identical_and_reversed_rankings():
     reversed_ = ranking_agreement(scores, -scores, k=2)
     assert reversed_.overlap[0] == 0.0 and reversed_.rbo[0] == 0.0
     assert reversed_.kendall_tau[0] == pytest.approx(-1.0)
+
+
+def test_ranks_are_scipys_ordinal_ranks_of_the_negated_scores():
+    from scipy.stats import rankdata
+
+    from harrier_explorer.analysis.model_compare import ranks
+
+    scores = np.round(np.random.default_rng(3).normal(size=(3, 12)), 1)  # rounded: ties, which go to the lower index
+    np.testing.assert_array_equal(ranks(scores), rankdata(-scores, method="ordinal", axis=1))
+
+
+def test_gold_disagreement_lists_the_rows_only_one_model_matches_to_their_partner():
+    from harrier_explorer.analysis.model_compare import gold_disagreement
+
+    a = np.array([[0.9, 0.1, 0.0], [0.8, 0.2, 0.0], [0.0, 0.1, 0.9]])  # rows 0 and 2 right, row 1 → 0
+    b = np.array([[0.1, 0.9, 0.0], [0.0, 0.9, 0.1], [0.0, 0.1, 0.9]])  # rows 1 and 2 right, row 0 → 1
+    d = gold_disagreement(a, b)
+    assert d.a_only.tolist() == [0] and d.b_only.tolist() == [1]
+    assert d.predicted_a.tolist() == [0, 0, 2] and d.predicted_b.tolist() == [1, 1, 2]
+    same = gold_disagreement(a, a)
+    assert same.a_only.size == same.b_only.size == 0
+    with pytest.raises(InputError, match="gold order"):
+        gold_disagreement(a[:2], b[:2])

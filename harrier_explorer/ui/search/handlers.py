@@ -9,6 +9,7 @@ import gradio as gr
 import pandas as pd
 
 from harrier_explorer.analysis import search as ranking
+from harrier_explorer.analysis.model_compare import ranking_agreement, ranks
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.errors import InputError
 from harrier_explorer.inputs.language import language_name, resolve_languages
@@ -28,6 +29,7 @@ from harrier_explorer.ui.common import (
 from harrier_explorer.ui.embedded import strings_frame
 from harrier_explorer.ui.forms import TextInput
 from harrier_explorer.ui.search.plots import bias_figure, distribution_figure
+from harrier_explorer.workflows.model_b import instruction_for, model_b_ref
 
 MAX_QUERIES = 4
 PER_LANGUAGE_K = 3
@@ -36,7 +38,10 @@ INSTRUCTION_DOC = (f"put on the queries (role query; documents keep the model's 
                    "'retrieval'); /model_info lists the model's saved prompts")
 #: Short headers, and the widths (%) of the narrow columns of the result tables: the text gets the rest.
 SHORT_HEADERS = {"rank": "#", "language": "lang"}
-NARROW_COLUMNS = {"query": 10, "#": 5, "score": 11, "lang": 9, "label": 18}
+NARROW_COLUMNS = {"query": 10, "#": 5, "score": 11, "lang": 9, "label": 18, "A #": 6}
+MODEL_B_DOC = ("model B (the page's 'Compare with model B'): a Hugging Face id, folder, http(s)://…/v1 server or a "
+               "?dim= / ?dtype= variant; empty: model A alone. B ranks the same corpus with its own family's retrieval "
+               "preset where the instruction is model A's preset, else with the same instruction")
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class SearchRequest:
     instruction: str = field(default=NO_INSTRUCTION, metadata={"doc": INSTRUCTION_DOC})
     k: int = field(default=5, metadata={"doc": "hits kept per query, 1 to 50 (clamped to the corpus size)"})
     corpus: TextInput = field(default_factory=TextInput)  # the documents searched
+    model_b: str = field(default="", metadata={"doc": MODEL_B_DOC})
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,29 @@ class SearchResult:
     bias: object  # plotly figure
     distribution: object  # plotly figure
     download: str  # CSV path of every query's hits
+    # Model B (all empty when none is chosen): what it embedded, its rankings, and how it agrees with model A.
+    model_b_status: str = ""
+    model_b_hits: pd.DataFrame | None = None  # every query's top-k under B, with each hit's rank under A
+    agreement: pd.DataFrame | None = None  # per query: overlap@k, Kendall tau, RBO of A's and B's rankings
+    parity_by_model: pd.DataFrame | None = None  # translation parity under A and under B
+    bias_by_model: pd.DataFrame | None = None  # same-language bias under A and under B
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """One model's ranking of the corpus for the queries, and what it embedded."""
+
+    queries: object  # backend EncodeResult
+    corpus: object  # backend EncodeResult
+    result: ranking.SearchResult
+
+
+def rank_with(backend: Backend, model: str | None, queries: list[str], texts: list[str], task: str, k: int,
+              progress) -> Ranking:
+    """Embed queries (with the instruction) and corpus (bare) with one model and rank the corpus for each query."""
+    q = backend.encode(queries, task, "query", progress_to(progress, "Embedding queries"), model=model)
+    d = backend.encode(texts, task, "document", progress_to(progress, "Embedding the corpus"), model=model)
+    return Ranking(q, d, ranking.search(q.vectors, d.vectors, k))
 
 
 def parse_queries(text: str) -> list[str]:
@@ -96,6 +125,13 @@ def column_widths(frame: pd.DataFrame) -> list[str]:
     return [f"{width or rest}%" for width in narrow]
 
 
+def present_model_b(model_b_hits: pd.DataFrame | None) -> tuple[gr.Column, gr.Dataframe]:
+    """Model B's section shows only after a search that had a model B, with its table's columns sized."""
+    shown = model_b_hits is not None and len(model_b_hits) > 0
+    return (gr.Column(visible=shown),
+            gr.Dataframe(column_widths=column_widths(model_b_hits)) if shown else gr.Dataframe())
+
+
 def present_tables(queries_text: str, *tables: pd.DataFrame) -> list[gr.Dataframe]:
     """After a search, the tab titles each query's table with the query and hides the others, and sizes the columns
     of those and of the per-language table (the endpoint returns plain tables, so API clients get values)."""
@@ -116,17 +152,15 @@ def cross_lingual_search(backend: Backend, request: SearchRequest, progress=gr.P
     k = whole_number(request.k, "k", 1)
     load = load_text_source(backend, "The corpus", request.corpus)
     task = instruction_value(request.instruction)
-    q = backend.encode(queries, task, "query", progress_to(progress, "Embedding queries"))
-    d = backend.encode(load.texts, task, "document", progress_to(progress, "Embedding the corpus"))
-    result = ranking.search(q.vectors, d.vectors, k)
+    a = rank_with(backend, None, queries, load.texts, task, k, progress)
+    q, d, result = a.queries, a.corpus, a.result
     doc_languages = resolve_languages(load.texts, load.langs)
     query_languages = resolve_languages(queries)
     names = [f"Q{i + 1} ({lang})" for i, lang in enumerate(query_languages)]
     shown = corpus_frame(load, doc_languages, ids=False)
 
     tables = [ranked_table(hits, shown) for hits in result.hits] + [None] * (MAX_QUERIES - len(queries))
-    parity = (ranking.parity_frame(ranking.translation_parity(result), names).round(3) if len(queries) > 1
-              else pd.DataFrame({"note": ["Translation parity compares queries: give two or more."]}))
+    parity = parity_table(result, names)
     bias = ranking.bias_frame(result, doc_languages, query_languages, names)
     notes = "".join(f"\n- {markdown_text(note)}" for note in load.notes)
     status = (f"**{len(queries)} quer{'y' if len(queries) == 1 else 'ies'} × {len(load.texts)} documents, "
@@ -135,10 +169,58 @@ def cross_lingual_search(backend: Backend, request: SearchRequest, progress=gr.P
     strings = [*zip(names, q.prompts, strict=True), ("document 1", d.prompts[0])]
     by_language = ranking.language_hits_frame(result, doc_languages, shown, names, PER_LANGUAGE_K)
     exported = ranking.results_frame(result, corpus_frame(load, doc_languages, ids=True), queries)
+    b = {}
+    if ref_b := model_b_ref(backend, request.model_b):
+        task_b = instruction_for(backend, task, "retrieval", ref_b)
+        run_b = rank_with(backend, ref_b, queries, load.texts, task_b, k, progress)
+        strings += [*((f"{name} · B", prompt) for name, prompt in zip(names, run_b.queries.prompts, strict=True)),
+                    ("document 1 · B", run_b.corpus.prompts[0])]
+        bias_b = ranking.bias_frame(run_b.result, doc_languages, query_languages, names)
+        b = model_b_views(backend, ref_b, (task, task_b), (a, run_b), names, shown, (bias, bias_b))
     return SearchResult(
         status, strings_frame(strings), *tables, parity=parity,
         by_language=by_language.round(3).rename(columns=SHORT_HEADERS), bias=bias_figure(bias),
-        distribution=distribution_figure(result, names), download=export_table(exported, "search_results.csv"))
+        distribution=distribution_figure(result, names), download=export_table(exported, "search_results.csv"), **b)
+
+
+def parity_table(result: ranking.SearchResult, names: list[str]) -> pd.DataFrame:
+    """Translation parity of every query pair, or a note when there is one query."""
+    if len(names) < 2:
+        return pd.DataFrame({"note": ["Translation parity compares queries: give two or more."]})
+    return ranking.parity_frame(ranking.translation_parity(result), names).round(3)
+
+
+def by_model(a: pd.DataFrame, b: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """One table of A's and B's values side by side: the key columns, then each value column as "… A", "… B"."""
+    merged = a.merge(b, on=keys, suffixes=(" A", " B"))
+    values = [c for c in a.columns if c not in keys]
+    return merged[[*keys, *(f"{c} {m}" for c in values for m in "AB")]]
+
+
+def model_b_views(backend: Backend, ref_b: str, tasks: tuple[str, str], runs: tuple[Ranking, Ranking],
+                  names: list[str], shown: pd.DataFrame, biases: tuple[pd.DataFrame, pd.DataFrame]) -> dict:
+    """Model B's fields of the result: its top-k with each hit's rank under A, agreement per query, and parity and
+    same-language bias under both models."""
+    b, (ra, rb) = runs[1], (runs[0].result, runs[1].result)
+    agreement = ranking_agreement(ra.scores, rb.scores, ra.k)
+    under_a = ranks(ra.scores)
+    parts = []
+    for i, (hits, name) in enumerate(zip(rb.hits, names, strict=True)):
+        part = ranked_table(hits, shown)
+        part.insert(0, "query", name)
+        part.insert(3, "A #", under_a[i, hits.doc_indices])
+        parts.append(part)
+    parity = (by_model(parity_table(ra, names), parity_table(rb, names), ["query A", "query B"]) if len(names) > 1
+              else parity_table(ra, names))
+    st = backend.slot(ref_b).status
+    status = (f"**Model B: {markdown_text(st.model_id)}** ({st.dim} dims), instruction "
+              f"{markdown_text(tasks[1])} (model A: {markdown_text(tasks[0])}). Queries: {b.queries.summary}. "
+              f"Corpus: {b.corpus.summary}.")
+    return {"model_b_status": status, "model_b_hits": pd.concat(parts, ignore_index=True),
+            "agreement": pd.DataFrame({"query": names, "overlap@k": agreement.overlap,
+                                       "Kendall tau": agreement.kendall_tau, "RBO": agreement.rbo}).round(3),
+            "parity_by_model": parity,
+            "bias_by_model": by_model(*biases, ["query", "language", "corpus share"]).round(3)}
 
 
 @dataclass(frozen=True)

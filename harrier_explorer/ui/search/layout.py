@@ -20,6 +20,7 @@ from harrier_explorer.ui.search.handlers import (
     SearchResult,
     cross_lingual_search,
     load_example,
+    present_model_b,
     present_tables,
 )
 
@@ -56,17 +57,35 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     by_language = gr.Dataframe(label=f"Top {PER_LANGUAGE_K} hits of each query in each document language",
                                wrap=True, interactive=False, max_height=420, elem_id="search-by-language")
     download = gr.File(label="Download all results (CSV)", interactive=False, height=70)
+    with gr.Column(visible=False, elem_id="search-model-b") as model_b_section:
+        gr.Markdown("### Model A and model B")
+        model_b_status = gr.Markdown(elem_id="search-model-b-status", latex_delimiters=[])
+        agreement = gr.Dataframe(label="Model agreement per query: overlap@k, Kendall tau (union of both top-k), RBO",
+                                 interactive=False, elem_id="search-agreement")
+        model_b_hits = gr.Dataframe(label="Each query's top-k under model B (A #: the hit's rank under model A)",
+                                    wrap=True, interactive=False, max_height=520, elem_id="search-model-b-hits")
+        with gr.Row(equal_height=False):
+            parity_by_model = gr.Dataframe(label="Translation parity under model A and model B", interactive=False,
+                                           elem_id="search-parity-by-model")
+            bias_by_model = gr.Dataframe(label="Same-language bias under model A and model B", interactive=False,
+                                         elem_id="search-bias-by-model")
 
     search = user_errors(forms.endpoint(SearchRequest, functools.partial(cross_lingual_search, backend)))
-    inputs = forms.inputs(SearchRequest, queries=queries, instruction=instruction, k=k, corpus=corpus)
+    inputs = forms.inputs(SearchRequest, queries=queries, instruction=instruction, k=k, corpus=corpus,
+                          model_b=page.model_b)
     hits = {f"hits_{i + 1}": table for i, table in enumerate(tables)}
     outputs = forms.outputs(SearchResult, status=status, strings=strings, **hits, parity=parity,
-                            by_language=by_language, bias=bias, distribution=distribution, download=download)
+                            by_language=by_language, bias=bias, distribution=distribution, download=download,
+                            model_b_status=model_b_status, model_b_hits=model_b_hits, agreement=agreement,
+                            parity_by_model=parity_by_model, bias_by_model=bias_by_model)
     shown = [*tables, by_language]
-    go.click(search, inputs_kwargs=inputs, outputs=outputs, api_name="cross_lingual_search").success(
-        present_tables, [queries, *shown], shown, api_visibility="private")
-    example.click(forms.action(load_example), outputs=forms.outputs(
+
+    def present(event) -> None:
+        event.success(present_tables, [queries, *shown], shown, api_visibility="private")
+        event.success(present_model_b, model_b_hits, [model_b_section, model_b_hits], api_visibility="private")
+
+    present(go.click(search, inputs_kwargs=inputs, outputs=outputs, api_name="cross_lingual_search"))
+    present(example.click(forms.action(load_example), outputs=forms.outputs(
         SearchExample, corpus_paste=corpus.paste, corpus_files=corpus.files, queries=queries),
-        api_visibility="private").then(search, inputs_kwargs=inputs, outputs=outputs, api_visibility="private").success(
-        present_tables, [queries, *shown], shown, api_visibility="private")
+        api_visibility="private").then(search, inputs_kwargs=inputs, outputs=outputs, api_visibility="private"))
     demo.load(lambda: instruction_choices(backend, "retrieval"), outputs=instruction, api_visibility="private")
