@@ -18,6 +18,7 @@ import pandas as pd
 from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import accuracy_score
 
+from harrier_explorer.analysis.model_compare import gold_disagreement
 from harrier_explorer.analysis.similarity import top_k
 from harrier_explorer.errors import InputError
 
@@ -267,3 +268,27 @@ def _nearest_neighbour_accuracy(scores: np.ndarray) -> tuple[float, tuple[Bitext
         for i in np.flatnonzero(predicted != gold)
     )
     return float(accuracy_score(gold, predicted)), errors
+
+
+def accuracy_by_model(reports: dict[str, dict[str, GoldAccuracy]]) -> pd.DataFrame:
+    """Gold-order accuracy of several models in one table: one row per model and score (``accuracy_frame``'s
+    columns after a "model" column), so the models' numbers stand under each other."""
+    parts = [accuracy_frame(report).assign(model=model) for model, report in reports.items()]
+    frame = pd.concat(parts, ignore_index=True)
+    return frame[["model", *frame.columns[:-1]]]
+
+
+def disagreements_frame(scores_a: np.ndarray, scores_b: np.ndarray, source: Sequence[str],
+                        target: Sequence[str]) -> pd.DataFrame:
+    """The sentences (gold order) one model matches to their partner and the other does not, in both directions:
+    which model is right, the direction, the sentence (# from 1), and each model's match (# and text) and score."""
+    columns = ["right", "direction", "#", "text", "A #", "A's match", "A score", "B #", "B's match", "B score"]
+    rows = []
+    for direction, a, b, own, other in (("source → target", scores_a, scores_b, source, target),
+                                        ("target → source", scores_a.T, scores_b.T, target, source)):
+        d = gold_disagreement(a, b)
+        for right, members in (("A", d.a_only), ("B", d.b_only)):
+            rows += [(right, direction, int(i) + 1, own[i], int(d.predicted_a[i]) + 1, other[d.predicted_a[i]],
+                      float(a[i, d.predicted_a[i]]), int(d.predicted_b[i]) + 1, other[d.predicted_b[i]],
+                      float(b[i, d.predicted_b[i]])) for i in members]
+    return pd.DataFrame(rows, columns=columns)

@@ -11,8 +11,8 @@ from harrier_explorer.models import HARRIER_PRESETS
 from harrier_explorer.ui.common import example_path
 from tests.api.mcp import mcp_tools
 
-MATCH = ["status", "strings", "threshold", "heatmap", "histogram", "pairs", "unmatched", "download", "accuracy",
-         "errors"]
+VIEWS = ["threshold", "heatmap", "histogram", "pairs", "unmatched", "download", "accuracy", "errors"]
+MATCH = ["status", "strings", "model_b_status", *VIEWS, "accuracy_by_model", "disagreements", "heatmap_b"]
 LISTS = {"source_paste": "a red fox\na black dog\na white cat", "target_paste": "ein roter Fuchs\nein schwarzer Hund"}
 
 
@@ -41,13 +41,43 @@ def test_one_call_returns_pairs_accuracy_unmatched_and_the_heatmap(example):
 
 def test_the_session_rechooses_pairs_and_explains_a_margin_without_embedding_again(client, example):
     high = example["threshold"]["maximum"]
-    view = dict(zip(MATCH[2:], client.predict(method="forward", score="margin", threshold=high,
+    view = dict(zip(VIEWS, client.predict(method="forward", score="margin", threshold=high,
                                               api_name="/rematch_bitext"), strict=True))
     pairs = view["pairs"]
     assert len(pairs["data"]) == 80 and not all(row[6] for row in pairs["data"])  # forward: one pair per source
     explanation, neighbours = client.predict(source_number=2, target_number=3, k=3, api_name="/margin_neighbours")
     assert explanation.startswith("**Source 2 → target 3:**") and "margin =" in explanation
     assert [row[1] for row in neighbours["data"]] == [1, 2, 3, 1, 2, 3]
+
+
+def test_model_b_accuracy_disagreements_and_heatmap_in_the_same_call(client):
+    out = _match(client, pair_file=handle_file(example_path("bitext_de_en.tsv")), model_b="fake:hash?dim=16")
+    assert "Model B" in out["model_b_status"] and "16 dims" in out["model_b_status"]
+    table = out["accuracy_by_model"]
+    assert table["headers"][:4] == ["model", "score", "accuracy source → target", "accuracy target → source"]
+    rows = {(row[0], row[1]): row[2:] for row in table["data"]}
+    assert set(rows) == {("A", "cosine"), ("A", "margin"), ("B", "cosine"), ("B", "margin")}
+    a_margin = {row[0]: row[1:3] for row in out["accuracy"]["data"]}["margin"]
+    assert rows["A", "margin"][:2] == a_margin and all(isinstance(v, float) for v in rows["B", "margin"][:2])
+    disagreements = out["disagreements"]
+    assert disagreements["headers"] == ["right", "direction", "#", "text", "A #", "A's match", "A score", "B #",
+                                        "B's match", "B score"]
+    for right, _, number, _, a_number, _, _, b_number, _, _ in disagreements["data"]:
+        assert (a_number == number) == (right == "A") and (b_number == number) == (right == "B")
+    # under margin (the default score), the accuracy gap is exactly the rows only one model gets right
+    forward = [row[0] for row in disagreements["data"] if row[1] == "source → target"]
+    assert round((forward.count("A") - forward.count("B")) / 80, 4) == round(rows["A", "margin"][0]
+                                                                            - rows["B", "margin"][0], 4)
+    assert out["heatmap_b"]["type"] == "plotly" and "Model B" in out["heatmap_b"]["plot"]
+    assert [row[0] for row in out["strings"]["data"]] == ["source 1", "target 1", "source 1 · B", "target 1 · B"]
+
+
+def test_a_model_agrees_with_itself_and_model_a_alone_has_no_model_b_outputs(client):
+    same = _match(client, pair_file=handle_file(example_path("bitext_de_en.tsv")), model_b="fake:hash?dtype=bfloat16")
+    rows = {(row[0], row[1]): row[2:] for row in same["accuracy_by_model"]["data"]}
+    assert rows["A", "margin"] == rows["B", "margin"] and same["disagreements"]["data"] == []
+    alone = _match(client, **LISTS)
+    assert alone["model_b_status"] == "" and alone["accuracy_by_model"]["data"] == [] and alone["heatmap_b"] is None
 
 
 def test_a_new_session_must_match_first(client):
@@ -81,6 +111,7 @@ def test_the_api_names_every_parameter(client):
     names = [p["parameter_name"] for p in info["/match_bitext"]["parameters"]]
     assert names[:4] == ["instruction", "pair_file", "source_column", "target_column"]
     assert names[-5:] == ["method", "score", "k", "threshold", "gold"] and "source_split" in names
+    assert names[-6] == "model_b"
     defaults = {p["parameter_name"]: p["parameter_default"] for p in info["/match_bitext"]["parameters"]}
     assert defaults["source_column"] == defaults["source_text_column"] == "(auto)" and defaults["gold"] is True
     assert [p["parameter_name"] for p in info["/align_documents"]["parameters"]] == [

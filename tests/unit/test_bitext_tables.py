@@ -73,3 +73,21 @@ def test_alignment_frame_joins_merged_sentences_and_leaves_skips_unscored():
     assert frame["block"].tolist() == ["1-2", "1-0"]
     assert frame.iloc[0][["source #", "target #", "target"]].tolist() == ["1", "1, 2", "x. y."]
     assert np.isnan(frame["cosine"].iloc[1])
+
+
+def test_accuracy_by_model_has_a_row_per_model_and_score():
+    from harrier_explorer.analysis.bitext import accuracy_by_model
+
+    diagonal = np.array([[0.9, 0.1], [0.2, 0.8]])
+    frame = accuracy_by_model({"A": gold_report(ratio_margin(HUB, k=1)), "B": gold_report(ratio_margin(diagonal, 1))})
+    assert frame[["model", "score", "accuracy source → target"]].values.tolist() == [
+        ["A", "cosine", 0.5], ["A", "margin", 1.0], ["B", "cosine", 1.0], ["B", "margin", 1.0]]
+
+
+def test_disagreements_frame_shows_both_models_match_where_only_one_is_right():
+    from harrier_explorer.analysis.bitext import disagreements_frame
+
+    diagonal = np.array([[0.9, 0.1], [0.2, 0.8]])
+    frame = disagreements_frame(HUB, diagonal, SOURCE, TARGET)  # under cosine A sends s0 to the hub t1
+    assert frame.values.tolist() == [["B", "source → target", 1, "s0", 2, "t1", 0.80, 1, "t0", 0.9]]
+    assert disagreements_frame(HUB, HUB, SOURCE, TARGET).empty

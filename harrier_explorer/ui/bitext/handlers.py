@@ -13,7 +13,9 @@ import pandas as pd
 
 from harrier_explorer.analysis.bitext import (
     MatchMethod,
+    accuracy_by_model,
     accuracy_frame,
+    disagreements_frame,
     errors_frame,
     gold_report,
     neighbourhood_frame,
@@ -40,7 +42,8 @@ from harrier_explorer.ui.common import (
 )
 from harrier_explorer.ui.embedded import strings_frame
 from harrier_explorer.ui.forms import AUTO, TextInput, fields_of
-from harrier_explorer.workflows.bitext import BitextRun, choose_pairs, embed_bitext
+from harrier_explorer.workflows.bitext import BitextRun, choose_pairs, embed_bitext, score_matrix
+from harrier_explorer.workflows.model_b import instruction_for, model_b_ref
 
 #: Instructions of symmetric tasks go on every input: both lists get the same prompt.
 INSTRUCTION_DOC = (f"put on every sentence (role symmetric): {INSTRUCTION_FORMS}. The tab preselects the family's "
@@ -59,6 +62,10 @@ class BitextLists:
     target_column: str = field(default=AUTO, metadata={"doc": "the pair file's target column ('(auto)': the second)"})
     source: TextInput = field(default_factory=TextInput)
     target: TextInput = field(default_factory=TextInput)
+    model_b: str = field(default="", metadata={
+        "doc": "model B (the page's 'Compare with model B'): a Hugging Face id, folder, http(s)://…/v1 server or a "
+               "?dim= / ?dtype= variant; empty: model A alone. B embeds the same lists with its own family's bitext "
+               "preset where the instruction is model A's preset, else with the same instruction"})
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,11 @@ class RematchRequest(PairChoices):
 
 
 @dataclass(frozen=True)
+class RematchBothRequest(RematchRequest):
+    run_b: BitextRun | None = None  # model B's embedding of the same lists (a gr.State), None without a model B
+
+
+@dataclass(frozen=True)
 class PairsView:
     """Every view of one choice of pairs."""
 
@@ -103,14 +115,25 @@ class PairsView:
 
 
 @dataclass(frozen=True)
-class MatchHead:
-    run: BitextRun  # kept in the session for re-choosing pairs
-    status: str
-    strings: pd.DataFrame  # the exact strings embedded: the first sentence of each list
+class ModelBView:
+    """Model B next to model A for one choice of pairs (all None without a model B)."""
+
+    accuracy_by_model: pd.DataFrame | None  # gold-order accuracy, one row per model and score
+    disagreements: pd.DataFrame | None  # sentences one model matches to their partner and the other does not
+    heatmap_b: object  # plotly figure of B's score matrix with B's chosen pairs
 
 
 @dataclass(frozen=True)
-class BitextResult(PairsView, MatchHead):  # run, status, strings, then the views
+class MatchHead:
+    run: BitextRun  # kept in the session for re-choosing pairs
+    run_b: BitextRun | None  # model B's run, kept likewise (None without a model B)
+    status: str
+    strings: pd.DataFrame  # the exact strings embedded: the first sentence of each list (and each model)
+    model_b_status: str  # which model B and which instruction it got ("" without a model B)
+
+
+@dataclass(frozen=True)
+class BitextResult(ModelBView, PairsView, MatchHead):  # run, run_b, status, strings, model_b_status, the views
     pass
 
 
@@ -149,8 +172,19 @@ def match_bitext(backend: Backend, request: BitextRequest, progress=gr.Progress(
               f"Target languages: {language_summary(run.target_languages)}."
               + "".join(f"\n- {markdown_text(n)}" for n in notes))
     prompt = backend.prompt(task, "symmetric")
-    strings = strings_frame([("source 1", prompt + source[0]), ("target 1", prompt + target[0])])
-    return BitextResult(run, status, strings, *fields_of(pairs_view(run, request)))
+    strings = [("source 1", prompt + source[0]), ("target 1", prompt + target[0])]
+    run_b, status_b = None, ""
+    if ref_b := model_b_ref(backend, request.model_b):
+        task_b = instruction_for(backend, task, "bitext", ref_b)
+        run_b = embed_bitext(backend, source, target, task_b, progress_to(progress, "Model B: embedding both lists"),
+                             model=ref_b)
+        prompt_b = backend.prompt(task_b, "symmetric", model=ref_b)
+        strings += [("source 1 · B", prompt_b + source[0]), ("target 1 · B", prompt_b + target[0])]
+        st = backend.slot(ref_b).status
+        status_b = (f"**Model B: {markdown_text(st.model_id)}** ({st.dim} dims), instruction "
+                    f"{markdown_text(task_b)} (model A: {markdown_text(task)}). {run_b.summary}.")
+    return BitextResult(run, run_b, status, strings_frame(strings), status_b, *fields_of(pairs_view(run, request)),
+                        *fields_of(model_b_view(run, run_b, request)))
 
 
 def rematch_bitext(request: RematchRequest, progress=None) -> PairsView:
@@ -184,6 +218,31 @@ def pairs_view(run: BitextRun, choices: PairChoices) -> PairsView:
         histogram=histogram_figure(matching.score, choices.score, threshold), pairs=pairs.round(4),
         unmatched=unmatched_frame(matching, run.source, run.target),
         download=export_table(pairs, "bitext_pairs.tsv", sep="\t"), accuracy=accuracy, errors=errors)
+
+
+def model_b_view(run: BitextRun, run_b: BitextRun | None, choices: PairChoices) -> ModelBView:
+    """Model B's views for a choice of pairs: accuracy of both models in one table, the sentences only one of them
+    gets right (under the chosen score), and B's score matrix with B's chosen pairs."""
+    if run_b is None:
+        return ModelBView(None, None, None)
+    k = whole_number(choices.k, "margin k", 1)
+    margins_a, margins_b = run.margins(k), run_b.margins(k)
+    chosen = choose_pairs(margins_b, choices.method, choices.score, float(choices.threshold))
+    heatmap = matrix_figure(margins_b, choices.score, chosen, run_b.source, run_b.target)
+    heatmap.update_layout(title=f"Model B: {choices.score} of every pair")
+    if not (choices.gold and run.same_length):
+        note = _note("Accuracy and disagreements need gold order and lists of the same length.")
+        return ModelBView(note, note, heatmap)
+    accuracy = accuracy_by_model({"A": gold_report(margins_a), "B": gold_report(margins_b)}).round(4)
+    scores = (score_matrix(margins_a, choices.score), score_matrix(margins_b, choices.score))
+    return ModelBView(accuracy, disagreements_frame(*scores, run.source, run.target).round(4), heatmap)
+
+
+def rematch_both(request: RematchBothRequest, progress=None) -> ModelBView:
+    """Model B's views under new choices (the session's runs of both models; nothing is embedded again)."""
+    if request.run is None:
+        raise InputError(NO_RUN)
+    return model_b_view(request.run, request.run_b, request)
 
 
 @dataclass(frozen=True)

@@ -16,15 +16,18 @@ from harrier_explorer.ui.bitext.align import build_alignment
 from harrier_explorer.ui.bitext.handlers import (
     BitextRequest,
     BitextResult,
+    ModelBView,
     NeighboursRequest,
     NeighboursResult,
     PairsView,
+    RematchBothRequest,
     RematchRequest,
     load_example,
     margin_neighbours,
     match_bitext,
     pair_file_columns,
     rematch_bitext,
+    rematch_both,
     select_pair,
 )
 from harrier_explorer.ui.common import (
@@ -47,6 +50,7 @@ METHOD_LABELS = {"forward": "forward NN (each source → best target)",
 PAIRS_WIDTHS = ["6%", "33%", "6%", "33%", "7%", "7%", "8%"]  # source #, source, target #, target, scores, matched
 UNMATCHED_WIDTHS = ["8%", "6%", "70%", "16%"]  # side, #, text, why
 NEIGHBOURS_WIDTHS = ["22%", "6%", "6%", "56%", "10%"]  # side, rank, #, text, cosine
+DISAGREEMENT_WIDTHS = ["6%", "9%", "4%", "22%", "4%", "20%", "7%", "4%", "17%", "7%"]  # right, …, B's match, score
 ERRORS_WIDTHS = ["7%", "9%", "4%", "20%", "19%", "7%", "20%", "7%", "7%"]  # …, #, text, gold, matched #, text, 2 scores
 
 
@@ -100,24 +104,37 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                             elem_id="bitext-accuracy")
     errors = gr.Dataframe(label="Gold-order errors", wrap=True, interactive=False, max_height=400,
                           elem_id="bitext-errors", column_widths=ERRORS_WIDTHS)
+    with gr.Column(visible=False, elem_id="bitext-model-b") as model_b_section:
+        gr.Markdown("### Model A and model B")
+        model_b_status = gr.Markdown(elem_id="bitext-model-b-status", latex_delimiters=[])
+        accuracy_by_model = gr.Dataframe(label="Gold-order accuracy of both models (MTEB Tatoeba metric)",
+                                         interactive=False, elem_id="bitext-accuracy-by-model")
+        disagreements = gr.Dataframe(label="Sentences one model matches to their translation and the other does not "
+                                           "(under the chosen score)", wrap=True, interactive=False, max_height=400,
+                                     elem_id="bitext-disagreements", column_widths=DISAGREEMENT_WIDTHS)
+        heatmap_b = gr.Plot(label="Model B: score matrix", elem_id="bitext-heatmap-b")
     with gr.Accordion("Ordered alignment of two parallel documents", open=False):
         build_alignment(backend, instruction)
 
-    state = gr.State()
+    state, state_b = gr.State(), gr.State()
     # A new match, method, score or k starts the threshold again at 0 (flagging only negative scores).
     fresh = gr.Number(value=0, visible=False, label="threshold")
     lists = {"instruction": instruction, "pair_file": pair_file, "source_column": source_col,
-             "target_column": target_col, "source": source, "target": target}
+             "target_column": target_col, "source": source, "target": target, "model_b": page.model_b}
     choices = {"method": method, "score": score, "k": k, "threshold": threshold, "gold": gold}
     fresh_choices = {**choices, "threshold": fresh}
     views = {"threshold": threshold, "heatmap": heatmap, "histogram": histogram, "pairs": pairs,
              "unmatched": unmatched, "download": download, "accuracy": accuracy, "errors": errors}
     match = user_errors(forms.endpoint(BitextRequest, functools.partial(match_bitext, backend)))
     match_inputs = forms.inputs(BitextRequest, **lists, **fresh_choices)
-    match_outputs = forms.outputs(BitextResult, run=state, status=status, strings=strings, **views)
-    go.click(match, inputs_kwargs=match_inputs, outputs=match_outputs, api_name="match_bitext")
+    b_views = {"accuracy_by_model": accuracy_by_model, "disagreements": disagreements, "heatmap_b": heatmap_b}
+    match_outputs = forms.outputs(BitextResult, run=state, run_b=state_b, status=status, strings=strings,
+                                  model_b_status=model_b_status, **views, **b_views)
+    show_b = {"fn": lambda text: gr.Column(visible=bool(text)), "inputs": model_b_status,
+              "outputs": model_b_section, "api_visibility": "private"}
+    go.click(match, inputs_kwargs=match_inputs, outputs=match_outputs, api_name="match_bitext").success(**show_b)
     example.click(load_example, outputs=pair_file, api_visibility="private").then(
-        match, inputs_kwargs=match_inputs, outputs=match_outputs, api_visibility="private")
+        match, inputs_kwargs=match_inputs, outputs=match_outputs, api_visibility="private").success(**show_b)
 
     rematch = user_errors(forms.endpoint(RematchRequest, rematch_bitext))
     rematch_inputs = forms.inputs(RematchRequest, run=state, **choices)
@@ -127,6 +144,14 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     for control in (method, score, k):
         control.input(rematch, inputs_kwargs=forms.inputs(RematchRequest, run=state, **fresh_choices),
                       outputs=view_outputs, api_visibility="private")
+    # Model B's views follow every re-choice, with the same threshold A's views take.
+    rematch_b = user_errors(forms.endpoint(RematchBothRequest, rematch_both))
+    b_outputs = forms.outputs(ModelBView, **b_views)
+    for triggers, given in (((threshold.release, gold.input), choices),
+                            ((method.input, score.input, k.input), fresh_choices)):
+        for trigger in triggers:
+            trigger(rematch_b, inputs_kwargs=forms.inputs(RematchBothRequest, run=state, run_b=state_b, **given),
+                    outputs=b_outputs, api_visibility="private")
 
     neighbours = user_errors(forms.endpoint(NeighboursRequest, margin_neighbours))
     neighbours_outputs = forms.outputs(NeighboursResult, explanation=explain, neighbours=neighbours_table)
