@@ -73,8 +73,8 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
                             elem_id="ab-example")
         run = gr.Button("Compare A vs B", variant="primary", elem_id="ab-run")
     status = gr.Markdown(elem_id="ab-status", min_height=36)
-    summary = gr.Markdown(elem_id="ab-summary", latex_delimiters=[])
-    verdict = gr.Markdown(elem_id="ab-verdict", latex_delimiters=[])
+    summary = gr.Markdown(label="Summary", elem_id="ab-summary", latex_delimiters=[])
+    verdict = gr.Markdown(label="Verdict", elem_id="ab-verdict", latex_delimiters=[])
     state = gr.State(None)
     with gr.Tabs():
         with gr.Tab("Per query"):
@@ -100,7 +100,7 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
             sweep_lines = gr.Textbox(label="Instructions, one per line ('(none)' = no instruction)", lines=5)
             sweep = gr.Button("Sweep instructions × queries", variant="primary", elem_id="ab-sweep")
             sweep_status = gr.Markdown(elem_id="ab-sweep-status", min_height=36)
-            sweep_summary = gr.Markdown(elem_id="ab-sweep-summary", latex_delimiters=[])
+            sweep_summary = gr.Markdown(label="Sweep summary", elem_id="ab-sweep-summary", latex_delimiters=[])
             heatmap = gr.Plot(label="Instruction × query")
             sweep_table = gr.Dataframe(label="Sweep values (one row per query)", wrap=True, interactive=False,
                                        max_height=400)

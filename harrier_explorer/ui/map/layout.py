@@ -81,19 +81,19 @@ def build(backend: Backend, demo: gr.Blocks) -> None:
         example = gr.Button("Load and run example (SIB-200 topics, three languages)", size="sm", elem_id="map-example")
         run = gr.Button("Embed and map", variant="primary", elem_id="map-run")
     status = gr.Markdown(elem_id="map-status", min_height=36)
-    summary = gr.Markdown(elem_id="map-summary", latex_delimiters=[])
+    summary = gr.Markdown(label="Summary", elem_id="map-summary", latex_delimiters=[])
     colour_by = gr.Radio(list(COLOUR_BY), value=COLOUR_BY[0], label="colour by")
     plot = gr.Plot(label="Map", elem_id="map-plot")
     with gr.Row():
         picked = gr.Textbox(label="Click a point, or type its number (see hover) or words of its text", scale=3,
                             elem_id="map-pick")
         show = gr.Button("Nearest neighbours", scale=1, elem_id="map-neighbours")
-    picked_text = gr.Markdown(elem_id="map-picked", latex_delimiters=[])
+    picked_text = gr.Markdown(label="Picked point", elem_id="map-picked", latex_delimiters=[])
     neighbour_table = gr.Dataframe(headers=["point", "cosine", "cluster", "label", "source", "text"], wrap=True,
                                    label="Nearest neighbours (cosine, full embedding space)",
                                    interactive=False, max_height=360,
                                    column_widths=["7%", "8%", "10%", "12%", "13%", "50%"])
-    reading = gr.Markdown(elem_id="map-reading", latex_delimiters=[])
+    reading = gr.Markdown(label="Topic or language?", elem_id="map-reading", latex_delimiters=[])
     agreement = gr.Dataframe(label="Agreement with labels / languages", wrap=True, interactive=False)
     keywords = gr.Dataframe(label="Cluster keywords (c-TF-IDF)", wrap=True, interactive=False, max_height=360,
                             column_widths=["15%", "10%", "75%"])
