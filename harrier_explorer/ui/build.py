@@ -25,8 +25,6 @@ from harrier_explorer.ui.page import Page
 from harrier_explorer.ui.search import layout as search_tab
 
 TABS = (search_tab, bitext_tab, ab_tab, map_tab, model_tab)
-#: Tabs whose actions take the page's controls (model B) — every tab, once the A/B and map tabs take them too.
-PAGE_TABS = (search_tab, bitext_tab, model_tab)
 CSS = """
 #hx-header {padding: 6px 12px; border-radius: 8px; background: var(--block-background-fill);}
 #hx-header p {margin: 2px 0;}
@@ -104,8 +102,5 @@ def build_app(backend: Backend) -> gr.Blocks:
         model_b.change(choose_b, inputs=model_b, outputs=[header, timer], api_visibility="private")
         for tab in TABS:
             with gr.Tab(tab.TITLE):
-                if tab in PAGE_TABS:
-                    tab.build(backend, demo, page)
-                else:
-                    tab.build(backend, demo)
+                tab.build(backend, demo, page)
     return demo

@@ -33,6 +33,7 @@ from harrier_explorer.ui.common import (
     text_source,
     user_errors,
 )
+from harrier_explorer.ui.page import Page
 
 TITLE = "Instruction A/B"
 INTRO = ("Embed the **same queries** under two instructions (role *query*; the corpus is embedded once, bare) and "
@@ -47,7 +48,7 @@ def load_example(backend: Backend):
             preset)
 
 
-def build(backend: Backend, demo: gr.Blocks) -> None:
+def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     gr.Markdown(INTRO)
     max_mb = backend.settings.max_file_mb
     with gr.Row():

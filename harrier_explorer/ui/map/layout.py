@@ -36,6 +36,7 @@ from harrier_explorer.ui.map.handlers import (
     redraw,
     run_map,
 )
+from harrier_explorer.ui.page import Page
 
 TITLE = "Cluster map"
 INTRO = ("Embed documents from one or several files (the instruction goes on **every** document: role *symmetric*), "
@@ -49,7 +50,7 @@ def load_example(backend: Backend):
             backend.spec.preset("clustering") or NONE)
 
 
-def build(backend: Backend, demo: gr.Blocks) -> None:
+def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     gr.Markdown(INTRO)
     with gr.Row():
         with gr.Column(scale=3, elem_id="map-docs"):
