@@ -89,3 +89,22 @@ def test_two_column_upload_then_bad_file_then_still_working(page, tmp_path):
 
     page.locator("#bitext-example").click()
     expect(status).to_contain_text("80 source × 80 target", timeout=SLOW)
+
+
+def test_model_b_accuracy_disagreements_and_its_heatmap(page, tiny_gemma):
+    from tests.e2e.test_model_tab import choose_model_b
+
+    screen_size(page)
+    choose_model_b(page, f"{tiny_gemma}?dim=16")
+    status = open_tab(page, TAB, "bitext-status")
+    page.locator("#bitext-example").click()
+    expect(status).to_contain_text("80 source × 80 target", timeout=SLOW)
+    expect(page.locator("#bitext-model-b-status")).to_contain_text("Model B", timeout=SLOW)
+    accuracy = page.locator("#bitext-accuracy-by-model")
+    expect(accuracy).to_contain_text("accuracy source → target", timeout=SLOW)
+    expect(_cell(page, "bitext-accuracy-by-model", 3, 0)).to_have_text("B", timeout=SLOW)  # rows A, A, B, B
+    expect(page.locator("#bitext-disagreements")).to_contain_text("B's match", timeout=SLOW)
+    expect(page.locator(".js-plotly-plot")).to_have_count(3, timeout=SLOW)  # A's heatmap, histogram, B's heatmap
+    assert "source %{y}" in plot_trace(page, "bitext-heatmap-b")["hovertemplate"]
+    expect_no_sideways_scrolling(page, "bitext-disagreements")
+    screenshot(page, "bitext-model-b")

@@ -85,3 +85,24 @@ def test_markup_in_texts_queries_and_file_names_is_shown_as_text(page, tmp_path)
     expect(visible(page, ": <img src=x>café")).to_be_visible(timeout=SLOW)  # the table's title
     for markup in ("#search-status b", "#search-status img", "#search-hits-1 i", "img[src=x]"):
         expect(page.locator(markup)).to_have_count(0)
+
+
+def test_model_b_ranks_beside_model_a_with_their_agreement(page, tiny_gemma):
+    from tests.e2e.test_model_tab import choose_model_b
+
+    screen_size(page)
+    choose_model_b(page, f"{tiny_gemma}?dim=16")
+    status = open_tab(page, TAB, "search-status")
+    page.locator("#search-example").click()
+    expect(status).to_contain_text("4 queries × 126 documents", timeout=SLOW)
+    expect(page.locator("#search-model-b-status")).to_contain_text("Model B", timeout=SLOW)
+    expect(page.locator("#search-model-b-status")).to_contain_text("16 dims")
+    expect(page.locator("#search-agreement")).to_contain_text("RBO", timeout=SLOW)
+    expect(page.locator("#search-agreement")).to_contain_text("Q4 (sw)", timeout=SLOW)
+    expect(page.locator("#search-model-b-hits")).to_contain_text("A #", timeout=SLOW)
+    expect(page.locator("#search-parity-by-model")).to_contain_text("overlap@k B", timeout=SLOW)
+    expect(page.locator("#search-bias-by-model")).to_contain_text("ratio B", timeout=SLOW)
+    expect(visible(page, "Q1 (en) English")).to_be_visible(timeout=SLOW)  # model A's tables are still there
+    for table in ("search-model-b-hits", "search-parity-by-model", "search-bias-by-model", "search-hits-1"):
+        expect_no_sideways_scrolling(page, table)
+    screenshot(page, "search-model-b")

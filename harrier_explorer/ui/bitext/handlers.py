@@ -42,6 +42,7 @@ from harrier_explorer.ui.common import (
 )
 from harrier_explorer.ui.embedded import strings_frame
 from harrier_explorer.ui.forms import AUTO, TextInput, fields_of
+from harrier_explorer.ui.model_b import model_b_status
 from harrier_explorer.workflows.bitext import BitextRun, choose_pairs, embed_bitext, score_matrix
 from harrier_explorer.workflows.model_b import instruction_for, model_b_ref
 
@@ -180,9 +181,7 @@ def match_bitext(backend: Backend, request: BitextRequest, progress=gr.Progress(
                              model=ref_b)
         prompt_b = backend.prompt(task_b, "symmetric", model=ref_b)
         strings += [("source 1 · B", prompt_b + source[0]), ("target 1 · B", prompt_b + target[0])]
-        st = backend.slot(ref_b).status
-        status_b = (f"**Model B: {markdown_text(st.model_id)}** ({st.dim} dims), instruction "
-                    f"{markdown_text(task_b)} (model A: {markdown_text(task)}). {run_b.summary}.")
+        status_b = model_b_status(backend, ref_b, (task, task_b), run_b.summary)
     return BitextResult(run, run_b, status, strings_frame(strings), status_b, *fields_of(pairs_view(run, request)),
                         *fields_of(model_b_view(run, run_b, request)))
 

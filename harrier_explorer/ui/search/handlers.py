@@ -28,6 +28,7 @@ from harrier_explorer.ui.common import (
 )
 from harrier_explorer.ui.embedded import strings_frame
 from harrier_explorer.ui.forms import TextInput
+from harrier_explorer.ui.model_b import model_b_status
 from harrier_explorer.ui.search.plots import bias_figure, distribution_figure
 from harrier_explorer.workflows.model_b import instruction_for, model_b_ref
 
@@ -212,10 +213,7 @@ def model_b_views(backend: Backend, ref_b: str, tasks: tuple[str, str], runs: tu
         parts.append(part)
     parity = (by_model(parity_table(ra, names), parity_table(rb, names), ["query A", "query B"]) if len(names) > 1
               else parity_table(ra, names))
-    st = backend.slot(ref_b).status
-    status = (f"**Model B: {markdown_text(st.model_id)}** ({st.dim} dims), instruction "
-              f"{markdown_text(tasks[1])} (model A: {markdown_text(tasks[0])}). Queries: {b.queries.summary}. "
-              f"Corpus: {b.corpus.summary}.")
+    status = model_b_status(backend, ref_b, tasks, f"queries {b.queries.summary}; corpus {b.corpus.summary}")
     return {"model_b_status": status, "model_b_hits": pd.concat(parts, ignore_index=True),
             "agreement": pd.DataFrame({"query": names, "overlap@k": agreement.overlap,
                                        "Kendall tau": agreement.kendall_tau, "RBO": agreement.rbo}).round(3),

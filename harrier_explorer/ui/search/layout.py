@@ -64,11 +64,10 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                                  interactive=False, elem_id="search-agreement")
         model_b_hits = gr.Dataframe(label="Each query's top-k under model B (A #: the hit's rank under model A)",
                                     wrap=True, interactive=False, max_height=520, elem_id="search-model-b-hits")
-        with gr.Row(equal_height=False):
-            parity_by_model = gr.Dataframe(label="Translation parity under model A and model B", interactive=False,
-                                           elem_id="search-parity-by-model")
-            bias_by_model = gr.Dataframe(label="Same-language bias under model A and model B", interactive=False,
-                                         elem_id="search-bias-by-model")
+        parity_by_model = gr.Dataframe(label="Translation parity under model A and model B", interactive=False,
+                                       elem_id="search-parity-by-model")
+        bias_by_model = gr.Dataframe(label="Same-language bias under model A and model B", interactive=False,
+                                     elem_id="search-bias-by-model")
 
     search = user_errors(forms.endpoint(SearchRequest, functools.partial(cross_lingual_search, backend)))
     inputs = forms.inputs(SearchRequest, queries=queries, instruction=instruction, k=k, corpus=corpus,
