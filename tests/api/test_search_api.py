@@ -45,9 +45,12 @@ def test_model_b_ranks_beside_model_a_with_agreement_parity_and_bias_by_model(cl
     hits = _rows(out["model_b_hits"])
     assert len(hits) == 4 * 5 and [h["#"] for h in hits[:5]] == [1, 2, 3, 4, 5]
     assert all(isinstance(h["A #"], int) and h["A #"] >= 1 for h in hits)
-    a_top = {row[3] for row in out["hits_1"]["data"]}  # the texts of Q1's top 5 under A
+    a_hits = _rows(out["hits_1"])  # model A's own table of Q1 gets each hit's rank under B
+    assert out["hits_1"]["headers"] == ["#", "score", "B #", "lang", "text", "label"]
     q1 = [h for h in hits if h["query"].startswith("Q1")]
+    a_top, b_top = {h["text"] for h in a_hits}, {h["text"] for h in q1}
     assert all((h["A #"] <= 5) == (h["text"] in a_top) for h in q1)  # rank under A agrees with A's own table
+    assert all((h["B #"] <= 5) == (h["text"] in b_top) for h in a_hits)  # and the other way round
     agreement = _rows(out["agreement"])
     assert [row["query"] for row in agreement] == ["Q1 (en)", "Q2 (de)", "Q3 (ja)", "Q4 (sw)"]
     for row in agreement:

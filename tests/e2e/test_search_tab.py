@@ -102,7 +102,8 @@ def test_model_b_ranks_beside_model_a_with_their_agreement(page, tiny_gemma):
     expect(page.locator("#search-model-b-hits")).to_contain_text("A #", timeout=SLOW)
     expect(page.locator("#search-parity-by-model")).to_contain_text("overlap@k B", timeout=SLOW)
     expect(page.locator("#search-bias-by-model")).to_contain_text("ratio B", timeout=SLOW)
-    expect(visible(page, "Q1 (en) English")).to_be_visible(timeout=SLOW)  # model A's tables are still there
+    expect(visible(page, "Q1 (en) English")).to_be_visible(timeout=SLOW)  # model A's tables are still there …
+    expect(page.locator("#search-hits-1")).to_contain_text("B #", timeout=SLOW)  # … with each hit's rank under B
     for table in ("search-model-b-hits", "search-parity-by-model", "search-bias-by-model", "search-hits-1"):
         expect_no_sideways_scrolling(page, table)
     screenshot(page, "search-model-b")

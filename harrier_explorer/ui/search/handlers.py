@@ -39,7 +39,7 @@ INSTRUCTION_DOC = (f"put on the queries (role query; documents keep the model's 
                    "'retrieval'); /model_info lists the model's saved prompts")
 #: Short headers, and the widths (%) of the narrow columns of the result tables: the text gets the rest.
 SHORT_HEADERS = {"rank": "#", "language": "lang"}
-NARROW_COLUMNS = {"query": 10, "#": 5, "score": 11, "lang": 9, "label": 18, "A #": 6}
+NARROW_COLUMNS = {"query": 10, "#": 5, "score": 11, "lang": 9, "label": 18, "A #": 8, "B #": 8}
 MODEL_B_DOC = ("model B (the page's 'Compare with model B'): a Hugging Face id, folder, http(s)://…/v1 server or a "
                "?dim= / ?dtype= variant; empty: model A alone. B ranks the same corpus with its own family's retrieval "
                "preset where the instruction is model A's preset, else with the same instruction")
@@ -160,7 +160,8 @@ def cross_lingual_search(backend: Backend, request: SearchRequest, progress=gr.P
     names = [f"Q{i + 1} ({lang})" for i, lang in enumerate(query_languages)]
     shown = corpus_frame(load, doc_languages, ids=False)
 
-    tables = [ranked_table(hits, shown) for hits in result.hits] + [None] * (MAX_QUERIES - len(queries))
+    tables = {f"hits_{i + 1}": ranked_table(hits, shown) for i, hits in enumerate(result.hits)}
+    tables.update({f"hits_{i + 1}": None for i in range(len(queries), MAX_QUERIES)})
     parity = parity_table(result, names)
     bias = ranking.bias_frame(result, doc_languages, query_languages, names)
     notes = "".join(f"\n- {markdown_text(note)}" for note in load.notes)
@@ -179,9 +180,9 @@ def cross_lingual_search(backend: Backend, request: SearchRequest, progress=gr.P
         bias_b = ranking.bias_frame(run_b.result, doc_languages, query_languages, names)
         b = model_b_views(backend, ref_b, (task, task_b), (a, run_b), names, shown, (bias, bias_b))
     return SearchResult(
-        status, strings_frame(strings), *tables, parity=parity,
+        status, strings_frame(strings), **{**tables, **b}, parity=parity,
         by_language=by_language.round(3).rename(columns=SHORT_HEADERS), bias=bias_figure(bias),
-        distribution=distribution_figure(result, names), download=export_table(exported, "search_results.csv"), **b)
+        distribution=distribution_figure(result, names), download=export_table(exported, "search_results.csv"))
 
 
 def parity_table(result: ranking.SearchResult, names: list[str]) -> pd.DataFrame:
@@ -198,23 +199,31 @@ def by_model(a: pd.DataFrame, b: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return merged[[*keys, *(f"{c} {m}" for c in values for m in "AB")]]
 
 
+def moved_tables(own: ranking.SearchResult, other: ranking.SearchResult, shown: pd.DataFrame,
+                 column: str) -> list[pd.DataFrame]:
+    """Each query's ranked table under one model, with every hit's rank under the other model after its score (the
+    rank moves: 1 → 7 is a hit one model puts first and the other seventh)."""
+    under_other = ranks(other.scores)
+    tables = [ranked_table(hits, shown) for hits in own.hits]
+    for i, (table, hits) in enumerate(zip(tables, own.hits, strict=True)):
+        table.insert(2, column, under_other[i, hits.doc_indices])
+    return tables
+
+
 def model_b_views(backend: Backend, ref_b: str, tasks: tuple[str, str], runs: tuple[Ranking, Ranking],
                   names: list[str], shown: pd.DataFrame, biases: tuple[pd.DataFrame, pd.DataFrame]) -> dict:
-    """Model B's fields of the result: its top-k with each hit's rank under A, agreement per query, and parity and
-    same-language bias under both models."""
+    """Model B's fields of the result: A's tables with each hit's rank under B, B's top-k with each hit's rank under
+    A, agreement per query, and parity and same-language bias under both models."""
     b, (ra, rb) = runs[1], (runs[0].result, runs[1].result)
     agreement = ranking_agreement(ra.scores, rb.scores, ra.k)
-    under_a = ranks(ra.scores)
-    parts = []
-    for i, (hits, name) in enumerate(zip(rb.hits, names, strict=True)):
-        part = ranked_table(hits, shown)
-        part.insert(0, "query", name)
-        part.insert(3, "A #", under_a[i, hits.doc_indices])
-        parts.append(part)
+    a_tables = moved_tables(ra, rb, shown, "B #")
+    parts = [part.assign(query=name)[["query", *part.columns]]
+             for part, name in zip(moved_tables(rb, ra, shown, "A #"), names, strict=True)]
     parity = (by_model(parity_table(ra, names), parity_table(rb, names), ["query A", "query B"]) if len(names) > 1
               else parity_table(ra, names))
     status = model_b_status(backend, ref_b, tasks, f"queries {b.queries.summary}; corpus {b.corpus.summary}")
-    return {"model_b_status": status, "model_b_hits": pd.concat(parts, ignore_index=True),
+    return {**{f"hits_{i + 1}": table for i, table in enumerate(a_tables)},
+            "model_b_status": status, "model_b_hits": pd.concat(parts, ignore_index=True),
             "agreement": pd.DataFrame({"query": names, "overlap@k": agreement.overlap,
                                        "Kendall tau": agreement.kendall_tau, "RBO": agreement.rbo}).round(3),
             "parity_by_model": parity,
