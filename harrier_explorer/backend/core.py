@@ -25,6 +25,7 @@ from harrier_explorer.backend.cache import CachedEncoder, CacheStats, EmbeddingS
 from harrier_explorer.backend.encoder import Progress, StringEncoder
 from harrier_explorer.backend.loading import Loaded, ModelSlot, Status, load_model, memory_budget_bytes
 from harrier_explorer.errors import USER_FACING, InputError, ModelUnavailable
+from harrier_explorer.inputs.decoding import check_item_limit
 from harrier_explorer.models import ModelSpec, Role
 from harrier_explorer.settings import Settings
 
@@ -198,9 +199,7 @@ class Backend:
     def check_items(self, strings: Sequence[str]) -> None:
         """The limits every request meets, in one place: number of texts, characters per text, valid Unicode."""
         s = self.settings
-        if len(strings) > s.max_items:
-            raise InputError(f"{len(strings)} texts is more than the limit of {s.max_items} "
-                             "(raise it with --max-items or HARRIER_MAX_ITEMS)")
+        check_item_limit(len(strings), s.max_items, "The request")
         for i, string in enumerate(strings):
             if len(string) > s.max_item_chars:
                 raise InputError(f"Text {i + 1} has {len(string):,} characters, more than the limit of "

@@ -24,6 +24,7 @@ import pandas as pd
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.backend.encoder import Progress
 from harrier_explorer.errors import USER_FACING, InputError
+from harrier_explorer.inputs.decoding import check_item_limit
 from harrier_explorer.inputs.language import language_name
 from harrier_explorer.inputs.parsing import (
     SPLIT_MODES,
@@ -161,9 +162,7 @@ def load_text_source(backend: Backend, what: str, source: TextInput, *,
     records = tuple(r for p in parts for r in p.records)
     if not records:
         raise InputError(f"{what} has no text in it.")
-    if len(records) > s.max_items:
-        raise InputError(f"{what} has {len(records)} items, more than the limit of {s.max_items} "
-                         "(raise it with --max-items or HARRIER_MAX_ITEMS).")
+    check_item_limit(len(records), s.max_items, what)
     return LoadResult(records, tuple(n for p in parts for n in p.notes))
 
 
