@@ -117,3 +117,22 @@ def test_alignment_of_the_example_documents(backend):
     assert len(pd.read_csv(result.download, sep="\t")) == len(result.blocks)
     with pytest.raises(InputError, match="Document B is empty"):
         align.align_documents(backend, align.AlignRequest(text_a=example.text_a, text_b="   "))
+
+
+def test_model_b_views_follow_a_rechoice_and_need_gold_order(backend, tiny_gemma):
+    from harrier_explorer.ui.bitext.handlers import RematchBothRequest, rematch_both
+
+    result = match_bitext(backend, BitextRequest(pair_file=load_example(), model_b=f"{tiny_gemma}?dim=16"))
+    assert result.run_b.cosine.shape == (80, 80) and "16 dims" in result.model_b_status
+    assert result.accuracy_by_model[["model", "score"]].values.tolist() == [
+        ["A", "cosine"], ["A", "margin"], ["B", "cosine"], ["B", "margin"]]
+    view = rematch_both(RematchBothRequest(method="forward", score="cosine", run=result.run, run_b=result.run_b))
+    assert view.heatmap_b.layout.title.text.startswith("Model B: cosine")
+    forward = view.disagreements[view.disagreements["direction"] == "source → target"]
+    cosine = result.accuracy_by_model[result.accuracy_by_model["score"] == "cosine"].set_index("model")
+    gap = cosine.loc["A", "accuracy source → target"] - cosine.loc["B", "accuracy source → target"]
+    assert round(((forward["right"] == "A").sum() - (forward["right"] == "B").sum()) / 80, 4) == round(gap, 4)
+    off = rematch_both(RematchBothRequest(gold=False, run=result.run, run_b=result.run_b))
+    assert "gold order" in off.accuracy_by_model["note"][0] and off.heatmap_b is not None
+    alone = match_bitext(backend, BitextRequest(pair_file=load_example()))
+    assert alone.run_b is None and alone.model_b_status == "" and alone.heatmap_b is None

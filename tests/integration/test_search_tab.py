@@ -83,3 +83,16 @@ def test_empty_corpus_and_binary_upload_become_a_modal(backend, tmp_path):
     binary.write_bytes(bytes(range(256)) * 20)
     with pytest.raises(gr.Error, match="binary"):
         search(SearchRequest("fox", corpus=TextInput(files=[str(binary)])))
+
+
+def test_model_b_of_the_example_ranks_beside_model_a(backend, tiny_gemma):
+    example = load_example()
+    request = SearchRequest(example.queries, k=5, corpus=TextInput(example.corpus_paste, example.corpus_files),
+                            model_b=f"{tiny_gemma}?dim=16")
+    result = cross_lingual_search(backend, request)
+    assert list(result.hits_1.columns) == ["#", "score", "B #", "lang", "text", "label"]
+    assert list(result.model_b_hits.columns) == ["query", "#", "score", "A #", "lang", "text", "label"]
+    assert len(result.model_b_hits) == 20 and len(result.agreement) == 4 and len(result.parity_by_model) == 6
+    assert result.strings["input"].tolist()[-1] == "document 1 · B" and "16 dims" in result.model_b_status
+    alone = _search(backend, "red fox", paste="The fox is red.\nDer Fuchs ist rot.")
+    assert alone.model_b_hits is None and alone.model_b_status == "" and "B #" not in alone.hits_1
