@@ -15,9 +15,9 @@ from harrier_explorer.analysis import align as ordered
 from harrier_explorer.analysis.similarity import cosine_matrix
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.errors import InputError
-from harrier_explorer.inputs.language import detect_language, language_name
+from harrier_explorer.inputs.language import language_name
 from harrier_explorer.inputs.parsing import DOCUMENT_EXTENSIONS, load_files
-from harrier_explorer.inputs.split import split_sentences
+from harrier_explorer.inputs.split import sentence_rules_language, split_sentences
 from harrier_explorer.models import NO_INSTRUCTION
 from harrier_explorer.ui import forms
 from harrier_explorer.ui.bitext.handlers import INSTRUCTION_DOC
@@ -65,7 +65,7 @@ def read_document(backend: Backend, name: str, text: str, file) -> str:
 
 def sentences_of(name: str, document: str) -> tuple[str, list[str]]:
     """(detected language, sentences) of a document, within MAX_SENTENCES."""
-    lang = detect_language(document)
+    lang = sentence_rules_language(document)  # from the opening: detecting over megabytes takes seconds
     sentences = split_sentences(document, lang)
     if not sentences:
         raise InputError(f"{name} has no sentences.")
@@ -138,6 +138,7 @@ def build_alignment(backend: Backend, instruction: gr.Dropdown) -> None:
     documents = {"text_a": text_a, "file_a": file_a, "text_b": text_b, "file_b": file_b}
     inputs = forms.inputs(AlignRequest, instruction=instruction, **documents, skip_cost=skip)
     outputs = forms.outputs(AlignResult, status=status, strings=strings, path=path, blocks=blocks, download=download)
-    go.click(run, inputs_kwargs=inputs, outputs=outputs, api_name="align_documents")
+    go.click(run, inputs_kwargs=inputs, outputs=outputs, api_name="align_documents", show_progress_on=status)
     example.click(forms.action(load_example), outputs=forms.outputs(AlignExample, **documents),
-                  api_visibility="private").then(run, inputs_kwargs=inputs, outputs=outputs, api_visibility="private")
+                  api_visibility="private").then(run, inputs_kwargs=inputs, outputs=outputs, api_visibility="private",
+                                                 show_progress_on=status)

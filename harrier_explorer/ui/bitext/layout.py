@@ -132,9 +132,12 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                                   model_b_status=model_b_status, **views, **b_views)
     show_b = {"fn": lambda text: gr.Column(visible=bool(text)), "inputs": model_b_status,
               "outputs": model_b_section, "api_visibility": "private"}
-    go.click(match, inputs_kwargs=match_inputs, outputs=match_outputs, api_name="match_bitext").success(**show_b)
+    # Progress and errors on the status line only: the last match's views stay readable after an error.
+    go.click(match, inputs_kwargs=match_inputs, outputs=match_outputs, api_name="match_bitext",
+             show_progress_on=status).success(**show_b)
     example.click(load_example, outputs=pair_file, api_visibility="private").then(
-        match, inputs_kwargs=match_inputs, outputs=match_outputs, api_visibility="private").success(**show_b)
+        match, inputs_kwargs=match_inputs, outputs=match_outputs, api_visibility="private",
+        show_progress_on=status).success(**show_b)
 
     rematch = user_errors(forms.endpoint(RematchRequest, rematch_bitext))
     rematch_inputs = forms.inputs(RematchRequest, run=state, **choices)

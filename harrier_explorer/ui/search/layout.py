@@ -83,8 +83,11 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
         event.success(present_tables, [queries, *shown], shown, api_visibility="private")
         event.success(present_model_b, model_b_hits, [model_b_section, model_b_hits], api_visibility="private")
 
-    present(go.click(search, inputs_kwargs=inputs, outputs=outputs, api_name="cross_lingual_search"))
+    # Progress and errors on the status line only: the results of the last search stay readable after an error.
+    present(go.click(search, inputs_kwargs=inputs, outputs=outputs, api_name="cross_lingual_search",
+                     show_progress_on=status))
     present(example.click(forms.action(load_example), outputs=forms.outputs(
         SearchExample, corpus_paste=corpus.paste, corpus_files=corpus.files, queries=queries),
-        api_visibility="private").then(search, inputs_kwargs=inputs, outputs=outputs, api_visibility="private"))
+        api_visibility="private").then(search, inputs_kwargs=inputs, outputs=outputs, api_visibility="private",
+                                       show_progress_on=status))
     demo.load(lambda: instruction_choices(backend, "retrieval"), outputs=instruction, api_visibility="private")
