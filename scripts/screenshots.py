@@ -10,6 +10,7 @@ import argparse
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
@@ -20,11 +21,12 @@ from tests.e2e.conftest import CHROMIUM, wait_for_server  # noqa: E402
 from tests.helpers import free_port  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
-#: (tab, example button, element whose text says the example is done, text it must contain, file name)
-TABS = [("Cross-lingual search", "#search-example", "#search-status", "documents", "search-tab"),
-        ("Bitext matching", "#bitext-example", "#bitext-status", "80 source", "bitext-tab"),
-        ("Instruction A/B", "#ab-example", "#ab-summary", "Queries under B", "ab-tab"),
-        ("Cluster map", "#map-example", "#map-summary", "texts: ", "map-tab")]
+#: (tab, example button, element whose text says the example is done, text it must contain, plots it then draws,
+#: file name)
+TABS = [("Cross-lingual search", "#search-example", "#search-status", "documents", 2, "search-tab"),
+        ("Bitext matching", "#bitext-example", "#bitext-status", "80 source", 2, "bitext-tab"),
+        ("Instruction A/B", "#ab-example", "#ab-summary", "Queries under B", 0, "ab-tab"),
+        ("Cluster map", "#map-example", "#map-summary", "texts: ", 1, "map-tab")]
 
 
 def main() -> None:
@@ -40,6 +42,10 @@ def main() -> None:
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_for_server(url, app, log)
+        while "Model ready" not in log.read_text():  # a page opened while the model loads waits on its load events
+            if app.poll() is not None:
+                raise RuntimeError(log.read_text()[-2000:])
+            time.sleep(1)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])
@@ -52,11 +58,16 @@ def main() -> None:
                 box.fill(args.model_b)
                 box.press("Enter")
                 expect(page.locator("#hx-header")).to_contain_text("B ", timeout=900_000)
-            for tab, button, done, text, name in TABS:
+            print("model ready", flush=True)
+            for tab, button, done, text, plots, name in TABS:
                 page.get_by_role("tab", name=tab).click()
                 page.locator(button).click()
+                print(f"{tab}: running its example", flush=True)
                 expect(page.locator(done)).to_contain_text(text, timeout=900_000)
-                page.wait_for_load_state("networkidle")
+                page.wait_for_function("n => [...document.querySelectorAll('.js-plotly-plot')].filter("
+                                       "p => p.offsetParent && p.data && p.data.length).length >= n", arg=plots,
+                                       timeout=900_000)
+                page.wait_for_timeout(3000)  # a picture, not a test: let the follow-up events fill the tables
                 page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
                 print(f"{name}.png", flush=True)
             page.get_by_role("tab", name="Model").click()
