@@ -71,7 +71,7 @@ class EncodeResult:
 
 class Backend:
     def __init__(self, settings: Settings, loader=load_model):
-        """``loader(ref, settings, store_root) -> Loaded`` builds one model; tests pass their own."""
+        """``loader(ref, settings, status) -> Loaded`` builds one model (reporting its steps in ``status``)."""
         self.settings = settings
         self.store = None if settings.no_cache else EmbeddingStore(settings.cache_path / "embeddings.sqlite")
         self.default_ref = settings.backend_url or settings.model

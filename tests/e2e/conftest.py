@@ -161,3 +161,13 @@ def plot_trace(page, elem_id: str, index: int = 0) -> dict:
     selector = f"#{elem_id} .js-plotly-plot"
     page.wait_for_function("s => document.querySelector(s)?.data?.length > 0", arg=selector)
     return page.locator(selector).evaluate(f"plot => plot.data[{index}]")
+
+
+def choose_model_b(page, reference: str) -> None:
+    """Type a model reference into "Compare with model B" at the top of the page."""
+    from playwright.sync_api import expect
+
+    box = page.locator("#hx-model-b input")
+    box.fill(reference)
+    box.press("Enter")
+    expect(box).to_have_value(reference)

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
     SLOW,
+    choose_model_b,
     dismiss_errors,
     expect_no_sideways_scrolling,
     open_tab,
@@ -92,8 +93,6 @@ def test_two_column_upload_then_bad_file_then_still_working(page, tmp_path):
 
 
 def test_model_b_accuracy_disagreements_and_its_heatmap(page, tiny_gemma):
-    from tests.e2e.test_model_tab import choose_model_b
-
     screen_size(page)
     choose_model_b(page, f"{tiny_gemma}?dim=16")
     status = open_tab(page, TAB, "bitext-status")

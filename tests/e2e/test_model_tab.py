@@ -5,14 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SLOW, open_tab, screenshot
-
-
-def choose_model_b(page, reference: str) -> None:
-    box = page.locator("#hx-model-b input")
-    box.fill(reference)
-    box.press("Enter")
-    expect(box).to_have_value(reference)
+from tests.e2e.conftest import SLOW, choose_model_b, open_tab, screenshot
 
 
 def test_a_second_model_shows_in_the_header_and_the_parity_check_compares_their_spaces(page, tiny_gemma):

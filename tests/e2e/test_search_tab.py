@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
     SLOW,
+    choose_model_b,
     dismiss_errors,
     expect_no_sideways_scrolling,
     open_tab,
@@ -88,8 +89,6 @@ def test_markup_in_texts_queries_and_file_names_is_shown_as_text(page, tmp_path)
 
 
 def test_model_b_ranks_beside_model_a_with_their_agreement(page, tiny_gemma):
-    from tests.e2e.test_model_tab import choose_model_b
-
     screen_size(page)
     choose_model_b(page, f"{tiny_gemma}?dim=16")
     status = open_tab(page, TAB, "search-status")
