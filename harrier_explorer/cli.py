@@ -64,12 +64,15 @@ def main(verbose: bool) -> None:
 @settings_options("serve")
 def serve(**options) -> None:
     """Start the app in the browser (http://127.0.0.1:7860 by default)."""
-    from harrier_explorer.backend.core import Backend
-    from harrier_explorer.ui.build import CSS, JS, build_app
+    from harrier_explorer.startup_page import startup_page
 
     settings = _settings(options)
-    backend = Backend(settings)
-    demo = build_app(backend)
+    with startup_page(settings.host, settings.port, settings.model):  # a browser opened now sees progress
+        from harrier_explorer.backend.core import Backend
+        from harrier_explorer.ui.build import CSS, JS, build_app
+
+        backend = Backend(settings)
+        demo = build_app(backend)
     _warn_if_exposed(settings, "the app")
     auth = tuple(settings.auth.split(":", 1)) if settings.auth else None
     log.info("Serving on http://%s:%d%s", settings.host, settings.port,
