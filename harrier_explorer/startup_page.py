@@ -39,6 +39,7 @@ seconds; the model loads in the background after that.</p>
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     body = b""
+    timeout = 5  # a client that stalls cannot hold the (single) serving thread, nor the hand-off, for longer
 
     def _starting(self) -> None:
         self.send_response(503, "Starting")
@@ -56,8 +57,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         log.debug("start-up page: " + format, *args)
 
 
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
+class _Server(http.server.HTTPServer):
+    """One thread answers every request (each answer is a few hundred bytes): no request threads outlive the page
+    while the app goes on importing and starting up."""
 
     def __init__(self, host: str, port: int, handler: type[_Handler]):
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
