@@ -137,3 +137,32 @@ def gold_disagreement(scores_a: np.ndarray, scores_b: np.ndarray) -> GoldDisagre
     pa, pb = scores_a.argmax(axis=1), scores_b.argmax(axis=1)
     return GoldDisagreement(np.flatnonzero((pa == gold) & (pb != gold)), np.flatnonzero((pb == gold) & (pa != gold)),
                             pa, pb)
+
+
+@dataclass(frozen=True)
+class NeighbourhoodChange:
+    """Per text i: near_a[i] and near_b[i], its k nearest other texts under A and under B ((n, k), best first, ties
+    to the lower index), and jaccard[i] = |near_a[i] ∩ near_b[i]| / |near_a[i] ∪ near_b[i]|."""
+
+    near_a: np.ndarray
+    near_b: np.ndarray
+    jaccard: np.ndarray
+
+    @property
+    def k(self) -> int:
+        return self.near_a.shape[1]
+
+    def most_changed(self) -> np.ndarray:
+        """Every text's index, lowest Jaccard first (ties: lower index first)."""
+        return np.argsort(self.jaccard, kind="stable")
+
+
+def neighbourhood_change(a: np.ndarray, b: np.ndarray, k: int = 10) -> NeighbourhoodChange:
+    """The Jaccard overlap ``neighbour_overlap`` gives, with the neighbours themselves, so that a view can list what
+    changed for the texts the two models see most differently (k is lowered to n - 1 for small sets)."""
+    _check_pair(a, b, min_rows=2)
+    k = min(k, len(a) - 1)
+    near_a, near_b = _nearest(a, k), _nearest(b, k)
+    # Each row holds k distinct indices, so |∩| counts A's neighbours found in B's row and |∪| = 2k - |∩|.
+    shared = (near_a[:, :, None] == near_b[:, None, :]).sum(axis=(1, 2))
+    return NeighbourhoodChange(near_a, near_b, shared / (2 * k - shared))

@@ -1,6 +1,6 @@
 """The Cluster map tab through gradio_client: named parameters, numbers checked with the field's name, recolouring
-and neighbours in the session of the map (and a clear message without one), one HTML export per map, the MCP
-schema."""
+and neighbours in the session of the map (and a clear message without one), one HTML export per map, model B's map
+and neighbourhood changes in the same call (and a model B that fails), the MCP schema."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from harrier_explorer.ui.map.export import NAME
 from tests.api.mcp import mcp_tools
 from tests.helpers import plain
 
-OUTPUTS = ["summary", "plot", "plot_html", "keywords", "agreement", "reading", "points_csv"]
+OUTPUTS = ["summary", "plot", "plot_html", "keywords", "agreement", "reading", "points_csv", "model_b_status",
+           "plot_b", "changes"]
 DOCS = "red apples\ngreen pears\nblue berries\nyellow bananas\nred cherries\ngreen limes"
 
 
@@ -43,12 +44,12 @@ def test_the_example_file_gives_a_map_keywords_and_agreement(client):
 
 def test_recolour_and_neighbours_work_on_the_sessions_map(client):
     build(client, documents_paste=DOCS)
-    plot, html = client.predict(colour_by="language", api_name="/map_colour")
-    assert html.endswith(NAME)
-    picked, table, _, _ = client.predict(point="2", colour_by="cluster", api_name="/map_neighbours")
+    plot, html, plot_b = client.predict(colour_by="language", api_name="/map_colour")
+    assert html.endswith(NAME) and plot_b is None  # no model B
+    picked, table, _, _, _ = client.predict(point="2", colour_by="cluster", api_name="/map_neighbours")
     assert picked.startswith("**Point #2**") and "blue berries" in picked
     assert [row[0] for row in table["data"]] and all(isinstance(row[1], float) for row in table["data"])
-    by_words, _, _, _ = client.predict(point="cherries", api_name="/map_neighbours")
+    by_words, *_ = client.predict(point="cherries", api_name="/map_neighbours")
     assert by_words.startswith("**Point #4**")
 
 
@@ -89,11 +90,44 @@ def test_the_api_names_every_parameter_and_hides_the_example_button(client):
                                                 "language_column", "split")), "long_docs", "chunk_tokens",
             "overlap_tokens", "instruction", "method", "dims", "n_neighbors", "min_dist", "seed", "cluster_method",
             "k", "min_cluster_size", "cluster_space", "colour_by", "queries", "query_instruction_a",
-            "query_instruction_b"} == set(parameters)
+            "query_instruction_b", "model_b"} == set(parameters)
+    assert parameters["model_b"]["parameter_default"] == ""
     assert parameters["documents_label_column"]["parameter_default"] == "(auto)"
     assert parameters["seed"]["parameter_default"] == 42 and parameters["dims"]["parameter_default"] == 2
     assert [p["parameter_name"] for p in info["/map_neighbours"]["parameters"]] == ["colour_by", "point"]
     assert "/map_example" not in info
+
+
+def test_model_b_maps_the_same_points_with_their_neighbourhood_changes_in_the_same_call(client):
+    out = build(client, documents_paste=DOCS, model_b="fake:hash?dim=16", queries="fruit")
+    assert "Model B" in out["model_b_status"] and "16 dims" in out["model_b_status"]
+    assert "Procrustes" in out["model_b_status"]
+    assert out["plot_b"]["type"] == "plotly" and "Model B" in out["plot_b"]["plot"]
+    changes = [dict(zip(out["changes"]["headers"], row, strict=True)) for row in out["changes"]["data"]]
+    assert sorted(row["point"] for row in changes) == list(range(6))  # every point, as numbers
+    jaccard = [row["Jaccard"] for row in changes]
+    assert jaccard == sorted(jaccard) and all(0 <= value <= 1 for value in jaccard)  # lowest first
+    assert len(changes[0]["5 nearest under A"].split(", ")) == 5  # k lowered to n - 1 for 6 documents
+    with open(out["points_csv"], encoding="utf-8") as f:
+        assert f.readline().strip().endswith("x B,y B,jaccard A-B")
+    plot, _, plot_b = client.predict(colour_by="cluster", api_name="/map_colour")
+    assert "Model A" in plot["plot"] and "Model B" in plot_b["plot"]  # recoloured in the session, both maps
+    picked, _, _, _, ringed_b = client.predict(point="2", api_name="/map_neighbours")
+    assert "nearest neighbours (Jaccard" in picked and "point #2" in ringed_b["plot"]
+
+
+def test_a_model_b_that_cannot_load_says_why_and_model_a_is_mapped_alone(client, tmp_path):
+    missing = str(tmp_path / "no-such-model")
+    out = build(client, documents_paste=DOCS, model_b=missing)
+    assert "could not be used" in out["model_b_status"] and "no\\-such\\-model" in out["model_b_status"]
+    assert "6 texts" in out["summary"] and out["plot"]["type"] == "plotly"
+    assert out["plot_b"] is None and out["changes"]["data"] == []
+
+
+def test_without_model_b_there_are_no_model_b_outputs(client):
+    out = build(client, documents_paste=DOCS)
+    assert out["model_b_status"] == "" and out["plot_b"] is None and out["changes"]["data"] == []
+    assert "Model A" not in out["plot"]["plot"]
 
 
 def test_mcp_takes_any_string_as_an_instruction(fake_backend):

@@ -1,11 +1,22 @@
 """Browser tests of the Cluster map tab: the example (plot, keywords, agreement, neighbours of a clicked point,
-exports), a bad seed that leaves the map readable, an upload, too few documents, a bad file."""
+exports), a bad seed that leaves the map readable, an upload, too few documents, a bad file, and model B's map beside
+A's with linked clicks and selections."""
 
 from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SLOW, dismiss_errors, open_tab, readable, screen_size, screenshot, upload, visible
+from tests.e2e.conftest import (
+    SLOW,
+    choose_model_b,
+    dismiss_errors,
+    open_tab,
+    readable,
+    screen_size,
+    screenshot,
+    upload,
+    visible,
+)
 
 TAB = "Cluster map"
 #: Plotly's own click event on the map, for the first document point of a trace: what a mouse click on that point
@@ -16,6 +27,49 @@ CLICK_FIRST_POINT = """(traceIndex) => {
     const trace = traces[traceIndex];
     gd.emit('plotly_click', {points: [{customdata: trace.customdata[0], curveNumber: trace.index, pointNumber: 0}]});
     return String(trace.customdata[0][0]);
+}"""
+#: Plotly's click event on the document point numbered `number` in the map `#plotId`, found by its data.
+CLICK_POINT = """([plotId, number]) => {
+    const gd = document.querySelector(`#${plotId} .js-plotly-plot`);
+    for (const trace of gd._fullData) {
+        const j = (trace.customdata || []).findIndex(row => String(row[0]) === number);
+        if (j >= 0) {
+            gd.emit('plotly_click', {points: [{customdata: trace.customdata[j], curveNumber: trace.index,
+                                               pointNumber: j}]});
+            return true;
+        }
+    }
+    return false;
+}"""
+#: Whether the map `#plotId` rings point `number` where that point is drawn in the same map (its ring trace sits on
+#: the point's own coordinates).
+RINGED = """([plotId, number]) => {
+    const gd = document.querySelector(`#${plotId} .js-plotly-plot`);
+    if (!gd || !gd.data) return false;
+    const ring = gd.data.find(t => t.name === `point #${number}`);
+    const trace = gd.data.find(t => (t.customdata || []).some(row => String(row[0]) === number));
+    if (!ring || !trace) return false;
+    const j = trace.customdata.findIndex(row => String(row[0]) === number);
+    return ring.x[0] === trace.x[j] && ring.y[0] === trace.y[j];
+}"""
+#: Plotly's selection event (a box or lasso) in map `#plotId` over the document points numbered `numbers`.
+SELECT_POINTS = """([plotId, numbers]) => {
+    const gd = document.querySelector(`#${plotId} .js-plotly-plot`);
+    const points = [];
+    for (const trace of gd._fullData) {
+        (trace.customdata || []).forEach((row, j) => {
+            if (numbers.includes(String(row[0]))) points.push({customdata: row, curveNumber: trace.index,
+                                                               pointNumber: j});
+        });
+    }
+    gd.emit('plotly_selected', {points});
+}"""
+#: The point numbers selected in map `#plotId` (plotly's selectedpoints of each document trace).
+SELECTED = """(plotId) => {
+    const gd = document.querySelector(`#${plotId} .js-plotly-plot`);
+    if (!gd || !gd.data) return [];
+    return gd.data.filter(t => t.customdata && t.selectedpoints)
+        .flatMap(t => Array.from(t.selectedpoints, j => String(t.customdata[j][0]))).sort();
 }"""
 
 
@@ -94,3 +148,41 @@ def test_upload_too_few_and_bad_file(page, tmp_path):
     dismiss_errors(page)
     page.locator("#map-example").click()
     expect(summary).to_contain_text("294 texts: ", timeout=SLOW)
+
+
+def test_model_b_maps_beside_model_a_with_linked_clicks_selections_and_changes(page, tiny_gemma):
+    screen_size(page)
+    choose_model_b(page, f"{tiny_gemma}?dim=16")
+    summary = open_tab(page, TAB, "map-summary")
+    page.locator("#map-example").click()
+    expect(summary).to_contain_text("294 texts: ", timeout=SLOW)
+    expect(page.locator("#map-model-b-status")).to_contain_text("16 dims", timeout=SLOW)
+    expect(page.locator("#map-model-b-status")).to_contain_text("Procrustes")
+    for plot_id in ("map-plot", "map-plot-b"):
+        expect(page.locator(f"#{plot_id} .js-plotly-plot[data-hx-click]")).to_have_count(1, timeout=SLOW)
+    expect(page.locator("#map-plot-b .js-plotly-plot")).to_contain_text("Model B")
+    expect(page.locator("#map-changes")).to_contain_text("10 nearest under B", timeout=SLOW)
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    a_box = page.locator("#map-plot").bounding_box()
+    b_box = page.locator("#map-plot-b").bounding_box()
+    assert b_box["x"] >= a_box["x"] + a_box["width"] - 1 and abs(a_box["y"] - b_box["y"]) < 5  # side by side
+    screenshot(page, "map-model-b")
+
+    assert page.evaluate(CLICK_POINT, ["map-plot", "7"])  # a click in model A's map …
+    expect(page.locator("#map-picked")).to_contain_text("Point #7 ", timeout=SLOW)
+    expect(page.locator("#map-picked")).to_contain_text("nearest neighbours (Jaccard")
+    for plot_id in ("map-plot", "map-plot-b"):  # … rings point 7 in both maps, where each map draws it
+        page.wait_for_function(RINGED, arg=[plot_id, "7"], timeout=SLOW)
+    assert page.evaluate(CLICK_POINT, ["map-plot-b", "12"])  # and a click in B's map works the same way
+    page.wait_for_function(RINGED, arg=["map-plot", "12"], timeout=SLOW)
+
+    page.evaluate(SELECT_POINTS, ["map-plot", ["3", "4", "5"]])  # a lasso in A's map selects the same in B's
+    page.wait_for_function(f"() => ({SELECTED})('map-plot-b').join() === '3,4,5'", timeout=SLOW)
+    assert page.evaluate(SELECTED, "map-plot") == ["3", "4", "5"]
+
+    page.get_by_role("radio", name="neighbour overlap A↔B (Jaccard)").click()
+    page.wait_for_function("""() => ['map-plot', 'map-plot-b'].every(id => {
+        const gd = document.querySelector(`#${id} .js-plotly-plot`);
+        return gd && gd.data && gd.data[0].marker.colorscale;
+    })""", timeout=SLOW)
+    screenshot(page, "map-model-b-jaccard")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import gradio as gr
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -135,3 +136,41 @@ def test_neighbours_need_a_map_and_a_valid_point(backend):
         user_errors(handlers.neighbours)(NeighboursRequest(run, point="99"))
     with pytest.raises(gr.Error, match="No point has a text containing"):
         user_errors(handlers.neighbours)(NeighboursRequest(run, point="purple"))
+
+
+def test_model_b_maps_the_same_chunks_aligned_coloured_alike_and_linked(backend, tiny_gemma):
+    ref_b = f"{tiny_gemma}?dim=16"
+    paste = "\n".join(f"{w} is a letter of the Greek alphabet, number {n}" for n, w in enumerate(WORDS))
+    out = build(backend, paste=paste, model_b=ref_b, queries="first letter", dims=2)
+    b = out.run.b
+    assert b.ref == ref_b and b.encoded.vectors.shape == (len(WORDS), 16)
+    assert b.encoded.prompts == out.run.encoded.prompts  # the same strings (same instruction, same records)
+    assert "16 dims" in out.model_b_status and "Procrustes" in out.model_b_status
+    assert b.coords.shape == out.run.coords.shape and len(b.queries) == 1
+    # B's map is turned onto A's frame: its centre is A's.
+    np.testing.assert_allclose(b.coords.mean(axis=0), out.run.coords.mean(axis=0), atol=1e-4)
+    jaccard = out.changes["Jaccard"].tolist()
+    assert jaccard == sorted(jaccard) and len(jaccard) == len(WORDS)
+    assert np.array_equal(out.changes["point"], b.change.most_changed())
+    assert [t.name for t in out.plot_b.data if t.customdata is not None] == [
+        t.name for t in out.plot.data if t.customdata is not None]  # the same groups and colours in both maps
+
+    recoloured = handlers.redraw(ColourRequest(out.run, handlers.JACCARD))
+    for fig in (recoloured.plot, recoloured.plot_b):
+        assert list(fig.data[0].marker.color) == pytest.approx(b.change.jaccard.tolist())
+    near = handlers.neighbours(NeighboursRequest(out.run, point="4"))
+    assert {t.name for t in near.plot.data} >= {"point #4"} and {t.name for t in near.plot_b.data} >= {"point #4"}
+    assert f"(Jaccard {b.change.jaccard[4]:.2f})" in near.picked
+    picked = handlers.select(handlers.SelectRequest(out.run, "cluster", points="1,5"))
+    for fig in (picked.plot, picked.plot_b):
+        chosen = [row[0] for t in fig.data if t.customdata is not None for row in t.customdata[list(t.selectedpoints)]]
+        assert sorted(chosen) == ["1", "5"]
+    again = build(backend, paste=paste, model_b=ref_b, previous=out.run)
+    assert f"{len(WORDS)} from cache" in again.model_b_status  # B's vectors reused too
+
+
+def test_a_model_b_that_fails_leaves_model_a_s_map(backend, tmp_path):
+    out = build(backend, paste="red\ngreen\nblue\nyellow", model_b=str(tmp_path / "no-such-model"))
+    assert out.run.b is None and out.plot_b is None and out.changes is None
+    assert "could not be used" in out.model_b_status and "Model A's map is shown alone" in out.model_b_status
+    assert out.plot.data and "4 texts" in out.summary

@@ -7,7 +7,13 @@ import pytest
 from scipy.stats import spearmanr
 from sklearn.neighbors import NearestNeighbors
 
-from harrier_explorer.analysis.model_compare import neighbour_overlap, parity, ranking_agreement, similarity_agreement
+from harrier_explorer.analysis.model_compare import (
+    neighbour_overlap,
+    neighbourhood_change,
+    parity,
+    ranking_agreement,
+    similarity_agreement,
+)
 from harrier_explorer.errors import InputError
 
 
@@ -84,3 +90,28 @@ def test_gold_disagreement_lists_the_rows_only_one_model_matches_to_their_partne
     assert same.a_only.size == same.b_only.size == 0
     with pytest.raises(InputError, match="gold order"):
         gold_disagreement(a[:2], b[:2])
+
+
+def on_circle(degrees) -> np.ndarray:
+    radians = np.deg2rad(degrees)
+    return np.stack([np.cos(radians), np.sin(radians)], axis=1)
+
+
+def test_neighbourhood_change_lists_each_texts_neighbours_and_their_jaccard_by_hand():
+    # A: 0° 10° 90° 100°; B swaps the middle two. Two nearest under A: {1,2} {0,2} {3,1} {2,1}; under B: {2,1}
+    # {3,2} {0,1} {1,2}; Jaccard 2/2, 1/3, 1/3, 2/2.
+    change = neighbourhood_change(on_circle([0, 10, 90, 100]), on_circle([0, 90, 10, 100]), k=2)
+    assert change.k == 2
+    assert change.near_a.tolist() == [[1, 2], [0, 2], [3, 1], [2, 1]]
+    assert change.near_b.tolist() == [[2, 1], [3, 2], [0, 1], [1, 2]]
+    np.testing.assert_allclose(change.jaccard, [1, 1 / 3, 1 / 3, 1])
+    assert change.most_changed().tolist() == [1, 2, 0, 3]  # lowest first, ties to the lower index
+
+
+def test_neighbourhood_change_agrees_with_neighbour_overlap_and_lowers_k_for_small_sets():
+    rng = np.random.default_rng(3)
+    a, b = unit(rng, 30, 8), unit(rng, 30, 5)
+    np.testing.assert_allclose(neighbourhood_change(a, b, 5).jaccard, neighbour_overlap(a, b, 5))
+    assert neighbourhood_change(a[:4], b[:4], 10).k == 3
+    with pytest.raises(InputError, match="same texts"):
+        neighbourhood_change(a, b[:10])

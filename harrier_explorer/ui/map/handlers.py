@@ -3,6 +3,10 @@
 Documents are embedded with role "symmetric": the clustering instruction goes on every document. Queries are
 embedded with role "query" under instruction A (and B) and placed on the existing layout (`Projection.place`).
 Building a map takes the whole input; recolouring and neighbours work on the session's map (gr.State).
+
+With model B (issue 9) the same records are embedded by B too, laid out with the same parameters and turned onto A's
+map (Procrustes), coloured alike (A's clusters), and each point's 10 nearest neighbours under A and B are compared
+(Jaccard). A model B that fails leaves model A's map as it is, with a line saying why.
 """
 
 from __future__ import annotations
@@ -14,16 +18,19 @@ import pandas as pd
 
 from harrier_explorer.analysis import map_report
 from harrier_explorer.analysis.clusters import Clustering, hdbscan, kmeans
+from harrier_explorer.analysis.map_compare import align_layout
+from harrier_explorer.analysis.model_compare import NeighbourhoodChange, neighbourhood_change
 from harrier_explorer.analysis.projection import (
     MAX_SEED,
     MIN_POINTS,
+    Projection,
     ProjectionParams,
     nearest_neighbours,
     project,
 )
 from harrier_explorer.analysis.snippets import snippet
 from harrier_explorer.backend.core import Backend, EncodeResult
-from harrier_explorer.errors import InputError
+from harrier_explorer.errors import USER_FACING, InputError
 from harrier_explorer.inputs.chunk_records import chunk_records
 from harrier_explorer.inputs.language import resolve_languages
 from harrier_explorer.inputs.parsing import TextRecord
@@ -40,21 +47,46 @@ from harrier_explorer.ui.forms import TextInput
 from harrier_explorer.ui.map import present
 from harrier_explorer.ui.map.export import HtmlExport
 from harrier_explorer.ui.map.plots import MapPoints, QueryMarks, map_figure
+from harrier_explorer.ui.map.queries import place_queries, query_sides, query_texts
+from harrier_explorer.ui.model_b import model_b_status
+from harrier_explorer.workflows.model_b import instruction_for, model_b_ref
 
 COLOUR_BY = ("cluster", "label", "language", "source file")
+#: The colouring a map with model B adds (in both maps): each point's neighbour overlap under A and B.
+JACCARD = "neighbour overlap A↔B (Jaccard)"
 LONG_DOCS = ("embed whole (truncate at the model limit)", "split into token chunks")
 METHODS = ("UMAP", "PCA")
 CLUSTER_METHODS = ("KMeans", "HDBSCAN")
 CLUSTER_SPACES = ("embeddings", "map layout")
 #: Neighbours listed for a picked point.
 NEIGHBOURS = 10
+#: Rows of the "neighbourhoods that change most" table (the points CSV has every point's Jaccard).
+CHANGED_ROWS = 100
+MODEL_B_DOC = ("model B (the page's 'Compare with model B'): a Hugging Face id, folder, http(s)://…/v1 server or a "
+               "?dim= / ?dtype= variant; empty: model A alone. B embeds the same documents (same chunks) with its own "
+               "family's clustering preset where the instruction is model A's preset, else with the same instruction")
 NO_MAP = ("No map in this session yet: build one first (Embed and map, or /map_build). An API client keeps its "
           "session between calls; each MCP tool call is a session of its own.")
 
 
 @dataclass(frozen=True)
+class MapB:
+    """Model B's side of a map: the same records embedded by B, B's layout turned onto A's, B's placed queries, and
+    each point's neighbourhood under A and under B."""
+
+    ref: str
+    encoded: EncodeResult
+    coords: np.ndarray  # in A's frame
+    change: NeighbourhoodChange
+    queries: tuple[QueryMarks, ...]
+    title: str
+    status: str  # Markdown: which model B, its instruction, what it embedded, how well its map fits A's
+
+
+@dataclass(frozen=True)
 class MapRun:
-    """One map: the points (after chunking), their embeddings, layout, clusters, placed queries, and its export."""
+    """One map: the points (after chunking), their embeddings, layout, clusters, placed queries, model B's side (or
+    None), and its export."""
 
     records: tuple[TextRecord, ...]
     languages: tuple[str, ...]
@@ -63,6 +95,7 @@ class MapRun:
     clustering: Clustering
     queries: tuple[QueryMarks, ...] = ()
     title: str = ""
+    b: MapB | None = None
     export: HtmlExport = field(default_factory=HtmlExport, compare=False)
 
     @property
@@ -95,6 +128,7 @@ class MapRequest:
         "doc": f"put on the queries (role query), side A: {INSTRUCTION_FORMS}"})
     query_instruction_b: str = field(default=NO_INSTRUCTION, metadata={
         "doc": "side B, drawn too (with A → B moves) when it differs from A"})
+    model_b: str = field(default="", metadata={"doc": MODEL_B_DOC})
     previous: MapRun | None = None  # the session's last map (gr.State): its vectors are reused, its export deleted
 
 
@@ -111,9 +145,21 @@ class NeighboursRequest(ColourRequest):
 
 
 @dataclass(frozen=True)
+class SelectRequest(ColourRequest):
+    points: str = ""  # point numbers, comma-separated: a box or lasso selection in either map ("" clears it)
+
+
+@dataclass(frozen=True)
 class PlotResult:
     plot: object  # plotly figure
     plot_html: str  # the figure as a standalone HTML file (plotly.js inlined: opens offline)
+    plot_b: object = None  # model B's map (None without a model B)
+
+
+@dataclass(frozen=True)
+class SelectionResult:
+    plot: object
+    plot_b: object
 
 
 @dataclass(frozen=True)
@@ -125,7 +171,11 @@ class MapResult:
     keywords: pd.DataFrame  # cluster, size, c-TF-IDF keywords
     agreement: pd.DataFrame  # silhouette, kNN accuracy, V-measure, ARI against labels and languages
     reading: str  # Markdown: do points group by topic or by language?
-    points_csv: str  # every point: text, coordinates, cluster, label, language, file
+    points_csv: str  # every point: text, coordinates, cluster, label, language, file (with B: B's coordinates, Jaccard)
+    # Model B (empty without one; with a failed one, only the status saying why).
+    model_b_status: str = ""
+    plot_b: object = None
+    changes: pd.DataFrame | None = None  # lowest Jaccard first: the text, its nearest neighbours under A and under B
 
 
 @dataclass(frozen=True)
@@ -134,6 +184,7 @@ class NeighboursResult:
     neighbours: pd.DataFrame  # point, cosine, cluster, label, source, text
     plot: object  # the map with the point and its neighbours ringed
     plot_html: str
+    plot_b: object = None  # model B's map with the same point and its neighbours under B ringed
 
 
 def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
@@ -155,7 +206,7 @@ def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
     if len(records) < MIN_POINTS:
         raise InputError(f"The map needs at least {MIN_POINTS} documents (or chunks); got {len(records)}. "
                          "Add more text, or split documents into sentences or chunks.")
-    encoded = _embed(backend, request.previous, records, task, progress)
+    encoded = _embed(backend, request.previous and request.previous.encoded, records, task, progress)
     if truncated := int(encoded.truncated.sum()):
         notes.append(f"{truncated} of {len(records)} documents were truncated at {backend.status.max_seq_length} "
                      "tokens (choose 'split into token chunks' to embed all of their text).")
@@ -167,9 +218,16 @@ def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
     languages = tuple(resolve_languages([r.text for r in records], [r.lang for r in records]))
     title = (f"{request.method} {params.n_components}-D of {len(records)} texts · {clustering.method}, "
              f"{clustering.n_clusters} clusters")
-    queries = _place_queries(backend, layout, request.queries, request.query_instruction_a,
-                             request.query_instruction_b)
-    run = MapRun(tuple(records), languages, encoded, layout.coords, clustering, queries, title)
+    sides = query_sides(request.query_instruction_a, request.query_instruction_b)
+    queries = place_queries(backend, layout, query_texts(request.queries), sides)
+    b, b_status = None, ""
+    if ref_b := model_b_ref(backend, request.model_b):
+        try:
+            b = _map_b(backend, ref_b, request, records, (task, layout, encoded.vectors), progress)
+            title = f"Model A · {title}"
+        except USER_FACING as error:  # model A's map is made all the same
+            b_status = present.model_b_failed(ref_b, error)
+    run = MapRun(tuple(records), languages, encoded, layout.coords, clustering, queries, title, b)
     if request.previous is not None:
         request.previous.export.discard()
     labels = [r.label for r in records]
@@ -179,14 +237,57 @@ def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
     summary = present.summary(task, backend.prompt(task, "symmetric"), encoded.summary, [*notes, *report.notes])
     return MapResult(run, summary, drawn.plot,
                      drawn.plot_html, map_report.keywords_table(run.texts, clustering.labels), report.table.round(3),
-                     present.reading(report), export_table(_points_table(run), "cluster_map_points.csv"))
+                     present.reading(report), export_table(_points_table(run), "cluster_map_points.csv"),
+                     b.status if b else b_status, drawn.plot_b,
+                     present.changes_table(b.change, run.texts, CHANGED_ROWS) if b else None)
 
 
-def redraw(request: ColourRequest, progress=None, highlight: tuple[int, list[int]] | None = None) -> PlotResult:
-    """The session's map coloured by cluster, label, language or source file, and its standalone HTML export."""
+def _map_b(backend: Backend, ref_b: str, request: MapRequest, records: list[TextRecord],
+           a: tuple[str, Projection, np.ndarray], progress) -> MapB:
+    """Model B's side: the same records embedded by B (its own family's preset where A's was kept), laid out with the
+    same parameters and turned onto A's layout, B's queries placed, and each point's neighbours under A and B."""
+    task, layout_a, vectors_a = a
+    task_b = instruction_for(backend, task, "clustering", ref_b)
+    before = request.previous.b if request.previous is not None else None
+    encoded = _embed(backend, before.encoded if before and before.ref == ref_b else None, records, task_b, progress,
+                     model=ref_b)
+    layout = project(encoded.vectors, layout_a.params)
+    alignment = align_layout(layout_a.coords, layout.coords)
+    sides = [(side, instruction_for(backend, side_task, "retrieval", ref_b))
+             for side, side_task in query_sides(request.query_instruction_a, request.query_instruction_b)]
+    queries = place_queries(backend, layout, query_texts(request.queries), sides, model=ref_b, moved=alignment.apply)
+    status = present.model_b_fit(model_b_status(backend, ref_b, (task, task_b), f"documents {encoded.summary}"),
+                                 alignment.disparity, NEIGHBOURS)
+    return MapB(ref_b, encoded, alignment.apply(layout.coords), neighbourhood_change(vectors_a, encoded.vectors,
+                NEIGHBOURS), queries, "Model B · the same layout, turned onto A's map · A's colours", status)
+
+
+def redraw(request: ColourRequest, progress=None, picked: int | None = None) -> PlotResult:
+    """The session's map coloured by cluster, label, language or source file (or, with model B, by each point's
+    neighbour overlap under A and B), model B's map coloured alike, and the standalone HTML export of A's."""
     run = _session_map(request.run)
-    fig = map_figure(_points(run, request.colour_by), request.colour_by, run.queries, highlight, run.title)
-    return PlotResult(fig, run.export.write(fig))
+    fig = _figure(run, request.colour_by, picked=picked)
+    return PlotResult(fig, run.export.write(fig), run.b and _figure(run, request.colour_by, run.b, picked=picked))
+
+
+def select(request: SelectRequest, progress=None) -> SelectionResult:
+    """Both maps with the same points selected, whichever map the box or lasso was drawn in (linked selection)."""
+    run = _session_map(request.run)
+    numbers = [int(n) for n in (request.points or "").split(",") if n.strip().isdigit() and int(n) < len(run.texts)]
+    selected = numbers if (request.points or "").strip() else None
+    return SelectionResult(_figure(run, request.colour_by, selected=selected),
+                           run.b and _figure(run, request.colour_by, run.b, selected=selected))
+
+
+def _figure(run: MapRun, colour_by: str, side: MapB | None = None, picked: int | None = None,
+            selected: list[int] | None = None):
+    """Model A's map, or B's (``side``), coloured and ringed alike: a point reads the same in both. A picked point's
+    rings mark its nearest neighbours under the map's own model."""
+    own = run if side is None else side
+    highlight = None
+    if picked is not None:
+        highlight = (picked, nearest_neighbours(own.encoded.vectors, picked, NEIGHBOURS)[0].tolist())
+    return map_figure(_points(run, colour_by, own.coords), colour_by, own.queries, highlight, own.title, selected)
 
 
 def neighbours(request: NeighboursRequest, progress=None) -> NeighboursResult:
@@ -197,9 +298,10 @@ def neighbours(request: NeighboursRequest, progress=None) -> NeighboursResult:
     indices, scores = nearest_neighbours(run.encoded.vectors, index, NEIGHBOURS)
     labels, sources = [r.label for r in run.records], [r.source for r in run.records]
     table = map_report.neighbours_table(indices, scores, run.texts, run.clustering.labels, labels, sources)
-    drawn = redraw(request, highlight=(index, indices.tolist()))
-    heading = present.picked_heading(index, int(run.clustering.labels[index]), run.records[index])
-    return NeighboursResult(heading, table.round(4), drawn.plot, drawn.plot_html)
+    drawn = redraw(request, picked=index)
+    heading = present.picked_heading(index, int(run.clustering.labels[index]), run.records[index],
+                                     run.b and run.b.change)
+    return NeighboursResult(heading, table.round(4), drawn.plot, drawn.plot_html, drawn.plot_b)
 
 
 def _session_map(run: MapRun | None) -> MapRun:
@@ -234,14 +336,16 @@ def _chunk(backend: Backend, records: list[TextRecord], task: str | None, max_to
     return chunked
 
 
-def _embed(backend: Backend, previous: MapRun | None, records: list[TextRecord], task: str | None,
-           progress) -> EncodeResult:
-    """The documents' embeddings: the previous map's when the same strings were embedded, else fresh (cache-backed)."""
-    prefix = backend.prompt(task, "symmetric")
-    if previous is not None and previous.encoded.prompts == [prefix + r.text for r in records]:
-        old = previous.encoded
-        return EncodeResult(old.vectors, old.n_tokens, old.truncated, old.prompts, cached=len(old.prompts))
-    return backend.encode([r.text for r in records], task, "symmetric", progress_to(progress, "Embedding documents"))
+def _embed(backend: Backend, previous: EncodeResult | None, records: list[TextRecord], task: str | None,
+           progress, model: str | None = None) -> EncodeResult:
+    """One model's embeddings of the documents: the previous map's (by the same model) when the same strings were
+    embedded, else fresh (cache-backed)."""
+    prefix = backend.prompt(task, "symmetric", model=model)
+    if previous is not None and previous.prompts == [prefix + r.text for r in records]:
+        return EncodeResult(previous.vectors, previous.n_tokens, previous.truncated, previous.prompts,
+                            cached=len(previous.prompts))
+    what = "Embedding documents" if model is None else "Embedding documents with model B"
+    return backend.encode([r.text for r in records], task, "symmetric", progress_to(progress, what), model=model)
 
 
 def _cluster(points: np.ndarray, method: str, k: int, min_cluster_size: int, notes: list[str]) -> Clustering:
@@ -257,31 +361,20 @@ def _cluster(points: np.ndarray, method: str, k: int, min_cluster_size: int, not
     return kmeans(points, k or None)
 
 
-def _place_queries(backend: Backend, layout, query_text: str, query_a, query_b) -> tuple[QueryMarks, ...]:
-    """Queries under A (and under B when it differs) placed on the layout, as star markers."""
-    texts = [line.strip() for line in (query_text or "").splitlines() if line.strip()]
-    if not texts:
-        return ()
-    sides = [("A", instruction_value(query_a))]
-    if instruction_value(query_b) != sides[0][1]:
-        sides.append(("B", instruction_value(query_b)))
-    marks = []
-    for side, task in sides:
-        vectors = backend.encode(texts, task, "query").vectors
-        labels = [f"Q{n}" + (f" · {side}" if len(sides) > 1 else "") for n in range(1, len(texts) + 1)]
-        marks.append(QueryMarks(layout.place(vectors), labels, f"{side}: {task}"))
-    return tuple(marks)
-
-
-def _points(run: MapRun, colour_by: str) -> MapPoints:
+def _points(run: MapRun, colour_by: str, coords: np.ndarray) -> MapPoints:
     cluster_names = [map_report.cluster_name(int(c)) for c in run.clustering.labels]
     groups = {"cluster": cluster_names, "label": [r.label or "(no label)" for r in run.records],
               "language": list(run.languages), "source file": [r.source for r in run.records]}
     hover = np.array([[i, cluster_names[i], snippet(r.text, 140), r.source, r.label or "–", run.languages[i]]
                       for i, r in enumerate(run.records)], dtype=object)
-    return MapPoints(run.coords, groups.get(colour_by, cluster_names), hover)
+    values = run.b.change.jaccard if colour_by == JACCARD and run.b is not None else None
+    return MapPoints(coords, groups.get(colour_by, cluster_names), hover, values)
 
 
-def _points_table(run: MapRun):
-    return map_report.points_table(run.texts, run.coords, run.clustering.labels, [r.label for r in run.records],
-                                   run.languages, [r.source for r in run.records])
+def _points_table(run: MapRun) -> pd.DataFrame:
+    table = map_report.points_table(run.texts, run.coords, run.clustering.labels, [r.label for r in run.records],
+                                    run.languages, [r.source for r in run.records])
+    if run.b is None:
+        return table
+    b_coords = {f"{axis} B": run.b.coords[:, i] for i, axis in enumerate("xyz"[: run.b.coords.shape[1]])}
+    return table.assign(**b_coords, **{"jaccard A-B": run.b.change.jaccard})

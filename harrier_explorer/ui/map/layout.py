@@ -1,7 +1,8 @@
 """Layout and wiring of the Cluster map tab (handlers in handlers.py, the figure in plots.py, clicks in click.js).
 
 Progress and errors show in one status line under the buttons (``show_progress_on``), so the last map stays readable
-while a new one is built and after a build fails.
+while a new one is built and after a build fails. With model B its map stands beside A's, each half the width (no
+sideways scrolling at 1440 px); a click or a box / lasso selection in either lights up the same points in both.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from harrier_explorer.ui.map.handlers import (
     CLUSTER_METHODS,
     CLUSTER_SPACES,
     COLOUR_BY,
+    JACCARD,
     LONG_DOCS,
     METHODS,
     ColourRequest,
@@ -32,9 +34,12 @@ from harrier_explorer.ui.map.handlers import (
     NeighboursRequest,
     NeighboursResult,
     PlotResult,
+    SelectionResult,
+    SelectRequest,
     neighbours,
     redraw,
     run_map,
+    select,
 )
 from harrier_explorer.ui.page import Page
 
@@ -48,6 +53,15 @@ def load_example(backend: Backend):
     """SIB-200 sentences (7 topics) in several languages, with label and language fields; the clustering preset."""
     return ([example_path("map_docs.jsonl")], "label", "How many goals were scored in the final?",
             backend.spec.preset("clustering") or NONE)
+
+
+def present_model_b(run, colour_by: str, status: str) -> tuple:
+    """After a map: B's map, its status line and its table show only when there is something to show, and the
+    Jaccard colouring is offered only with a model B (a colouring it no longer has falls back to the clusters)."""
+    has_b = run is not None and run.b is not None
+    choices = [*COLOUR_BY, JACCARD] if has_b else list(COLOUR_BY)
+    return (gr.Radio(choices=choices, value=colour_by if colour_by in choices else COLOUR_BY[0]),
+            gr.Column(visible=has_b), gr.Markdown(visible=bool(status)), gr.Dataframe(visible=has_b))
 
 
 def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
@@ -84,7 +98,14 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     status = gr.Markdown(elem_id="map-status", min_height=36)
     summary = gr.Markdown(label="Summary", elem_id="map-summary", latex_delimiters=[])
     colour_by = gr.Radio(list(COLOUR_BY), value=COLOUR_BY[0], label="colour by")
-    plot = gr.Plot(label="Map", elem_id="map-plot")
+    model_b_status = gr.Markdown(visible=False, elem_id="map-model-b-status", latex_delimiters=[])
+    with gr.Row(equal_height=False):
+        plot = gr.Plot(label="Map", elem_id="map-plot", scale=1, min_width=320)
+        with gr.Column(visible=False, scale=1, min_width=320) as plot_b_column:
+            plot_b = gr.Plot(label="Map · model B", elem_id="map-plot-b")
+    # A box or lasso selection in either map (click.js writes its point numbers here) selects them in both.
+    selection = gr.Textbox(visible="hidden", elem_id="map-selection")
+    select_button = gr.Button(visible="hidden", elem_id="map-select")
     with gr.Row():
         picked = gr.Textbox(label="Click a point, or type its number (see hover) or words of its text", scale=3,
                             elem_id="map-pick")
@@ -94,6 +115,10 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                                    label="Nearest neighbours (cosine, full embedding space)",
                                    interactive=False, max_height=360,
                                    column_widths=["7%", "8%", "10%", "12%", "13%", "50%"])
+    changes = gr.Dataframe(visible=False, label="Documents whose neighbourhoods change most from model A to model B "
+                                                "(lowest Jaccard first; the neighbours are point numbers, nearest "
+                                                "first)", wrap=True, interactive=False, max_height=360,
+                           elem_id="map-changes", column_widths=["7%", "8%", "45%", "20%", "20%"])
     reading = gr.Markdown(label="Topic or language?", elem_id="map-reading", latex_delimiters=[])
     agreement = gr.Dataframe(label="Agreement with labels / languages", wrap=True, interactive=False)
     keywords = gr.Dataframe(label="Cluster keywords (c-TF-IDF)", wrap=True, interactive=False, max_height=360,
@@ -112,23 +137,31 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                          n_neighbors=n_neighbors, min_dist=min_dist, seed=seed, cluster_method=cluster_method, k=k,
                          min_cluster_size=min_cluster_size, cluster_space=cluster_space, colour_by=colour_by,
                          queries=query_text, query_instruction_a=query_a, query_instruction_b=query_b,
-                         previous=state),
+                         model_b=page.model_b, previous=state),
                      outputs=forms.outputs(MapResult, run=state, summary=summary, plot=plot, plot_html=html_file,
                                            keywords=keywords, agreement=agreement, reading=reading,
-                                           points_csv=points_file),
+                                           points_csv=points_file, model_b_status=model_b_status, plot_b=plot_b,
+                                           changes=changes),
                      show_progress_on=status)
+    show_b = {"fn": present_model_b, "inputs": [state, colour_by, model_b_status],
+              "outputs": [colour_by, plot_b_column, model_b_status, changes], "api_visibility": "private"}
     example.click(user_errors(functools.partial(load_example, backend)),
                   outputs=[docs.files, colour_by, query_text, instruction], api_visibility="private",
-                  show_progress="hidden").success(**build_map, api_visibility="private")
-    run.click(**build_map, api_name="map_build")
+                  show_progress="hidden").success(**build_map, api_visibility="private").success(**show_b)
+    run.click(**build_map, api_name="map_build").success(**show_b)
     colour_by.input(user_errors(forms.endpoint(ColourRequest, redraw)),
                     inputs_kwargs=forms.inputs(ColourRequest, run=state, colour_by=colour_by),
-                    outputs=forms.outputs(PlotResult, plot=plot, plot_html=html_file), api_name="map_colour",
-                    show_progress_on=status)
+                    outputs=forms.outputs(PlotResult, plot=plot, plot_html=html_file, plot_b=plot_b),
+                    api_name="map_colour", show_progress_on=status)
     gr.on([show.click, picked.submit], user_errors(forms.endpoint(NeighboursRequest, neighbours)),
           inputs_kwargs=forms.inputs(NeighboursRequest, run=state, colour_by=colour_by, point=picked),
           outputs=forms.outputs(NeighboursResult, picked=picked_text, neighbours=neighbour_table, plot=plot,
-                                plot_html=html_file), api_name="map_neighbours", show_progress_on=status)
+                                plot_html=html_file, plot_b=plot_b), api_name="map_neighbours",
+          show_progress_on=status)
+    select_button.click(user_errors(forms.endpoint(SelectRequest, select)),
+                        inputs_kwargs=forms.inputs(SelectRequest, run=state, colour_by=colour_by, points=selection),
+                        outputs=forms.outputs(SelectionResult, plot=plot, plot_b=plot_b), api_visibility="private",
+                        show_progress="hidden")
     demo.load(lambda: (instruction_choices(backend, "clustering"), instruction_choices(backend, None),
                        instruction_choices(backend, "retrieval")), outputs=[instruction, query_a, query_b],
               api_visibility="private")

@@ -1,4 +1,5 @@
-"""The cluster map figure: WebGL scatter (2-D) or Scatter3d (3-D), one trace per colour group, queries as stars.
+"""The cluster map figure: WebGL scatter (2-D) or Scatter3d (3-D), one trace per colour group (or one trace on a
+colour scale for a number per point), queries as stars.
 
 Plotly renders tags in names and hover text, so user text (document text, file names, labels, instructions) is
 HTML-escaped here.
@@ -21,6 +22,8 @@ PALETTE = qualitative.Plotly + qualitative.D3 + qualitative.Set3
 NOISE_COLOUR = "#b8b8b8"
 HOVER = ("#%{customdata[0]} · %{customdata[1]}<br>%{customdata[2]}<br>"
          "<i>file</i> %{customdata[3]} · <i>label</i> %{customdata[4]} · <i>lang</i> %{customdata[5]}<extra></extra>")
+#: Low values (neighbourhoods that change) red, high ones blue.
+VALUE_SCALE = "RdYlBu"
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class MapPoints:
     coords: np.ndarray
     groups: Sequence[str]
     hover: np.ndarray  # (n, 6): index, cluster, snippet, file, label, language (escaped by map_figure)
+    values: np.ndarray | None = None  # a number from 0 to 1 per point: coloured on a scale instead of by group
 
 
 @dataclass(frozen=True)
@@ -43,19 +47,18 @@ class QueryMarks:
 
 @failsafe_plot
 def map_figure(points: MapPoints, colour_by: str, queries: Sequence[QueryMarks] = (),
-               highlight: tuple[int, Sequence[int]] | None = None, title: str = "") -> go.Figure:
-    """The map; `highlight` = (picked point, its neighbours) draws rings around them."""
+               highlight: tuple[int, Sequence[int]] | None = None, title: str = "",
+               selected: Sequence[int] | None = None) -> go.Figure:
+    """The map; `highlight` = (picked point, its neighbours) draws rings around them; `selected` points (a box or
+    lasso selection, in this map or the other model's) stay bright and the rest fade."""
     three_d = points.coords.shape[1] == 3
     fig = go.Figure()
-    hover = np.vectorize(lambda value: html.escape(str(value)), otypes=[object])(points.hover)
-    groups = np.asarray(points.groups, dtype=object)
-    names = sorted(set(groups), key=lambda g: (g == "noise", _natural(g)))
-    for n, name in enumerate(names):
-        mask = groups == name
-        colour = NOISE_COLOUR if name == "noise" else PALETTE[n % len(PALETTE)]
-        fig.add_trace(_scatter(three_d, points.coords[mask], name=f"{html.escape(name)} ({int(mask.sum())})",
-                               mode="markers", marker={"size": 4 if three_d else 7, "color": colour, "opacity": 0.8},
-                               customdata=hover[mask], hovertemplate=HOVER))
+    chosen = None if selected is None else {str(i) for i in selected}  # hover fields are (escaped) strings
+    for trace in (_value_trace if points.values is not None else _group_traces)(points, colour_by, three_d):
+        if chosen is not None:
+            trace.update(selectedpoints=[j for j, row in enumerate(trace.customdata) if row[0] in chosen],
+                         unselected={"marker": {"opacity": 0.12}})
+        fig.add_trace(trace)
     for n, marks in enumerate(queries):
         fig.add_trace(_scatter(three_d, marks.coords, name=f"queries · {html.escape(snippet(marks.instruction, 48))}",
                                mode="markers+text", text=list(marks.labels), textposition="top center",
@@ -78,6 +81,36 @@ def map_figure(points: MapPoints, colour_by: str, queries: Sequence[QueryMarks] 
         fig.update_xaxes(showticklabels=False, title_text="")
         fig.update_yaxes(showticklabels=False, title_text="")
     return fig
+
+
+def _group_traces(points: MapPoints, colour_by: str, three_d: bool) -> list:
+    """One trace per colour group, in natural order, noise last and grey."""
+    hover, groups = _escaped(points.hover), np.asarray(points.groups, dtype=object)
+    names = sorted(set(groups), key=lambda g: (g == "noise", _natural(g)))
+    traces = []
+    for n, name in enumerate(names):
+        mask = groups == name
+        colour = NOISE_COLOUR if name == "noise" else PALETTE[n % len(PALETTE)]
+        traces.append(_scatter(three_d, points.coords[mask], name=f"{html.escape(name)} ({int(mask.sum())})",
+                               mode="markers", marker={"size": 4 if three_d else 7, "color": colour, "opacity": 0.8},
+                               customdata=hover[mask], hovertemplate=HOVER))
+    return traces
+
+
+def _value_trace(points: MapPoints, colour_by: str, three_d: bool) -> list:
+    """Every point in one trace, coloured by its value on a 0-to-1 scale (the bar below the map, where it leaves the
+    legend its room), the value in its hover text."""
+    bar = {"title": {"text": html.escape(colour_by), "side": "top"}, "orientation": "h", "len": 0.6, "thickness": 12,
+           "y": -0.02, "yanchor": "top"}
+    marker = {"size": 4 if three_d else 7, "color": points.values, "colorscale": VALUE_SCALE, "cmin": 0, "cmax": 1,
+              "opacity": 0.9, "colorbar": bar}
+    hover = HOVER.replace("<extra>", f"<br>{html.escape(colour_by)}: %{{marker.color:.2f}}<extra>")
+    return [_scatter(three_d, points.coords, name=html.escape(colour_by), mode="markers", marker=marker,
+                     customdata=_escaped(points.hover), hovertemplate=hover, showlegend=False)]
+
+
+def _escaped(hover: np.ndarray) -> np.ndarray:
+    return np.vectorize(lambda value: html.escape(str(value)), otypes=[object])(hover)
 
 
 def _scatter(three_d: bool, coords: np.ndarray, **kwargs) -> go.Scatter3d | go.Scattergl:

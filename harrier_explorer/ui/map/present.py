@@ -1,12 +1,16 @@
-"""What the Cluster map tab says: the summary, the "topic or language?" reading and the picked point's heading,
-with user text (instructions, file names, document text) escaped for Markdown."""
+"""What the Cluster map tab says: the summary, the "topic or language?" reading, the picked point's heading and, with
+model B, B's line and the points whose neighbourhoods change most; user text (instructions, file names, document
+text) escaped for Markdown."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pandas as pd
+
 from harrier_explorer.analysis.label_agreement import TopicOrLanguage
 from harrier_explorer.analysis.map_report import AgreementReport, cluster_name
+from harrier_explorer.analysis.model_compare import NeighbourhoodChange
 from harrier_explorer.analysis.snippets import snippet
 from harrier_explorer.inputs.parsing import TextRecord
 from harrier_explorer.ui.common import markdown_text
@@ -36,7 +40,37 @@ def reading(report: AgreementReport) -> str:
     return "" if len(report.table) else "_No labels and a single language: nothing to compare the clusters with._"
 
 
-def picked_heading(index: int, cluster: int, record: TextRecord) -> str:
-    """The picked point: its number, cluster, file and text."""
-    return (f"**Point #{index}** ({cluster_name(cluster)}, {markdown_text(record.source)}): "
-            f"{markdown_text(snippet(record.text, 300))}")
+def picked_heading(index: int, cluster: int, record: TextRecord, change: NeighbourhoodChange | None = None) -> str:
+    """The picked point: its number, cluster, file and text; with model B, how many of its nearest neighbours the two
+    models share."""
+    heading = (f"**Point #{index}** ({cluster_name(cluster)}, {markdown_text(record.source)}): "
+               f"{markdown_text(snippet(record.text, 300))}")
+    if change is None:
+        return heading
+    shared = len(set(change.near_a[index].tolist()) & set(change.near_b[index].tolist()))
+    return (f"{heading}  \nModels A and B share {shared} of its {change.k} nearest neighbours "
+            f"(Jaccard {change.jaccard[index]:.2f}); each map rings its own model's.")
+
+
+def model_b_fit(status: str, disparity: float, k: int) -> str:
+    """Model B's line, and what its map shows: how far B's layout is from A's after turning it (Procrustes)."""
+    return (f"{status} Its map is laid out with the same parameters and turned onto model A's (Procrustes, disparity "
+            f"{disparity:.2f}: 0 is the same shape, 1 nothing in common), coloured by A's groups; "
+            f"colouring by neighbour overlap compares each point's {k} nearest neighbours under A and B.")
+
+
+def model_b_failed(ref: str, error: Exception) -> str:
+    """Why there is no model B map: the model's message; model A's map is shown all the same."""
+    return (f"**Model B ({markdown_text(ref)}) could not be used:** {markdown_text(str(error).rstrip('.'))}. "
+            "Model A's map is shown alone.")
+
+
+def changes_table(change: NeighbourhoodChange, texts: Sequence[str], rows: int) -> pd.DataFrame:
+    """The points whose neighbourhoods change most from A to B, lowest Jaccard first: the text and its nearest
+    neighbours (point numbers, nearest first) under each model."""
+    order = change.most_changed()[:rows]
+    return pd.DataFrame({
+        "point": order, "Jaccard": change.jaccard[order].round(3),
+        "text": [snippet(texts[i], 160) for i in order],
+        f"{change.k} nearest under A": [", ".join(map(str, change.near_a[i].tolist())) for i in order],
+        f"{change.k} nearest under B": [", ".join(map(str, change.near_b[i].tolist())) for i in order]})
