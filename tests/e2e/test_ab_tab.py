@@ -1,5 +1,5 @@
 """Browser tests of the Instruction A/B tab: the example (verdict, tables, plot, sweep), an upload, bad input that
-leaves the earlier results readable, user text shown as text, a bad qrels file."""
+leaves the earlier results readable, user text shown as text, a bad qrels file, model B's model × instruction grid."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
     SLOW,
+    choose_model_b,
     dismiss_errors,
     download,
     expect_no_sideways_scrolling,
@@ -109,3 +110,25 @@ def test_bad_qrels_file_is_refused_and_app_keeps_serving(page, tmp_path):
     dismiss_errors(page)
     page.locator("#ab-example").click()
     expect(page.locator("#ab-verdict")).to_contain_text("nDCG@10", timeout=SLOW)
+
+
+def test_model_b_grids_both_models_under_both_instructions_with_every_pair_tested(page, tiny_gemma):
+    screen_size(page)
+    choose_model_b(page, f"{tiny_gemma}?dim=16")
+    open_tab(page, TAB, "ab-summary")
+    expect(page.locator("#ab-model-b")).to_be_hidden()  # nothing of model B before a run
+    page.locator("#ab-example").click()
+    expect(page.locator("#ab-verdict")).to_contain_text("nDCG@10", timeout=SLOW)  # model A's verdict, as before
+    status = page.locator("#ab-model-b-status")
+    expect(status).to_contain_text("16 dims", timeout=SLOW)
+    expect(status).to_contain_text("Best nDCG@10: model ")
+    grid = page.locator("#ab-grid")
+    expect(grid).to_contain_text("MRR@10", timeout=SLOW)
+    expect(grid).to_contain_text("model B")
+    expect(grid).to_contain_text("A low (95%)")
+    pairs = page.locator("#ab-grid-pairs")
+    expect(pairs).to_contain_text("nDCG@10 p (Holm)", timeout=SLOW)
+    expect(pairs).to_contain_text("model B · instruction B")
+    for table in ("ab-grid", "ab-grid-pairs"):
+        expect_no_sideways_scrolling(page, table)
+    screenshot(page, "ab-model-b")

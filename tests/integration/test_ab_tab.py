@@ -1,4 +1,5 @@
-"""Instruction A/B handlers in-process over the tiny random decoder: example run, per-query view, sweep, bad input."""
+"""Instruction A/B handlers in-process over the tiny random decoder: example run, per-query view, sweep, bad input,
+model B (the same decoder truncated to 16 dims)."""
 
 from __future__ import annotations
 
@@ -58,6 +59,22 @@ def test_example_with_labels_gives_verdict_tables_and_downloads(backend):
     assert per_query.shape[0] == 40 and {"query_id", "top1_score_a"} <= set(per_query.columns)
     assert pd.read_csv(out.rankings_csv).shape[0] == 40 * 10 * 2
     assert len(out.agreement) == 3
+
+
+def test_model_b_grids_both_models_under_both_instructions_and_shows_its_strings(backend, tiny_gemma):
+    q_files, d_files, qrels, a, b = layout.load_example(backend)
+    out = run(backend, q_files=q_files, d_files=d_files, qrels_file=qrels, a=a, b=b, model_b=f"{tiny_gemma}?dim=16")
+    assert "16 dims" in out.model_b_status and "Best nDCG@10: model " in out.model_b_status
+    assert list(out.grid["model"]) == ["model A", "model A", "model B", "model B"] and len(out.grid_pairs) == 6
+    model_a = out.quality.set_index("metric")  # model A's cells are its own A/B figures
+    assert out.grid.iloc[0][["instruction A", "instruction B"]].tolist() == pytest.approx(
+        model_a.loc["nDCG@10", ["A", "B"]].tolist(), abs=1e-4)
+    view = handlers.show_query(QueryRequest(out.run, "Q2"))
+    assert view.strings["what"].tolist()[3:] == [f"{name} · model B" for name in view.strings["what"].tolist()[:3]]
+    assert view.strings["exact string embedded"].tolist()[3:] == view.strings["exact string embedded"].tolist()[:3]
+    alone = run(backend, q_files=q_files, d_files=d_files, qrels_file=qrels, a=a, b=b)
+    assert alone.model_b_status == "" and alone.grid is None and alone.run.model_b is None
+    assert alone.verdict == out.verdict and alone.per_query.equals(out.per_query)  # model A's results are unchanged
 
 
 def test_second_run_reuses_corpus_and_only_embeds_queries(backend):

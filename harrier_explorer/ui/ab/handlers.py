@@ -2,7 +2,8 @@
 
 The corpus is embedded once, bare (role "document"); the queries under A and under B (role "query"). The compare
 and sweep actions each take the whole input (queries, corpus, labels), so a script needs no session; within a
-session the last run's corpus vectors are reused, and the embedding cache makes a repeat of any run cheap.
+session the last run's corpus vectors are reused, and the embedding cache makes a repeat of any run cheap. With a
+model B the compare action embeds everything with B too and grids the four rankings (model_b.py).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from harrier_explorer.inputs.pairs import parse_qrels
 from harrier_explorer.inputs.parsing import LoadResult
 from harrier_explorer.models import NO_INSTRUCTION
 from harrier_explorer.ui.ab import plots, present
+from harrier_explorer.ui.ab.model_b import ModelBRun, ModelBViews, model_b_views
 from harrier_explorer.ui.common import (
     INSTRUCTION_FORMS,
     export_table,
@@ -40,10 +42,16 @@ from harrier_explorer.ui.common import (
     whole_number,
 )
 from harrier_explorer.ui.forms import TextInput
+from harrier_explorer.workflows.model_b import model_b_ref
 
 #: Most instructions one sweep takes (each one embeds every query again).
 MAX_SWEEP = 20
 QUERY_INSTRUCTION = f"put on every query (the corpus stays in the model's document format): {INSTRUCTION_FORMS}"
+MODEL_B_DOC = ("model B (the page's 'Compare with model B'): a Hugging Face id, folder, http(s)://…/v1 server or a "
+               "?dim= / ?dtype= variant; empty: model A alone. Model B embeds the same queries under A and B (its own "
+               "family's preset where an instruction is one of model A's presets) and the corpus; the result adds a "
+               "model × instruction grid: with labels nDCG@10 / MRR@10 per cell and a paired test of every two "
+               "cells, else how much the cells' rankings agree")
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,7 @@ class ABRun:
     comparison: ABComparison
     quality: ABQuality | None
     qrels: Qrels | None
+    model_b: ModelBRun | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,7 @@ class ABData:
 class ABRequest(ABData):
     instruction_a: str = field(default=NO_INSTRUCTION, metadata={"doc": f"instruction A, {QUERY_INSTRUCTION}"})
     instruction_b: str = field(default=NO_INSTRUCTION, metadata={"doc": f"instruction B, {QUERY_INSTRUCTION}"})
+    model_b: str = field(default="", metadata={"doc": MODEL_B_DOC})
 
 
 @dataclass(frozen=True)
@@ -118,6 +128,10 @@ class ABResult:
     score_shift: object  # plotly figure
     per_query_csv: str
     rankings_csv: str
+    # Model B (empty without one): which model B, what it got and embedded, and the model × instruction grid.
+    model_b_status: str = ""
+    grid: pd.DataFrame | None = None  # with labels nDCG / MRR per model and instruction, else agreement with A·A
+    grid_pairs: pd.DataFrame | None = None  # every two cells: paired test per metric (labels), else agreement
 
 
 @dataclass(frozen=True)
@@ -154,7 +168,11 @@ def run_ab(backend: Backend, request: ABRequest, progress) -> ABResult:
                                       data.docs.ids, data.k)
     notes = list(data.notes)
     quality = _quality(comparison, data.qrels, notes)
-    run = ABRun(data.queries, data.docs, docs_encoded, under_a, under_b, comparison, quality, data.qrels)
+    b = ModelBViews()
+    if ref_b := model_b_ref(backend, request.model_b):
+        b = model_b_views(backend, ref_b, (task_a, task_b), data.queries, data.docs, comparison,
+                          data.qrels if quality else None, progress)
+    run = ABRun(data.queries, data.docs, docs_encoded, under_a, under_b, comparison, quality, data.qrels, b.run)
     summary = present.summary([f"**Corpus** (role document, embedded once): {docs_encoded.summary}",
                                f"**Queries under A**, {markdown_text(task_a)}: {under_a.summary}",
                                f"**Queries under B**, {markdown_text(task_b)}: {under_b.summary}"], notes)
@@ -162,12 +180,13 @@ def run_ab(backend: Backend, request: ABRequest, progress) -> ABResult:
     metric = quality.scores_a.label(quality.metric) if quality else None
     view = show_query(QueryRequest(run, data.queries.ids[0]))
     return ABResult(run, summary, present.headline(comparison, quality), view.side_by_side, view.changes,
-                    view.strings, _rounded(ab_report.agreement_summary(comparison)),
-                    _rounded(ab_report.quality_table(quality)) if quality else pd.DataFrame(),
-                    _rounded(present.per_query_display(per_query, metric)),
+                    view.strings, present.rounded(ab_report.agreement_summary(comparison)),
+                    present.rounded(ab_report.quality_table(quality)) if quality else pd.DataFrame(),
+                    present.rounded(present.per_query_display(per_query, metric)),
                     plots.score_shift_figure(score_shift(comparison), data.k, data.queries.ids),
                     export_table(per_query, "ab_per_query.csv"),
-                    export_table(ab_report.rankings_table(comparison), "ab_rankings.csv"))
+                    export_table(ab_report.rankings_table(comparison), "ab_rankings.csv"), b.status, b.grid,
+                    b.grid_pairs)
 
 
 def query_picker(run: ABRun) -> gr.Dropdown:
@@ -187,14 +206,14 @@ def show_query(request: QueryRequest, progress=None) -> QueryResult:
     c, doc_texts = run.comparison, run.docs.texts
     relevant = {d for d, grade in (run.qrels or {}).get(c.query_ids[i], {}).items() if grade > 0}
     top_doc = int(c.order_b[i, 0])
-    strings = [[f"query {c.query_ids[i]} under A", repr(run.under_a.prompts[i]), int(run.under_a.n_tokens[i]),
-                _yes(run.under_a.truncated[i])],
-               [f"query {c.query_ids[i]} under B", repr(run.under_b.prompts[i]), int(run.under_b.n_tokens[i]),
-                _yes(run.under_b.truncated[i])],
-               [f"document {c.doc_ids[top_doc]} (top 1 under B)", repr(run.docs_encoded.prompts[top_doc]),
-                int(run.docs_encoded.n_tokens[top_doc]), _yes(run.docs_encoded.truncated[top_doc])]]
-    return QueryResult(_rounded(ab_report.side_by_side(c, i, doc_texts, width=110, relevant=relevant)),
-                       _rounded(ab_report.changes_table(c, i, doc_texts, width=110, relevant=relevant)),
+    names = (f"query {c.query_ids[i]} under A", f"query {c.query_ids[i]} under B",
+             f"document {c.doc_ids[top_doc]} (top 1 under B)")
+    strings = _string_rows(names, (run.under_a, run.under_b, run.docs_encoded), (i, i, top_doc))
+    if b := run.model_b:  # the same query and document as model B embedded them
+        strings += _string_rows(tuple(f"{name} · model B" for name in names), (b.under_a, b.under_b, b.docs_encoded),
+                                (i, i, top_doc))
+    return QueryResult(present.rounded(ab_report.side_by_side(c, i, doc_texts, width=110, relevant=relevant)),
+                       present.rounded(ab_report.changes_table(c, i, doc_texts, width=110, relevant=relevant)),
                        pd.DataFrame(strings, columns=["what", "exact string embedded", "tokens", "truncated"]))
 
 
@@ -225,7 +244,7 @@ def run_sweep(backend: Backend, request: SweepRequest, progress) -> SweepResult:
     summary = present.summary([f"**{metric}** of {len(ids)} queries under {len(labels)} instructions (hover a "
                                "cell for its query's id and text)"], data.notes)
     return SweepResult(summary, plots.sweep_heatmap(result, metric, texts),
-                       _rounded(present.sweep_display(result.values, texts)),
+                       present.rounded(present.sweep_display(result.values, texts)),
                        export_table(export.rename_axis("instruction").reset_index(), "instruction_sweep.csv"))
 
 
@@ -318,10 +337,10 @@ def _require_unique(ids: list[str], what: str) -> None:
         raise InputError(f"Each {what} needs its own id; {duplicate!r} appears more than once.")
 
 
-def _rounded(table: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
-    """For display: float columns as float64 rounded to `digits` (float32 would show as 0.8801000118255615)."""
-    floats = table.select_dtypes("floating").columns
-    return table.astype({column: float for column in floats}).round(digits)
+def _string_rows(names: tuple[str, ...], encoded: tuple[EncodeResult, ...], rows: tuple[int, ...]) -> list[list]:
+    """The strings table's rows: each name, the exact string embedded at its row of its EncodeResult, its tokens."""
+    return [[name, repr(e.prompts[j]), int(e.n_tokens[j]), _yes(e.truncated[j])]
+            for name, e, j in zip(names, encoded, rows, strict=True)]
 
 
 def _yes(flag) -> str:

@@ -38,7 +38,8 @@ from harrier_explorer.ui.page import Page
 TITLE = "Instruction A/B"
 INTRO = ("Embed the **same queries** under two instructions (role *query*; the corpus is embedded once, bare) and "
          "compare the rankings. With relevance labels you also get nDCG@10, MRR@10, Recall@k and a paired "
-         "significance test.")
+         "significance test. With a model B (top of the page) both models rank under both instructions: a model × "
+         "instruction grid.")
 
 
 def load_example(backend: Backend):
@@ -76,6 +77,14 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     status = gr.Markdown(elem_id="ab-status", min_height=36)
     summary = gr.Markdown(label="Summary", elem_id="ab-summary", latex_delimiters=[])
     verdict = gr.Markdown(label="Verdict", elem_id="ab-verdict", latex_delimiters=[])
+    with gr.Column(visible=False, elem_id="ab-model-b") as model_b_section:  # shown after a run with a model B
+        gr.Markdown("### Model A and model B: each model under each instruction")
+        model_b_status = gr.Markdown(elem_id="ab-model-b-status", latex_delimiters=[])  # instructions, file names
+        grid = gr.Dataframe(label="Model × instruction (with labels: mean over queries and its 95% bootstrap "
+                                  "interval)", interactive=False, elem_id="ab-grid")
+        grid_pairs = gr.Dataframe(label="Every two cells (with labels: mean difference cell 2 − cell 1, paired "
+                                        "permutation test, Holm-adjusted over the six pairs of a metric)",
+                                  interactive=False, elem_id="ab-grid-pairs")
     state = gr.State(None)
     with gr.Tabs():
         with gr.Tab("Per query"):
@@ -110,18 +119,21 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     data = dict(queries=queries, corpus=corpus, qrels_file=qrels_file, qrels_rows=qrels_rows, k=k, previous=state)
     compare = dict(fn=user_errors(forms.endpoint(ABRequest, functools.partial(run_ab, backend))),
                    inputs_kwargs=forms.inputs(ABRequest, **data, instruction_a=instruction_a,
-                                              instruction_b=instruction_b),
+                                              instruction_b=instruction_b, model_b=page.model_b),
                    outputs=forms.outputs(ABResult, run=state, summary=summary, verdict=verdict, side_by_side=side,
                                          changes=changes, strings=strings, agreement=agreement, quality=quality,
                                          per_query=per_query, score_shift=shift,
-                                         per_query_csv=per_query_file, rankings_csv=rankings_file),
+                                         per_query_csv=per_query_file, rankings_csv=rankings_file,
+                                         model_b_status=model_b_status, grid=grid, grid_pairs=grid_pairs),
                    show_progress_on=status)
     fill_picker = dict(fn=query_picker, inputs=state, outputs=picker, api_visibility="private", show_progress="hidden")
+    show_b = dict(fn=lambda text: gr.Column(visible=bool(text)), inputs=model_b_status, outputs=model_b_section,
+                  api_visibility="private", show_progress="hidden")
     example.click(user_errors(functools.partial(load_example, backend)),
                   outputs=[queries.files, corpus.files, qrels_file, instruction_a, instruction_b],
                   api_visibility="private", show_progress="hidden").success(
-        **compare, api_visibility="private").success(**fill_picker)
-    run.click(**compare, api_name="ab_compare").success(**fill_picker)
+        **compare, api_visibility="private").success(**fill_picker).success(**show_b)
+    run.click(**compare, api_name="ab_compare").success(**fill_picker).success(**show_b)
     picker.input(user_errors(forms.endpoint(QueryRequest, show_query)),
                  inputs_kwargs=forms.inputs(QueryRequest, run=state, query=picker),
                  outputs=forms.outputs(QueryResult, side_by_side=side, changes=changes, strings=strings),

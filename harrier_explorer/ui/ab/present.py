@@ -1,6 +1,8 @@
 """What the A/B tab says and how its tables are shown: the verdict and summary sentences (user text escaped), the
-queries' display names (Q1, Q2, … in the picker, the per-query table, the sweep plot and its table) and which
-columns come first at screen width. `analysis.ab_report` builds the tables; this module only picks and names.
+queries' display names (Q1, Q2, … in the picker, the per-query table, the sweep plot and its table), which
+columns come first at screen width, and model B's model × instruction grid as tables of numbers (API clients get
+the numbers; the screen shows them rounded). `analysis.ab_report` and `analysis.ab_grid` compute; this module only
+picks and names.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from harrier_explorer.analysis.ab_grid import GRID_METRICS, AgreementGrid, Cell, PairTest, QualityGrid
 from harrier_explorer.analysis.ab_test import ABComparison, ABQuality
 from harrier_explorer.analysis.snippets import snippet
 from harrier_explorer.ui.common import markdown_text
@@ -76,6 +79,108 @@ def sweep_display(values: pd.DataFrame, query_texts: Sequence[str]) -> pd.DataFr
     table.insert(0, "query", [snippet(text, 60) for text in query_texts])
     table.insert(0, "Q", [query_name(i) for i in range(len(query_texts))])
     return table
+
+
+#: Model B's headline without labels: what the grid shows instead, and how to get the metrics.
+AGREEMENT_HEADLINE = ("nDCG@10 and MRR@10 of the four cells need relevance labels of at least 2 queries (a qrels "
+                      "file or the table). Without them the grid shows how much each cell's top k agrees with model A "
+                      "under instruction A, and the table below how much every two cells agree.")
+
+
+def cell_name(cell: Cell) -> str:
+    """A cell of the grid by name: "model B · instruction A"."""
+    return f"model {cell[0]} · instruction {cell[1]}"
+
+
+def model_b_failed(ref_b: str, error: Exception) -> str:
+    """Model B's status line when it could not be used (user text escaped)."""
+    return (f"**Model B ({markdown_text(ref_b)}) could not be used:** {markdown_text(str(error).rstrip('.'))}. Model "
+            "A's results above are complete; choose another model B, or none.")
+
+
+def grid_headline(grid: QualityGrid) -> str:
+    """The best cell on nDCG and which other cells it beats in the paired tests after Holm's correction."""
+    metric = GRID_METRICS[0]
+    best = max(grid.cells, key=lambda cell: grid.cells[cell].scores.means[metric])
+    low, high = grid.cells[best].intervals[metric]
+    tests = [pair for pair in grid.pairs if pair.metric == metric and best in (pair.first, pair.second)]
+    beaten = [_other(pair, best) for pair in tests if pair.p_holm < ALPHA and _favours(pair, best)]
+    rest = [_other(pair, best) for pair in tests if _other(pair, best) not in beaten]
+    if not beaten:
+        against = f"not significantly better than any other cell (Holm-adjusted p ≥ {ALPHA} against each)"
+    else:
+        against = (f"significantly better than {_names(beaten)} (Holm-adjusted p < {ALPHA})"
+                   + (f", not than {_names(rest)}" if rest else ""))
+    n = tests[0].test.n_pairs
+    return (f"### Best {grid.label(metric)}: {cell_name(best)}, {grid.cells[best].scores.means[metric]:.3f} "
+            f"(95% CI {low:.3f}–{high:.3f}), {against}; paired tests over {n} queries.")
+
+
+def grid_table(grid: QualityGrid) -> pd.DataFrame:
+    """One row per model and metric; per instruction the mean over queries and its 95% bootstrap interval."""
+    rows = []
+    for model in dict.fromkeys(model for model, _ in grid.cells):
+        for metric in GRID_METRICS:
+            row = [f"model {model}", grid.label(metric)]
+            for instruction in "AB":
+                cell = grid.cells[model, instruction]
+                row += [cell.scores.means[metric], *cell.intervals[metric]]
+            rows.append(row)
+    return pd.DataFrame(rows, columns=["model", "metric", "instruction A", "A low (95%)", "A high (95%)",
+                                       "instruction B", "B low (95%)", "B high (95%)"])
+
+
+def grid_pairs_table(grid: QualityGrid) -> pd.DataFrame:
+    """One row per two cells; per metric the mean difference (cell 2 − cell 1), its p-value and Holm's."""
+    table = None
+    for metric in GRID_METRICS:
+        label = grid.label(metric)
+        part = pd.DataFrame([[cell_name(p.first), cell_name(p.second), p.test.mean_difference, p.test.p_value,
+                              p.p_holm] for p in grid.pairs if p.metric == metric],
+                            columns=["cell 1", "cell 2", f"{label}: 2 − 1", f"{label} p", f"{label} p (Holm)"])
+        table = part if table is None else table.merge(part, on=["cell 1", "cell 2"])
+    return table
+
+
+def agreement_grid_table(grid: AgreementGrid) -> pd.DataFrame:
+    """One row per model and agreement measure; per instruction the cell's mean agreement with the first cell."""
+    reference = cell_name(grid.cells[0])
+    rows = []
+    for model in dict.fromkeys(model for model, _ in grid.cells):
+        for measure, name in (("overlap", f"overlap@{grid.k} with {reference}"), ("rbo", f"RBO with {reference}")):
+            row = [f"model {model}", name]
+            for instruction in "AB":
+                pair = grid.with_reference((model, instruction))
+                row.append(getattr(pair, measure) if pair else 1.0)  # the reference agrees with itself
+            rows.append(row)
+    return pd.DataFrame(rows, columns=["model", "metric", "instruction A", "instruction B"])
+
+
+def agreement_pairs_table(grid: AgreementGrid) -> pd.DataFrame:
+    """One row per two cells: the mean overlap@k, Kendall τ and RBO of their rankings."""
+    return pd.DataFrame([[cell_name(p.first), cell_name(p.second), p.overlap, p.kendall_tau, p.rbo]
+                         for p in grid.pairs], columns=["cell 1", "cell 2", f"overlap@{grid.k}", "Kendall τ", "RBO"])
+
+
+def rounded(table: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
+    """For display: float columns as float64 rounded to `digits` (float32 would show as 0.8801000118255615)."""
+    floats = table.select_dtypes("floating").columns
+    return table.astype({column: float for column in floats}).round(digits)
+
+
+def _favours(pair: PairTest, cell: Cell) -> bool:
+    """Whether the pair's difference (second − first) is in favour of ``cell``."""
+    difference = pair.test.mean_difference
+    return difference > 0 if pair.second == cell else difference < 0
+
+
+def _other(pair: PairTest, cell: Cell) -> Cell:
+    return pair.second if pair.first == cell else pair.first
+
+
+def _names(cells: Sequence[Cell]) -> str:
+    names = [cell_name(cell) for cell in cells]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _p(p_value: float) -> str:
