@@ -19,7 +19,12 @@ def model_b_ref(backend: Backend, model_b: str | None) -> str | None:
 
 
 def instruction_for(backend: Backend, instruction: str, task_kind: str, model: str) -> str:
-    """The instruction ``model`` gets when model A gets ``instruction`` for a task kind (retrieval, bitext …)."""
-    if instruction == backend.spec.preset(task_kind):
-        return backend.spec_of(model).preset(task_kind) or NO_INSTRUCTION
-    return instruction
+    """The instruction ``model`` gets when model A gets ``instruction`` in a tab of a task kind (retrieval, bitext …).
+
+    Any of model A's presets — by name, label or task string, the tab's own kind first, then the others (the user
+    may pick the QA preset in the search tab) — becomes ``model``'s preset for the same kind; other text is kept.
+    """
+    spec, task = backend.spec, backend.spec.task_of(instruction)
+    kinds = [task_kind, *(kind for kind in spec.tasks if kind != task_kind)]
+    kind = next((kind for kind in kinds if spec.preset(kind) is not None and spec.preset(kind) == task), None)
+    return instruction if kind is None else backend.spec_of(model).preset(kind) or NO_INSTRUCTION
