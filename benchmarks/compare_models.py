@@ -3,20 +3,25 @@
 1. Tatoeba bitext accuracy and texts/s of model A (default: the offline demo model) and model B (default:
    all-MiniLM-L6-v2, English-only) in one ``/model_speed_quality`` request per language — MiniLM should collapse
    cross-lingually;
-2. backend parity: model A against the same model behind ``harrier-explorer serve-api`` (``/model_parity`` with
+2. XQuAD de → en retrieval under no instruction (A) and model A's question-answering preset (B), both models in
+   one ``/ab_compare`` request: the model × instruction grid of nDCG@10 / MRR@10 and its paired tests;
+3. backend parity: model A against the same model behind ``harrier-explorer serve-api`` (``/model_parity`` with
    model B = the server's URL) — it must show cosine ≈ 1;
-3. peak RSS of the app process with both models loaded.
+4. peak RSS of the app process with both models loaded.
 
     .venv/bin/python -m benchmarks.compare_models [--b sentence-transformers/all-MiniLM-L6-v2] [--langs deu swh]
+        [--queries 200]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import random
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,7 +29,7 @@ import httpx
 import pandas as pd
 from gradio_client import Client, handle_file
 
-from benchmarks._common import EVALDATA, log, model_folder
+from benchmarks._common import EVALDATA, log, markdown_table, model_folder, read_jsonl
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.settings import load_settings
 from harrier_explorer.ui.build import build_app
@@ -48,11 +53,36 @@ def _serve_api(folder: str, cache: str) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("serve-api did not come up")
 
 
+def _xquad(client: Client, model_b: str, qa_preset: str, n: int, tmp: Path) -> tuple[pd.DataFrame, ...]:
+    """(grid, grid pairs, model B's status line) of one /ab_compare request over XQuAD de → en with model B."""
+    data = EVALDATA / "retrieval" / "xquad"
+    corpus = [d for d in read_jsonl(data / "corpus.jsonl") if d["lang"] == "en"]
+    questions = {q["_id"]: q["text"] for q in read_jsonl(data / "queries.jsonl")}
+    pid_of = dict(line.rstrip("\n").split("\t") for line in (data / "qrels_langagnostic.tsv").open()
+                  if not line.startswith("qid\t"))
+    qids = random.Random(0).sample(sorted(pid_of), n)
+    ids = [f"de-{q}" for q in qids]
+    files = {"queries": pd.DataFrame({"id": ids, "text": [questions[i] for i in ids]}),
+             "corpus": pd.DataFrame({"id": [d["_id"] for d in corpus], "text": [d["text"] for d in corpus]}),
+             "qrels": pd.DataFrame({"query_id": ids, "doc_id": [f"en-{pid_of[q]}" for q in qids]})}
+    for name, frame in files.items():
+        frame.to_csv(tmp / f"{name}.tsv", sep="\t", index=False)
+    log(f"XQuAD de → en: {n} questions, both models, no instruction vs {qa_preset!r}")
+    out = client.predict(queries_files=[handle_file(str(tmp / "queries.tsv"))],
+                         corpus_files=[handle_file(str(tmp / "corpus.tsv"))],
+                         qrels_file=handle_file(str(tmp / "qrels.tsv")), k=10, instruction_a="(none)",
+                         instruction_b=qa_preset, model_b=model_b, api_name="/ab_compare")
+    *_, status, grid, pairs = out
+    return (pd.DataFrame(grid["data"], columns=grid["headers"]), pd.DataFrame(pairs["data"], columns=pairs["headers"]),
+            status)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--a", default=None, help="model A (default: the app's default resolution)")
     parser.add_argument("--b", default="sentence-transformers/all-MiniLM-L6-v2")
     parser.add_argument("--langs", nargs="+", default=["deu", "swh"])
+    parser.add_argument("--queries", type=int, default=200, help="XQuAD questions (of 1190), sampled with seed 0")
     parser.add_argument("--cache-dir", default=None, help="embedding cache (default: the app's)")
     args = parser.parse_args()
     folder = str(model_folder(args.a))
@@ -72,6 +102,8 @@ def main() -> None:
         frame.insert(0, "lang", lang)
         tables.append(frame)
     result = pd.concat(tables)
+    with tempfile.TemporaryDirectory() as tmp:
+        grid, pairs, status = _xquad(client, args.b, backend.spec.preset("qa"), args.queries, Path(tmp))
     rss_two = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
 
     server, server_url = _serve_api(folder, str(backend.settings.cache_path))
@@ -92,6 +124,8 @@ def main() -> None:
     print(f"\nPeak RSS of the process with both models loaded: {rss_two:.2f} GB "
           f"(weights on disk: {sum(p.stat().st_size for p in Path(folder).rglob('*.safetensors')) / 1e9:.2f} GB "
           "for model A).\n")
+    print(f"### XQuAD de → en, {args.queries} questions, 240 English paragraphs (`/ab_compare` with `model_b`)\n\n"
+          f"{status}\n\n{markdown_table(grid)}\n\n{markdown_table(pairs)}\n")
     print(f"### Backend parity (`/model_parity`, model B = the same model behind serve-api)\n\n"
           f"min per-text cosine {min_cosine}, similarity-matrix ρ {rho:.4f}. {summary}")
     os._exit(0)
