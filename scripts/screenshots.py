@@ -1,5 +1,6 @@
 """Retake the README's screenshots: the real app (the configured model, else the offline demo model) in headless
-Chromium at 1440×900, each tab's example run, then a full-page picture into docs/screenshots/.
+Chromium at 1440×900, each tab's example run, then a full-page picture into docs/screenshots/. With ``--model-b``
+the pictures show comparison mode and are named ``<tab>-model-b.png``.
 
     .venv/bin/python scripts/screenshots.py [--model-b sentence-transformers/all-MiniLM-L6-v2]
 """
@@ -33,6 +34,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model-b", default="", help="also set model B at the top of the page")
     args = parser.parse_args()
+    suffix = "-model-b" if args.model_b else ""
     port = free_port()
     log = ROOT / "artifacts" / "screenshots-app.log"
     log.parent.mkdir(exist_ok=True)
@@ -64,15 +66,24 @@ def main() -> None:
                 page.locator(button).click()
                 print(f"{tab}: running its example", flush=True)
                 expect(page.locator(done)).to_contain_text(text, timeout=900_000)
+                if args.model_b:  # each tab's model-B line, e.g. #search-model-b-status
+                    expect(page.locator(f"{button.removesuffix('-example')}-model-b-status")).to_contain_text(
+                        "Model B", timeout=900_000)
                 page.wait_for_function("n => [...document.querySelectorAll('.js-plotly-plot')].filter("
                                        "p => p.offsetParent && p.data && p.data.length).length >= n", arg=plots,
                                        timeout=900_000)
                 page.wait_for_timeout(3000)  # a picture, not a test: let the follow-up events fill the tables
-                page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
-                print(f"{name}.png", flush=True)
+                page.screenshot(path=str(OUT / f"{name}{suffix}.png"), full_page=True)
+                print(f"{name}{suffix}.png", flush=True)
             page.get_by_role("tab", name="Model").click()
             page.get_by_text("Load-time self-check").first.wait_for()
-            page.screenshot(path=str(OUT / "model-tab.png"), full_page=True)
+            if args.model_b:  # the parity check and speed against quality (on the 80 built-in pairs)
+                page.locator("#model-parity").click()
+                expect(page.locator("#model-parity-summary")).to_contain_text("rank agreement", timeout=900_000)
+                page.locator("#model-speed-quality").click()
+                page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')].some("
+                                       "p => p.offsetParent && p.data && p.data.length)", timeout=900_000)
+            page.screenshot(path=str(OUT / f"model-tab{suffix}.png"), full_page=True)
             browser.close()
     finally:
         app.terminate()
