@@ -62,7 +62,7 @@ def model_b_views(backend: Backend, ref_b: str, tasks: tuple[str, str], queries:
         return ModelBViews(status=present.model_b_failed(ref_b, exc))
     comparison_b = compare_instructions(under_a.vectors, under_b.vectors, docs_b.vectors, queries.ids, docs.ids,
                                         comparison.k)
-    status = model_b_status(backend, ref_b, (_both(*tasks), _both(*tasks_b)),
+    status = model_b_status(backend, ref_b, (tasks, tasks_b),
                             f"the corpus {docs_b.summary}; the queries under A {under_a.summary}, under B "
                             f"{under_b.summary}")
     run, comparisons = ModelBRun(under_a, under_b, docs_b, comparison_b), {"A": comparison, "B": comparison_b}
@@ -74,7 +74,3 @@ def model_b_views(backend: Backend, ref_b: str, tasks: tuple[str, str], queries:
     return ModelBViews(run, f"{status}\n\n{present.AGREEMENT_HEADLINE}",
                        present.rounded(present.agreement_grid_table(agreement)),
                        present.rounded(present.agreement_pairs_table(agreement)))
-
-
-def _both(task_a: str, task_b: str) -> str:
-    return f"A: {task_a}; B: {task_b}"
