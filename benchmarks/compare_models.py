@@ -26,8 +26,11 @@ import time
 from pathlib import Path
 
 import httpx
+import numpy as np
 import pandas as pd
 from gradio_client import Client, handle_file
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import ndcg_score
 
 from benchmarks._common import EVALDATA, log, markdown_table, model_folder, read_jsonl
 from harrier_explorer.backend.core import Backend
@@ -53,8 +56,9 @@ def _serve_api(folder: str, cache: str) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("serve-api did not come up")
 
 
-def _xquad(client: Client, model_b: str, qa_preset: str, n: int, tmp: Path) -> tuple[pd.DataFrame, ...]:
-    """(grid, grid pairs, model B's status line) of one /ab_compare request over XQuAD de → en with model B."""
+def _xquad(client: Client, model_b: str, qa_preset: str, n: int, tmp: Path) -> tuple:
+    """(grid, grid pairs, model B's status line, lexical baselines) of one /ab_compare request over XQuAD de → en
+    with model B."""
     data = EVALDATA / "retrieval" / "xquad"
     corpus = [d for d in read_jsonl(data / "corpus.jsonl") if d["lang"] == "en"]
     questions = {q["_id"]: q["text"] for q in read_jsonl(data / "queries.jsonl")}
@@ -68,13 +72,29 @@ def _xquad(client: Client, model_b: str, qa_preset: str, n: int, tmp: Path) -> t
     for name, frame in files.items():
         frame.to_csv(tmp / f"{name}.tsv", sep="\t", index=False)
     log(f"XQuAD de → en: {n} questions, both models, no instruction vs {qa_preset!r}")
+    lexical = _lexical_ndcg(files["queries"]["text"], files["corpus"]["text"],
+                            [files["corpus"]["id"].tolist().index(d) for d in files["qrels"]["doc_id"]])
     out = client.predict(queries_files=[handle_file(str(tmp / "queries.tsv"))],
                          corpus_files=[handle_file(str(tmp / "corpus.tsv"))],
                          qrels_file=handle_file(str(tmp / "qrels.tsv")), k=10, instruction_a="(none)",
                          instruction_b=qa_preset, model_b=model_b, api_name="/ab_compare")
     *_, status, grid, pairs = out
     return (pd.DataFrame(grid["data"], columns=grid["headers"]), pd.DataFrame(pairs["data"], columns=pairs["headers"]),
-            status)
+            status, lexical)
+
+
+def _lexical_ndcg(queries, corpus, gold: list[int]) -> dict[str, float]:
+    """nDCG@10 of TF-IDF retrieval (no model): over all words, and over capitalised words and numbers only — how far
+    shared names and numbers alone carry a question to its paragraph across languages."""
+    result = {}
+    for name, pattern in (("TF-IDF, all words", r"(?u)\b\w\w+\b"), ("TF-IDF, names and numbers only",
+                                                                     r"\b(?:[A-Z]\w+|\d+)\b")):
+        vectorizer = TfidfVectorizer(token_pattern=pattern, lowercase=False)
+        scores = (vectorizer.fit(corpus).transform(queries) @ vectorizer.transform(corpus).T).toarray()
+        relevance = np.zeros_like(scores)
+        relevance[np.arange(len(gold)), gold] = 1
+        result[name] = float(ndcg_score(relevance, scores, k=10))
+    return result
 
 
 def main() -> None:
@@ -103,7 +123,7 @@ def main() -> None:
         tables.append(frame)
     result = pd.concat(tables)
     with tempfile.TemporaryDirectory() as tmp:
-        grid, pairs, status = _xquad(client, args.b, backend.spec.preset("qa"), args.queries, Path(tmp))
+        grid, pairs, status, lexical = _xquad(client, args.b, backend.spec.preset("qa"), args.queries, Path(tmp))
     rss_two = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
 
     server, server_url = _serve_api(folder, str(backend.settings.cache_path))
@@ -125,7 +145,8 @@ def main() -> None:
           f"(weights on disk: {sum(p.stat().st_size for p in Path(folder).rglob('*.safetensors')) / 1e9:.2f} GB "
           "for model A).\n")
     print(f"### XQuAD de → en, {args.queries} questions, 240 English paragraphs (`/ab_compare` with `model_b`)\n\n"
-          f"{status}\n\n{markdown_table(grid)}\n\n{markdown_table(pairs)}\n")
+          f"{status}\n\n{markdown_table(grid)}\n\n{markdown_table(pairs)}\n\nWithout a model: "
+          + ", ".join(f"{name} nDCG@10 {value:.4f}" for name, value in lexical.items()) + "\n")
     print(f"### Backend parity (`/model_parity`, model B = the same model behind serve-api)\n\n"
           f"min per-text cosine {min_cosine}, similarity-matrix ρ {rho:.4f}. {summary}")
     os._exit(0)
