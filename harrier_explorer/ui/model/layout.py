@@ -68,7 +68,8 @@ def _comparisons(backend: Backend, demo: gr.Blocks, page) -> None:
         min_cosine = gr.Number(None, label="min per-text cosine A·B (same space only)", precision=5,
                                interactive=False)
         rho = gr.Number(None, label="similarity-matrix rank agreement (Spearman ρ)", precision=4, interactive=False)
-    side_facts = gr.Dataframe(label="The models side by side", wrap=True, interactive=False)
+    side_facts = gr.Dataframe(label="The models side by side", wrap=True, interactive=False,
+                              column_widths=["14%", "43%", "43%"])  # the fact, model A, model B: both in view
     parity_texts = gr.Dataframe(label="Per text", wrap=True, interactive=False, max_height=420)
     parity_go.click(user_errors(forms.endpoint(compare.ParityRequest, functools.partial(compare.parity_check,
                                                                                         backend))),
