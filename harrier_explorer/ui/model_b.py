@@ -6,7 +6,6 @@ from __future__ import annotations
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.ui.common import markdown_text
 
-
 Instructions = str | tuple[str, str]  # one instruction, or a tab's instruction A and B (the A/B tab)
 
 
