@@ -37,15 +37,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
-    backend = Backend(load_settings())
-    backend.start().wait()
+    backend, instruction = clustering_backend()
     status, spec = backend.status, backend.spec
-    instruction = spec.preset("clustering")
-    by_lang = {lang: read_jsonl(args.data / f"sib200_{lang}.jsonl") for lang in LANGUAGES}
+    by_lang = read_sib200(args.data)
     english = by_lang["eng_Latn"]
-    chosen = set(random.Random(args.seed).sample(sorted(r["index_id"] for r in english), args.per_language))
-    mix = [r for lang in LANGUAGES for r in by_lang[lang] if r["index_id"] in chosen]
-    sets = {"eng_Latn (all)": english, f"6-language mix ({args.per_language} each)": mix}
+    sets = {"eng_Latn (all)": english,
+            f"6-language mix ({args.per_language} each)": parallel_mix(by_lang, args.per_language, args.seed)}
 
     print(f"### SIB-200 clustering agreement\n\nModel: `{status.model_id}` on {status.device} ({status.dtype}). "
           f"Topic labels: 7 SIB-200 categories. Clusters: KMeans with k = 7 on the full embeddings. kNN accuracy and "
@@ -76,6 +73,26 @@ def main() -> None:
                 real_1k = vectors
     print("\n" + "\n".join(rows) + "\n")
     print(umap_timings(real_1k, backend.status.dim))
+
+
+def clustering_backend() -> tuple[Backend, str]:
+    """The app's backend (its default model resolution), started, and its family's clustering preset."""
+    backend = Backend(load_settings())
+    backend.start().wait()
+    return backend, backend.spec.preset("clustering")
+
+
+def read_sib200(data: Path) -> dict[str, list[dict]]:
+    """The SIB-200 records of each of LANGUAGES."""
+    return {lang: read_jsonl(data / f"sib200_{lang}.jsonl") for lang in LANGUAGES}
+
+
+def parallel_mix(by_lang: dict[str, list[dict]], per_language: int, seed: int) -> list[dict]:
+    """A seeded sample of `per_language` sentences, the same ones (by index_id) in every language, language by
+    language."""
+    ids = sorted(r["index_id"] for r in by_lang["eng_Latn"])
+    chosen = set(random.Random(seed).sample(ids, per_language))
+    return [r for lang in LANGUAGES for r in by_lang[lang] if r["index_id"] in chosen]
 
 
 def umap_timings(real: np.ndarray, dim: int) -> str:

@@ -2,6 +2,10 @@
 
 Inputs are L2-normalised, so Euclidean distance is a monotone function of cosine distance
 (|a - b|^2 = 2 - 2 cos(a, b)): Euclidean KMeans/HDBSCAN on them groups by cosine similarity.
+
+Choosing k by silhouette costs O(n²) per k, so on more than AUTO_K_SAMPLE points k is chosen on a seeded sample
+and only the final KMeans sees every point. On multilingual data choose k on language-neutral vectors
+(`language_neutral`): on raw ones the best-separated partition is often the languages.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from harrier_explorer.errors import InputError
 NOISE = -1
 #: Range of k tried when KMeans chooses k itself (capped at n - 1, the largest k silhouette accepts).
 AUTO_K_RANGE = range(2, 13)
+#: Most points the automatic choice of k scores (a random sample beyond it): 2,000 keeps a sweep to seconds.
+AUTO_K_SAMPLE = 2000
 
 
 @dataclass(frozen=True)
@@ -25,12 +31,14 @@ class Clustering:
     """labels[i] = cluster of point i (NOISE for HDBSCAN outliers); n_clusters excludes noise.
 
     silhouette_by_k: k -> cosine silhouette, filled only when KMeans chose k automatically.
+    sampled: how many points the choice of k scored (0: every point, or k was given).
     """
 
     labels: np.ndarray
     method: str
     n_clusters: int
     silhouette_by_k: dict[int, float] = field(default_factory=dict)
+    sampled: int = 0
 
 
 def kmeans(points: np.ndarray, k: int | None = None, seed: int = 0) -> Clustering:
@@ -49,11 +57,15 @@ def kmeans(points: np.ndarray, k: int | None = None, seed: int = 0) -> Clusterin
     candidates = [k for k in AUTO_K_RANGE if k < n]
     if not candidates:
         raise InputError(f"Choosing k automatically needs at least {AUTO_K_RANGE.start + 1} points, got {n}.")
-    labels_by_k = {k: _kmeans_labels(points, k, seed) for k in candidates}
-    silhouettes = {k: _silhouette_or_minus_one(points, labels) for k, labels in labels_by_k.items()}
+    sample = points
+    if n > AUTO_K_SAMPLE:
+        sample = points[np.sort(np.random.default_rng(seed).choice(n, AUTO_K_SAMPLE, replace=False))]
+    labels_by_k = {k: _kmeans_labels(sample, k, seed) for k in candidates}
+    silhouettes = {k: _silhouette_or_minus_one(sample, labels) for k, labels in labels_by_k.items()}
     # max() keeps the first of equal silhouettes, i.e. the smallest k: prefer the simpler partition.
     best = max(silhouettes, key=silhouettes.__getitem__)
-    return Clustering(labels_by_k[best], "kmeans", best, silhouettes)
+    labels = labels_by_k[best] if sample is points else _kmeans_labels(points, best, seed)
+    return Clustering(labels, "kmeans", best, silhouettes, 0 if sample is points else len(sample))
 
 
 def hdbscan(points: np.ndarray, min_cluster_size: int = 5, min_samples: int | None = None) -> Clustering:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from harrier_explorer.analysis.cluster_keywords import cluster_keywords
+from harrier_explorer.analysis.cluster_keywords import keywords_by_language
 from harrier_explorer.analysis.clusters import NOISE
 from harrier_explorer.analysis.label_agreement import (
     LabelAgreement,
@@ -42,16 +42,25 @@ def cluster_name(label: int) -> str:
     return "noise" if label == NOISE else f"cluster {label}"
 
 
-def keywords_table(texts: Sequence[str], clusters: np.ndarray, top_n: int = 8) -> pd.DataFrame:
-    """One row per cluster, largest first: cluster, size, its top c-TF-IDF keywords (comma-separated)."""
+def keywords_table(texts: Sequence[str], clusters: np.ndarray, languages: Sequence[str],
+                   top_n: int = 8) -> pd.DataFrame:
+    """One row per cluster, largest first: cluster, size, its top term in each of its languages ("football /
+    fußball / 足球") and its top c-TF-IDF keywords per language ("en: …  · de: …"; with one language, just the
+    keywords)."""
+    several = len(set(languages)) > 1
     try:
-        keywords = cluster_keywords(texts, clusters, top_n)
+        keywords = keywords_by_language(texts, clusters, languages, top_n // 2 if several else top_n)
     except InputError:
         keywords = {}
     labels, sizes = np.unique(clusters, return_counts=True)
-    rows = [[cluster_name(int(label)), int(size), ", ".join(term for term, _ in keywords.get(int(label), [])) or "–"]
-            for label, size in sorted(zip(labels, sizes, strict=True), key=lambda pair: -pair[1])]
-    return pd.DataFrame(rows, columns=["cluster", "size", "keywords (c-TF-IDF)"])
+    rows = []
+    for label, size in sorted(zip(labels.tolist(), sizes.tolist(), strict=True), key=lambda pair: -pair[1]):
+        found = keywords.get(label, {})
+        lists = {language: ", ".join(term for term, _ in terms) for language, terms in found.items()}
+        rows.append([cluster_name(label), size, " / ".join(terms[0][0] for terms in found.values()) or "–",
+                     " · ".join(f"{language}: {terms}" if several else terms for language, terms in lists.items())
+                     or "–"])
+    return pd.DataFrame(rows, columns=["cluster", "size", "top term per language", "keywords (c-TF-IDF)"])
 
 
 def agreement_report(embeddings: np.ndarray, clusters: np.ndarray, labels: Sequence[str | None] | None,
@@ -88,6 +97,15 @@ def agreement_report(embeddings: np.ndarray, clusters: np.ndarray, labels: Seque
         # The same points under both labellings: exactly what `label_agreement.topic_or_language` computes.
         both = TopicOrLanguage(agreements["labels"], agreements["languages"])
     return AgreementReport(pd.DataFrame(rows, columns=AGREEMENT_COLUMNS), tuple(notes), both)
+
+
+def views_table(report: AgreementReport, before: AgreementReport | None = None) -> pd.DataFrame:
+    """The agreement table; with `before` (the raw embeddings, when the map is language-neutral) both, each row
+    saying which vectors it scores."""
+    if before is None:
+        return report.table
+    return pd.concat([before.table.assign(vectors="raw"), report.table.assign(vectors="language-neutral")],
+                     ignore_index=True)[["vectors", *AGREEMENT_COLUMNS]]
 
 
 def points_table(texts: Sequence[str], coords: np.ndarray, clusters: np.ndarray, labels: Sequence[str | None],

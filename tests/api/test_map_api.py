@@ -4,6 +4,7 @@ and neighbourhood changes in the same call (and a model B that fails), the MCP s
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,8 @@ from harrier_explorer.ui.map.export import NAME
 from tests.api.mcp import mcp_tools
 from tests.helpers import plain
 
-OUTPUTS = ["summary", "plot", "plot_html", "keywords", "agreement", "reading", "points_csv", "model_b_status",
-           "plot_b", "changes"]
+OUTPUTS = ["summary", "plot", "plot_html", "keywords", "agreement", "reading", "k_curve", "points_csv",
+           "model_b_status", "plot_b", "changes"]
 DOCS = "red apples\ngreen pears\nblue berries\nyellow bananas\nred cherries\ngreen limes"
 
 
@@ -36,10 +37,32 @@ def test_the_example_file_gives_a_map_keywords_and_agreement(client):
     assert "294 texts" in out["summary"]
     assert "prompt 'Instruct: Identify the category of documents\\nQuery: '" in plain(out["summary"])  # its task
     assert sum(row[1] for row in out["keywords"]["data"]) == 294  # sizes as numbers
-    assert {row[0] for row in out["agreement"]["data"]} == {"labels", "languages"}
-    assert all(isinstance(value, float) for row in out["agreement"]["data"] for value in row[3:])
-    assert "Points group by" in out["reading"]
+    assert {tuple(row[:2]) for row in out["agreement"]["data"]} == {
+        (view, grouping) for view in ("raw", "language-neutral") for grouping in ("labels", "languages")}
+    assert all(isinstance(value, float) for row in out["agreement"]["data"] for value in row[4:])
+    assert "**Language-neutral view:** Points group by" in out["reading"]
     assert out["plot_html"].endswith(NAME) and out["points_csv"].endswith("cluster_map_points.csv")
+
+
+def test_the_language_neutral_view_is_a_named_switch_with_figures_before_and_after(client, tmp_path):
+    rows = [{"text": f"{text} {n}", "label": label, "lang": lang} for n in range(4)
+            for label, lang, text in (("sport", "en", "football match"), ("food", "en", "pasta recipe"),
+                                      ("sport", "de", "Fußball Spiel"), ("food", "de", "Pasta Rezept"))]
+    path = tmp_path / "docs.jsonl"
+    path.write_text("\n".join(json.dumps(row, ensure_ascii=False) for row in rows), encoding="utf-8")
+    docs = [handle_file(str(path))]
+    neutral = build(client, documents_files=docs)
+    headers = neutral["agreement"]["headers"]
+    assert headers[0] == "vectors" and [row[:2] for row in neutral["agreement"]["data"]] == [
+        ["raw", "labels"], ["raw", "languages"], ["language-neutral", "labels"], ["language-neutral", "languages"]]
+    assert "**Raw embeddings:** Points group by" in neutral["reading"]
+    assert "**Language-neutral view:** Points group by" in neutral["reading"]
+    assert neutral["k_curve"]["type"] == "plotly" and "silhouette" in neutral["k_curve"]["plot"]
+    keywords = {row[0]: row[3] for row in neutral["keywords"]["data"]}
+    assert all(text.startswith(("en: ", "de: ")) for text in keywords.values())  # per language
+    raw = build(client, documents_files=docs, language_neutral=False, k=2)
+    assert raw["agreement"]["headers"][0] == "grouping" and raw["k_curve"] is None
+    assert "Raw embeddings" not in raw["reading"]
 
 
 def test_recolour_and_neighbours_work_on_the_sessions_map(client):
@@ -89,11 +112,12 @@ def test_the_api_names_every_parameter_and_hides_the_example_button(client):
     assert {*(f"documents_{part}" for part in ("paste", "files", "text_column", "id_column", "label_column",
                                                 "language_column", "split")), "long_docs", "chunk_tokens",
             "overlap_tokens", "instruction", "method", "dims", "n_neighbors", "min_dist", "seed", "cluster_method",
-            "k", "min_cluster_size", "cluster_space", "colour_by", "queries", "query_instruction_a",
+            "k", "min_cluster_size", "cluster_space", "language_neutral", "colour_by", "queries", "query_instruction_a",
             "query_instruction_b", "model_b"} == set(parameters)
     assert parameters["model_b"]["parameter_default"] == ""
     assert parameters["documents_label_column"]["parameter_default"] == "(auto)"
     assert parameters["seed"]["parameter_default"] == 42 and parameters["dims"]["parameter_default"] == 2
+    assert parameters["language_neutral"]["parameter_default"] is True
     assert [p["parameter_name"] for p in info["/map_neighbours"]["parameters"]] == ["colour_by", "point"]
     assert "/map_example" not in info
 

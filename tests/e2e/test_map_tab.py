@@ -1,6 +1,6 @@
 """Browser tests of the Cluster map tab: the example (plot, keywords, agreement, neighbours of a clicked point,
-exports), a bad seed that leaves the map readable, an upload, too few documents, a bad file, and model B's map beside
-A's with linked clicks and selections."""
+exports), the language-neutral view and its switch, a bad seed that leaves the map readable, an upload, too few
+documents, a bad file, and model B's map beside A's with linked clicks and selections."""
 
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ def test_example_map_keywords_agreement_neighbours_and_exports(page):
     plot = page.locator("#map-plot .js-plotly-plot")
     expect(plot).to_be_visible(timeout=SLOW)
     expect(plot).to_contain_text("queries", timeout=SLOW)  # the example query drawn as a star
-    expect(visible(page, "Cluster keywords (c-TF-IDF)")).to_be_visible()
+    expect(visible(page, "Cluster keywords (c-TF-IDF, per language)")).to_be_visible()
     expect(visible(page, "V-measure (clusters)")).to_be_visible()
     expect(page.locator("#map-reading")).to_contain_text("Points group by")
     expect(page.locator('a[download="cluster_map_points.csv"]')).to_be_visible()
@@ -103,6 +103,26 @@ def test_example_map_keywords_agreement_neighbours_and_exports(page):
     expect(page.locator("#map-picked")).to_contain_text("Point #12", timeout=SLOW)
     expect(plot).to_contain_text("point #12", timeout=SLOW)
     screenshot(page, "map-neighbours")
+
+
+def test_the_language_neutral_view_shows_before_and_after_and_can_be_switched_off(page):
+    summary = open_tab(page, TAB, "map-summary")
+    page.locator("#map-example").click()
+    expect(summary).to_contain_text("294 texts: ", timeout=SLOW)
+    reading = page.locator("#map-reading")
+    expect(reading).to_contain_text("Language-neutral view:", timeout=SLOW)
+    expect(reading).to_contain_text("Raw embeddings:")
+    expect(page.locator("#map-agreement")).to_contain_text("language-neutral")
+    expect(page.locator("#map-keywords")).to_contain_text("zh: ")  # keywords per language
+    expect(page.locator("#map-k-curve .js-plotly-plot")).to_contain_text("chosen k", timeout=SLOW)
+    expect(page.locator("#map-plot .js-plotly-plot")).to_contain_text("language-neutral", timeout=SLOW)
+    screenshot(page, "map-language-neutral")
+
+    page.locator("#map-neutral input").uncheck()
+    page.locator("#map-run").click()
+    expect(reading).not_to_contain_text("Language-neutral view:", timeout=SLOW)
+    expect(reading).to_contain_text("Points group by")
+    expect(page.locator("#map-plot .js-plotly-plot")).not_to_contain_text("language-neutral", timeout=SLOW)
 
 
 def test_a_bad_seed_is_named_and_the_map_stays_readable(page):

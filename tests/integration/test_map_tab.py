@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from harrier_explorer.analysis.language_neutral import centre_by_language
 from harrier_explorer.ui.common import user_errors
 from harrier_explorer.ui.forms import TextInput
 from harrier_explorer.ui.map import handlers, layout
@@ -17,6 +18,12 @@ from harrier_explorer.ui.map.export import NAME, export_root
 from harrier_explorer.ui.map.handlers import ColourRequest, MapRequest, NeighboursRequest
 from tests.helpers import plain
 
+#: Four English and four German sentences, and one French one (a language with a single document).
+MULTILINGUAL = "\n".join([
+    "The football match ended in a draw.", "The weather is sunny today.", "The election results were announced.",
+    "The team won the championship.", "Das Fußballspiel endete unentschieden.", "Das Wetter ist heute sonnig.",
+    "Die Wahlergebnisse wurden bekannt gegeben.", "Die Mannschaft hat die Meisterschaft gewonnen.",
+    "Le match de football s'est terminé par un match nul."])
 WORDS = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu"]
 CLUSTERING = "Identify the category of documents"
 
@@ -174,3 +181,30 @@ def test_a_model_b_that_fails_leaves_model_a_s_map(backend, tmp_path):
     assert out.run.b is None and out.plot_b is None and out.changes is None
     assert "could not be used" in out.model_b_status and "Model A's map is shown alone" in out.model_b_status
     assert out.plot.data and "4 texts" in out.summary
+
+
+def test_the_language_neutral_view_lays_out_and_clusters_the_centred_vectors(backend):
+    neutral = build(backend, paste=MULTILINGUAL, queries="football", method="PCA")
+    run = neutral.run
+    assert run.languages == ("en",) * 4 + ("de",) * 4 + ("fr",)
+    np.testing.assert_allclose(run.vectors, centre_by_language(run.encoded.vectors, run.languages), atol=1e-6)
+    assert "fr has a single document, centred on the mean of the language means" in plain(neutral.summary)
+    assert list(neutral.agreement["vectors"]) == ["raw", "language-neutral"]  # languages: the before / after rows
+    assert "Raw embeddings:" not in neutral.reading  # no labels: no topic-or-language sentence …
+    assert "V-measure against languages" in neutral.reading  # … but the clusters against the languages, both ways
+    assert "language-neutral" in neutral.plot.layout.title.text
+    assert neutral.k_curve.data[0].x == tuple(sorted(run.clustering.silhouette_by_k))  # k chosen: its curve
+
+    raw = build(backend, paste=MULTILINGUAL, queries="football", method="PCA", language_neutral=False,
+                previous=run)
+    assert raw.run.vectors is raw.run.encoded.vectors and "vectors" not in raw.agreement.columns
+    assert not np.allclose(raw.run.coords, run.coords)  # the toggle changed what was laid out
+    assert not np.allclose(raw.run.queries[0].coords, run.queries[0].coords)  # and where the query lands
+
+
+def test_the_language_neutral_view_has_no_effect_on_one_language_and_says_so(backend):
+    english = "\n".join(MULTILINGUAL.splitlines()[:4])
+    out = build(backend, paste=english, k=2)
+    assert out.run.vectors is out.run.encoded.vectors
+    assert "Language-neutral view: no effect, every document is in one language (en)." in plain(out.summary)
+    assert out.k_curve is None  # k given: no curve

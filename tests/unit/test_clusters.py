@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
+from harrier_explorer.analysis import clusters
 from harrier_explorer.analysis.clusters import NOISE, hdbscan, kmeans
 from harrier_explorer.errors import InputError
 
@@ -32,6 +33,15 @@ def test_kmeans_chooses_the_number_of_blobs_by_silhouette(blobs) -> None:
     assert clustering.n_clusters == 4
     assert max(clustering.silhouette_by_k, key=clustering.silhouette_by_k.get) == 4
     assert adjusted_rand_score(groups, clustering.labels) == 1.0
+
+
+def test_on_many_points_k_is_chosen_on_a_sample_and_every_point_is_clustered(blobs, monkeypatch) -> None:
+    monkeypatch.setattr(clusters, "AUTO_K_SAMPLE", 30)
+    points, groups = blobs
+    clustering = kmeans(points)
+    assert clustering.n_clusters == 4 and clustering.sampled == 30 and len(clustering.labels) == 60
+    assert adjusted_rand_score(groups, clustering.labels) == 1.0
+    assert kmeans(points[:30]).sampled == 0  # at most AUTO_K_SAMPLE points: every point scored
 
 
 def test_hdbscan_recovers_blobs_and_marks_far_point_as_noise(blobs) -> None:

@@ -41,9 +41,13 @@ def test_agreement_report_skips_what_cannot_be_scored():
 def test_keywords_and_points_tables():
     texts = ["football match goal"] * 3 + ["pasta sauce recipe"] * 3
     clusters = np.array([0, 0, 0, 1, 1, -1])
-    table = map_report.keywords_table(texts, clusters)
+    table = map_report.keywords_table(texts, clusters, ["en"] * 6)
     assert list(table["cluster"]) == ["cluster 0", "cluster 1", "noise"]
-    assert "football" in table.loc[0, "keywords (c-TF-IDF)"]
+    assert table.loc[0, "keywords (c-TF-IDF)"].startswith("football") and table.loc[0, "top term per language"]
+    mixed = map_report.keywords_table(["football match", "Fußball Spiel", "pasta sauce", "Pasta Soße"],
+                                      np.array([0, 0, 1, 1]), ["en", "de", "en", "de"], top_n=4)
+    assert mixed.loc[0, "top term per language"] == "football / fußball"
+    assert mixed.loc[0, "keywords (c-TF-IDF)"] == "en: football, match · de: fußball, spiel"
     points = map_report.points_table(texts, np.zeros((6, 3)), clusters, [None] * 6, ["en"] * 6, ["f.txt"] * 6)
     assert list(points.columns) == ["point", "text", "x", "y", "z", "cluster", "label", "language", "source"]
     assert points.loc[5, "cluster"] == "noise"

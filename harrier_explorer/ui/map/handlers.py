@@ -7,10 +7,17 @@ Building a map takes the whole input; recolouring and neighbours work on the ses
 With model B (issue 9) the same records are embedded by B too, laid out with the same parameters and turned onto A's
 map (Procrustes), coloured alike (A's clusters), and each point's 10 nearest neighbours under A and B are compared
 (Jaccard). A model B that fails leaves model A's map as it is, with a line saying why.
+
+The language-neutral view (on by default; issue 11) removes each language's mean vector before layout and
+clustering (`analysis.language_neutral`), so that parallel multilingual documents group by topic rather than by
+language. Everything after embedding (layout, clusters, queries, neighbours, model B's map) then uses the centred
+vectors; the raw vectors are clustered alike (the same k) for the "before" figures. Corpora in one language are
+mapped as embedded, with a note saying so.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,6 +25,7 @@ import pandas as pd
 
 from harrier_explorer.analysis import map_report
 from harrier_explorer.analysis.clusters import Clustering, hdbscan, kmeans
+from harrier_explorer.analysis.language_neutral import LanguageCentring, fit_centring
 from harrier_explorer.analysis.map_compare import align_layout
 from harrier_explorer.analysis.model_compare import NeighbourhoodChange, neighbourhood_change
 from harrier_explorer.analysis.projection import (
@@ -32,7 +40,7 @@ from harrier_explorer.analysis.snippets import snippet
 from harrier_explorer.backend.core import Backend, EncodeResult
 from harrier_explorer.errors import USER_FACING, InputError
 from harrier_explorer.inputs.chunk_records import chunk_records
-from harrier_explorer.inputs.language import resolve_languages
+from harrier_explorer.inputs.language import detect_languages, resolve_languages
 from harrier_explorer.inputs.parsing import TextRecord
 from harrier_explorer.models import NO_INSTRUCTION
 from harrier_explorer.ui.common import (
@@ -46,7 +54,7 @@ from harrier_explorer.ui.common import (
 from harrier_explorer.ui.forms import TextInput
 from harrier_explorer.ui.map import present
 from harrier_explorer.ui.map.export import HtmlExport
-from harrier_explorer.ui.map.plots import MapPoints, QueryMarks, map_figure
+from harrier_explorer.ui.map.plots import MapPoints, QueryMarks, map_figure, silhouette_figure
 from harrier_explorer.ui.map.queries import place_queries, query_sides, query_texts
 from harrier_explorer.ui.model_b import model_b_status
 from harrier_explorer.workflows.model_b import instruction_for, model_b_ref
@@ -76,6 +84,7 @@ class MapB:
 
     ref: str
     encoded: EncodeResult
+    vectors: np.ndarray  # what was laid out: B's embeddings, language-neutral when A's are
     coords: np.ndarray  # in A's frame
     change: NeighbourhoodChange
     queries: tuple[QueryMarks, ...]
@@ -91,6 +100,7 @@ class MapRun:
     records: tuple[TextRecord, ...]
     languages: tuple[str, ...]
     encoded: EncodeResult
+    vectors: np.ndarray  # what was laid out and clustered: the embeddings, or their language-neutral view
     coords: np.ndarray
     clustering: Clustering
     queries: tuple[QueryMarks, ...] = ()
@@ -122,6 +132,9 @@ class MapRequest:
     min_cluster_size: int = field(default=5, metadata={"doc": "HDBSCAN min cluster size (at least 2)"})
     cluster_space: str = field(default=CLUSTER_SPACES[0], metadata={
         "doc": "cluster the full 'embeddings' or the 2-D/3-D 'map layout'"})
+    language_neutral: bool = field(default=True, metadata={
+        "doc": "remove each language's mean vector before layout and clustering, so that documents group by topic "
+               "rather than by language (Libovický et al., 2020); no effect on documents in one language"})
     colour_by: str = field(default=COLOUR_BY[0], metadata={"doc": " or ".join(map(repr, COLOUR_BY))})
     queries: str = field(default="", metadata={"doc": "queries to place on the map, one per line (optional)"})
     query_instruction_a: str = field(default=NO_INSTRUCTION, metadata={
@@ -169,8 +182,9 @@ class MapResult:
     plot: object
     plot_html: str
     keywords: pd.DataFrame  # cluster, size, c-TF-IDF keywords
-    agreement: pd.DataFrame  # silhouette, kNN accuracy, V-measure, ARI against labels and languages
-    reading: str  # Markdown: do points group by topic or by language?
+    agreement: pd.DataFrame  # silhouette, kNN accuracy, V-measure, ARI against labels and languages (raw and neutral)
+    reading: str  # Markdown: do points group by topic or by language? (before and after the language-neutral view)
+    k_curve: object  # plotly figure: silhouette against k when KMeans chose k, else None
     points_csv: str  # every point: text, coordinates, cluster, label, language, file (with B: B's coordinates, Jaccard)
     # Model B (empty without one; with a failed one, only the status saying why).
     model_b_status: str = ""
@@ -211,54 +225,89 @@ def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
         notes.append(f"{truncated} of {len(records)} documents were truncated at {backend.status.max_seq_length} "
                      "tokens (choose 'split into token chunks' to embed all of their text).")
     progress(0.9, desc="Laying out and clustering")
-    layout = project(encoded.vectors, params)
-    notes += layout.notes
-    space = layout.coords if request.cluster_space == "map layout" else encoded.vectors
-    clustering = _cluster(space, request.cluster_method, k, min_cluster_size, notes)
     languages = tuple(resolve_languages([r.text for r in records], [r.lang for r in records]))
+    centring = _centring(encoded.vectors, languages, request.language_neutral, notes)
+    vectors = encoded.vectors if centring is None else centring.apply(encoded.vectors, languages)
+    layout = project(vectors, params)
+    notes += layout.notes
+    in_layout = request.cluster_space == "map layout"
+    clustering = _cluster(layout.coords if in_layout else vectors, request.cluster_method, k, min_cluster_size, notes)
     title = (f"{request.method} {params.n_components}-D of {len(records)} texts · {clustering.method}, "
-             f"{clustering.n_clusters} clusters")
+             f"{clustering.n_clusters} clusters" + (" · language-neutral" if centring else ""))
     sides = query_sides(request.query_instruction_a, request.query_instruction_b)
-    queries = place_queries(backend, layout, query_texts(request.queries), sides)
+    queries = place_queries(backend, layout, query_texts(request.queries), sides, centre=_query_centre(centring))
     b, b_status = None, ""
     if ref_b := model_b_ref(backend, request.model_b):
         try:
-            b = _map_b(backend, ref_b, request, records, (task, layout, encoded.vectors), progress)
+            b = _map_b(backend, ref_b, request, records, (task, layout, vectors, languages, centring), progress)
             title = f"Model A · {title}"
         except USER_FACING as error:  # model A's map is made all the same
             b_status = present.model_b_failed(ref_b, error)
-    run = MapRun(tuple(records), languages, encoded, layout.coords, clustering, queries, title, b)
+    run = MapRun(tuple(records), languages, encoded, vectors, layout.coords, clustering, queries, title, b)
     if request.previous is not None:
         request.previous.export.discard()
     labels = [r.label for r in records]
-    report = map_report.agreement_report(encoded.vectors, clustering.labels,
-                                         labels if any(labels) else None, languages)
+    labels = labels if any(labels) else None
+    report = map_report.agreement_report(vectors, clustering.labels, labels, languages)
+    before = None
+    if centring is not None:  # the same clustering of the raw embeddings (the same k): what the view changed
+        raw_space = project(encoded.vectors, params).coords if in_layout else encoded.vectors
+        raw = _cluster(raw_space, request.cluster_method, clustering.n_clusters, min_cluster_size, [])
+        before = map_report.agreement_report(encoded.vectors, raw.labels, labels, languages)
     drawn = redraw(ColourRequest(run, request.colour_by))
     summary = present.summary(task, backend.prompt(task, "symmetric"), encoded.summary, [*notes, *report.notes])
-    return MapResult(run, summary, drawn.plot,
-                     drawn.plot_html, map_report.keywords_table(run.texts, clustering.labels), report.table.round(3),
-                     present.reading(report), export_table(_points_table(run), "cluster_map_points.csv"),
+    return MapResult(run, summary, drawn.plot, drawn.plot_html,
+                     map_report.keywords_table(run.texts, clustering.labels, languages),
+                     map_report.views_table(report, before).round(3), present.reading(report, before),
+                     silhouette_figure(clustering, bool(centring)),
+                     export_table(_points_table(run), "cluster_map_points.csv"),
                      b.status if b else b_status, drawn.plot_b,
                      present.changes_table(b.change, run.texts, CHANGED_ROWS) if b else None)
 
 
+def _centring(vectors: np.ndarray, languages: Sequence[str], wanted: bool, notes: list[str]) -> LanguageCentring | None:
+    """The language centring to apply, or None: not wanted, or one language only (said in a note)."""
+    if not wanted:
+        return None
+    centring = fit_centring(vectors, languages)
+    if not centring.active:
+        notes.append(f"Language-neutral view: no effect, every document is in one language ({languages[0]}).")
+        return None
+    if single := sorted(lang for lang in centring.means if languages.count(lang) == 1):
+        notes.append(f"Language-neutral view: {', '.join(single)} has a single document, centred on the mean of "
+                     "the language means (its own mean would leave nothing).")
+    return centring
+
+
+def _query_centre(centring: LanguageCentring | None):
+    """How queries are placed in a language-neutral map: minus the mean of their (detected) language in the corpus,
+    or of all its languages for a language it lacks."""
+    if centring is None:
+        return None
+    return lambda texts, vectors: centring.apply(vectors, detect_languages(texts))
+
+
 def _map_b(backend: Backend, ref_b: str, request: MapRequest, records: list[TextRecord],
-           a: tuple[str, Projection, np.ndarray], progress) -> MapB:
+           a: tuple[str, Projection, np.ndarray, tuple[str, ...], LanguageCentring | None], progress) -> MapB:
     """Model B's side: the same records embedded by B (its own family's preset where A's was kept), laid out with the
-    same parameters and turned onto A's layout, B's queries placed, and each point's neighbours under A and B."""
-    task, layout_a, vectors_a = a
+    same parameters and turned onto A's layout, B's queries placed, and each point's neighbours under A and B;
+    centred on B's own language means when A's map is language-neutral."""
+    task, layout_a, vectors_a, languages, centring_a = a
     task_b = instruction_for(backend, task, "clustering", ref_b)
     before = request.previous.b if request.previous is not None else None
     encoded = _embed(backend, before.encoded if before and before.ref == ref_b else None, records, task_b, progress,
                      model=ref_b)
-    layout = project(encoded.vectors, layout_a.params)
+    centring = fit_centring(encoded.vectors, languages) if centring_a is not None else None
+    vectors = encoded.vectors if centring is None else centring.apply(encoded.vectors, languages)
+    layout = project(vectors, layout_a.params)
     alignment = align_layout(layout_a.coords, layout.coords)
     sides = [(side, instruction_for(backend, side_task, "retrieval", ref_b))
              for side, side_task in query_sides(request.query_instruction_a, request.query_instruction_b)]
-    queries = place_queries(backend, layout, query_texts(request.queries), sides, model=ref_b, moved=alignment.apply)
+    queries = place_queries(backend, layout, query_texts(request.queries), sides, model=ref_b, moved=alignment.apply,
+                            centre=_query_centre(centring))
     status = present.model_b_fit(model_b_status(backend, ref_b, (task, task_b), f"documents {encoded.summary}"),
                                  alignment.disparity, NEIGHBOURS)
-    return MapB(ref_b, encoded, alignment.apply(layout.coords), neighbourhood_change(vectors_a, encoded.vectors,
+    return MapB(ref_b, encoded, vectors, alignment.apply(layout.coords), neighbourhood_change(vectors_a, vectors,
                 NEIGHBOURS), queries, "Model B · the same layout, turned onto A's map · A's colours", status)
 
 
@@ -286,16 +335,16 @@ def _figure(run: MapRun, colour_by: str, side: MapB | None = None, picked: int |
     own = run if side is None else side
     highlight = None
     if picked is not None:
-        highlight = (picked, nearest_neighbours(own.encoded.vectors, picked, NEIGHBOURS)[0].tolist())
+        highlight = (picked, nearest_neighbours(own.vectors, picked, NEIGHBOURS)[0].tolist())
     return map_figure(_points(run, colour_by, own.coords), colour_by, own.queries, highlight, own.title, selected)
 
 
 def neighbours(request: NeighboursRequest, progress=None) -> NeighboursResult:
-    """The nearest neighbours (cosine, full embedding space) of a point of the session's map, as a table and as
-    rings on the map. The point is its number or words of its text."""
+    """The nearest neighbours (cosine, in the full space of the vectors mapped: language-neutral or as embedded) of a
+    point of the session's map, as a table and as rings on the map. The point is its number or words of its text."""
     run = _session_map(request.run)
     index = map_report.find_point(request.point, run.texts)
-    indices, scores = nearest_neighbours(run.encoded.vectors, index, NEIGHBOURS)
+    indices, scores = nearest_neighbours(run.vectors, index, NEIGHBOURS)
     labels, sources = [r.label for r in run.records], [r.source for r in run.records]
     table = map_report.neighbours_table(indices, scores, run.texts, run.clustering.labels, labels, sources)
     drawn = redraw(request, picked=index)

@@ -49,6 +49,10 @@ INTRO = ("Embed documents from one or several files (the instruction goes on **e
          "to list its nearest neighbours in the full embedding space.")
 
 
+NEUTRAL_LABEL = ("Language-neutral view: remove each language's mean vector first, so that documents group by "
+                 "topic, not by language (no effect on one language)")
+
+
 def load_example(backend: Backend):
     """SIB-200 sentences (7 topics) in several languages, with label and language fields; the clustering preset."""
     return ([example_path("map_docs.jsonl")], "label", "How many goals were scored in the final?",
@@ -73,6 +77,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
         with gr.Column(scale=2):
             instruction = instruction_dropdown("Instruction (on every document)")
             long_docs = gr.Radio(list(LONG_DOCS), value=LONG_DOCS[0], label="Long documents")
+            language_neutral = gr.Checkbox(True, elem_id="map-neutral", label=NEUTRAL_LABEL)
             with gr.Row():
                 chunk_tokens = gr.Slider(16, 2048, value=256, step=16, label="chunk size (tokens)")
                 overlap_tokens = gr.Slider(0, 256, value=32, step=8, label="overlap (tokens)")
@@ -112,7 +117,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
         show = gr.Button("Nearest neighbours", scale=1, elem_id="map-neighbours")
     picked_text = gr.Markdown(label="Picked point", elem_id="map-picked", latex_delimiters=[])
     neighbour_table = gr.Dataframe(headers=["point", "cosine", "cluster", "label", "source", "text"], wrap=True,
-                                   label="Nearest neighbours (cosine, full embedding space)",
+                                   label="Nearest neighbours (cosine, full space of the vectors mapped)",
                                    interactive=False, max_height=360,
                                    column_widths=["7%", "8%", "10%", "12%", "13%", "50%"])
     changes = gr.Dataframe(visible=False, label="Documents whose neighbourhoods change most from model A to model B "
@@ -120,9 +125,11 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                                                 "first)", wrap=True, interactive=False, max_height=360,
                            elem_id="map-changes", column_widths=["7%", "8%", "45%", "20%", "20%"])
     reading = gr.Markdown(label="Topic or language?", elem_id="map-reading", latex_delimiters=[])
-    agreement = gr.Dataframe(label="Agreement with labels / languages", wrap=True, interactive=False)
-    keywords = gr.Dataframe(label="Cluster keywords (c-TF-IDF)", wrap=True, interactive=False, max_height=360,
-                            column_widths=["15%", "10%", "75%"])
+    agreement = gr.Dataframe(label="Agreement with labels / languages", wrap=True, interactive=False,
+                             elem_id="map-agreement")
+    k_curve = gr.Plot(label="Choice of k", elem_id="map-k-curve")
+    keywords = gr.Dataframe(label="Cluster keywords (c-TF-IDF, per language)", wrap=True, interactive=False,
+                            max_height=360, column_widths=["12%", "8%", "20%", "60%"], elem_id="map-keywords")
     with gr.Row():
         points_file = gr.File(label="Points (CSV: text, coordinates, cluster, label, language, source)",
                               interactive=False, height=70)
@@ -135,11 +142,12 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                          MapRequest, documents=docs, long_docs=long_docs, chunk_tokens=chunk_tokens,
                          overlap_tokens=overlap_tokens, instruction=instruction, method=method, dims=dims,
                          n_neighbors=n_neighbors, min_dist=min_dist, seed=seed, cluster_method=cluster_method, k=k,
-                         min_cluster_size=min_cluster_size, cluster_space=cluster_space, colour_by=colour_by,
+                         min_cluster_size=min_cluster_size, cluster_space=cluster_space,
+                         language_neutral=language_neutral, colour_by=colour_by,
                          queries=query_text, query_instruction_a=query_a, query_instruction_b=query_b,
                          model_b=page.model_b, previous=state),
                      outputs=forms.outputs(MapResult, run=state, summary=summary, plot=plot, plot_html=html_file,
-                                           keywords=keywords, agreement=agreement, reading=reading,
+                                           keywords=keywords, agreement=agreement, reading=reading, k_curve=k_curve,
                                            points_csv=points_file, model_b_status=model_b_status, plot_b=plot_b,
                                            changes=changes),
                      show_progress_on=status)

@@ -15,6 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
+from harrier_explorer.analysis.clusters import Clustering
 from harrier_explorer.analysis.snippets import snippet
 from harrier_explorer.ui.common import failsafe_plot
 
@@ -80,6 +81,26 @@ def map_figure(points: MapPoints, colour_by: str, queries: Sequence[QueryMarks] 
     if not three_d:
         fig.update_xaxes(showticklabels=False, title_text="")
         fig.update_yaxes(showticklabels=False, title_text="")
+    return fig
+
+
+@failsafe_plot
+def silhouette_figure(clustering: Clustering, language_neutral: bool) -> go.Figure | None:
+    """Silhouette against k when KMeans chose k (None otherwise), the chosen k marked: how clear the choice was,
+    and whether a k (e.g. the number of languages) stands out."""
+    if not clustering.silhouette_by_k:
+        return None
+    ks = sorted(clustering.silhouette_by_k)
+    space = "language-neutral vectors" if language_neutral else "embeddings"
+    sample = f", on a sample of {clustering.sampled} points" if clustering.sampled else ""
+    fig = go.Figure(go.Scatter(x=ks, y=[clustering.silhouette_by_k[k] for k in ks], mode="lines+markers",
+                               name="silhouette", hovertemplate="k = %{x}: %{y:.3f}<extra></extra>"))
+    fig.add_vline(x=clustering.n_clusters, line_dash="dash", line_color="#dc2626",
+                  annotation_text=f"chosen k = {clustering.n_clusters}")
+    fig.update_layout(height=260, margin={"t": 40, "b": 40, "l": 50, "r": 10}, showlegend=False, title_x=0.5,
+                      title_text=f"KMeans: cosine silhouette by k ({space}{sample})")
+    fig.update_xaxes(title_text="k", dtick=1)
+    fig.update_yaxes(title_text="silhouette")
     return fig
 
 

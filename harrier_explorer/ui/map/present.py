@@ -33,11 +33,26 @@ def topic_or_language_sentence(result: TopicOrLanguage) -> str:
             f"{result.language.neighbour_share:.0%} share its language (chance {result.language.chance_share:.0%}).")
 
 
-def reading(report: AgreementReport) -> str:
-    """The topic-or-language sentence when labels and several languages are known, else why there is none."""
-    if report.topic_or_language:
-        return topic_or_language_sentence(report.topic_or_language)
-    return "" if len(report.table) else "_No labels and a single language: nothing to compare the clusters with._"
+def reading(report: AgreementReport, before: AgreementReport | None = None) -> str:
+    """The topic-or-language sentence when labels and several languages are known, else why there is none; with
+    `before` (the raw embeddings of a language-neutral map), the sentence before and after, and the clusters'
+    V-measure against labels and languages in both."""
+    if before is None:
+        if report.topic_or_language:
+            return topic_or_language_sentence(report.topic_or_language)
+        return "" if len(report.table) else "_No labels and a single language: nothing to compare the clusters with._"
+    lines = []
+    for name, shown in (("Raw embeddings", before), ("Language-neutral view", report)):
+        if shown.topic_or_language:
+            lines.append(f"**{name}:** {topic_or_language_sentence(shown.topic_or_language)}")
+    raw, neutral = (dict(zip(shown.table["grouping"], shown.table["V-measure (clusters)"], strict=True))
+                    for shown in (before, report))
+    changes = [f"{grouping} {raw[grouping]:.2f} → {neutral[grouping]:.2f}" for grouping in ("labels", "languages")
+               if grouping in raw and grouping in neutral]
+    if changes:
+        lines.append("Removing each language's mean vector moved the clusters' V-measure against "
+                     f"{' and against '.join(changes)} (1 = the clusters are exactly those groups).")
+    return "  \n".join(lines)
 
 
 def picked_heading(index: int, cluster: int, record: TextRecord, change: NeighbourhoodChange | None = None) -> str:

@@ -28,12 +28,15 @@ def query_sides(instruction_a: str | None, instruction_b: str | None) -> list[tu
 
 def place_queries(backend: Backend, layout: Projection, texts: list[str], sides: list[tuple[str, str]],
                   model: str | None = None,
-                  moved: Callable[[np.ndarray], np.ndarray] | None = None) -> tuple[QueryMarks, ...]:
-    """The queries under each side's instruction, embedded by one model and placed on its layout (then ``moved``,
-    e.g. onto A's frame), as star markers labelled "Q1 · A"."""
+                  moved: Callable[[np.ndarray], np.ndarray] | None = None,
+                  centre: Callable[[list[str], np.ndarray], np.ndarray] | None = None) -> tuple[QueryMarks, ...]:
+    """The queries under each side's instruction, embedded by one model, ``centre``d like the documents (a
+    language-neutral map) and placed on its layout (then ``moved``, e.g. onto A's frame), as star markers labelled
+    "Q1 · A"."""
     marks = []
     for side, task in sides if texts else ():
-        coords = layout.place(backend.encode(texts, task, "query", model=model).vectors)
+        vectors = backend.encode(texts, task, "query", model=model).vectors
+        coords = layout.place(vectors if centre is None else centre(texts, vectors))
         labels = [f"Q{n}" + (f" · {side}" if len(sides) > 1 else "") for n in range(1, len(texts) + 1)]
         marks.append(QueryMarks(coords if moved is None else moved(coords), labels, f"{side}: {task}"))
     return tuple(marks)
