@@ -4,13 +4,18 @@ texts, one run. Cold = empty embedding cache; warm = the same call again (all ca
 The corpus mixes lengths and languages from ../shared/evaldata: XQuAD paragraphs and questions, Tatoeba sentences and
 FLORES sentences, de-duplicated so that no speed-up comes from duplicates.
 
-    .venv/bin/python -m benchmarks.encode [--n 1920] [--model FOLDER_OR_ID]
+Every ``--dtypes`` mode (default float32, bfloat16, int8) runs cold and warm in the same run; each row gives its
+minimum and median cosine to the first mode's vectors (run ``benchmarks.quantised_fidelity`` for the Tatoeba /
+XQuAD bar). Peak RSS is the process's high-water mark after that row (it only grows).
+
+    .venv/bin/python -m benchmarks.encode [--n 1920] [--model FOLDER_OR_ID] [--dtypes float32 bfloat16 int8]
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import resource
 import tempfile
 import time
 
@@ -48,17 +53,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=1920)
     parser.add_argument("--model", default=None, help="default: the app's default resolution (demo model offline)")
+    parser.add_argument("--dtypes", nargs="+", default=["float32", "bfloat16", "int8"])
     args = parser.parse_args()
     texts = mixed_corpus(args.n)
 
     folder = str(model_folder(args.model))
-    with tempfile.TemporaryDirectory() as tmp:  # an empty cache: the cold run embeds all
-        backend = Backend(load_settings(model=folder, cache_dir=tmp)).start()
-        backend.wait_selfcheck()
-        n_tokens = int(backend.count_tokens(texts).sum())
-        ours, t_cold = timed(lambda: backend.encode(texts, role="document"))
-        warm, t_warm = timed(lambda: backend.encode(texts, role="document"))
-        assert warm.cached == len(texts) and np.allclose(warm.vectors, ours.vectors)
+    runs = []  # (name, seconds, vectors, peak RSS GB)
+    for dtype in args.dtypes:
+        with tempfile.TemporaryDirectory() as tmp:  # an empty cache: the cold run embeds all
+            backend = Backend(load_settings(model=folder, cache_dir=tmp, dtype=dtype)).start()
+            backend.wait_selfcheck()
+            n_tokens = int(backend.count_tokens(texts).sum())
+            ours, t_cold = timed(lambda b=backend: b.encode(texts, role="document"))
+            warm, t_warm = timed(lambda b=backend: b.encode(texts, role="document"))
+            assert warm.cached == len(texts) and np.allclose(warm.vectors, ours.vectors)
+            label = backend.status.dtype
+            runs.append((f"harrier-explorer {label}, cold cache", t_cold, ours.vectors, peak_rss_gb()))
+            runs.append((f"harrier-explorer {label}, warm cache", t_warm, warm.vectors, peak_rss_gb()))
 
     from sentence_transformers import SentenceTransformer
 
@@ -67,17 +78,22 @@ def main() -> None:
     prompt = backend.spec.document_prompt
     st_model.encode(texts[:8], prompt=prompt)  # warm-up, as our backend's self-check warmed its model
     st_vectors, t_st = timed(lambda: st_model.encode(texts, prompt=prompt, normalize_embeddings=True))
-    agreement = float(np.min(np.sum(st_vectors * ours.vectors, axis=1)))
+    runs.insert(0, ("sentence-transformers encode (defaults: batch 32, fp32)", t_st, st_vectors, peak_rss_gb()))
+    reference = runs[1][2]
 
     st = backend.status
-    print(f"model {st.model_id} ({st.device}, {st.dtype}); {len(texts)} texts, {n_tokens} tokens; "
-          f"min cosine ours vs sentence-transformers {agreement:.5f}\n")
-    print("| run | seconds | texts/s | tokens/s | vs sentence-transformers |")
-    print("|---|---|---|---|---|")
-    for name, sec in (("sentence-transformers encode (batch 32)", t_st), ("harrier-explorer cold cache", t_cold),
-                      ("harrier-explorer warm cache", t_warm)):
-        print(f"| {name} | {sec:.2f} | {len(texts) / sec:.1f} | {n_tokens / sec:.0f} | {t_st / sec:.2f}× |")
-    print(f"\nwarm / cold speed-up: {t_cold / t_warm:.0f}×")
+    print(f"model {st.model_id} ({st.device}); {len(texts)} texts, {n_tokens} tokens; cosines against "
+          f"harrier-explorer {args.dtypes[0]}\n")
+    print("| run | seconds | texts/s | tokens/s | vs sentence-transformers | min / median cosine | peak RSS GB |")
+    print("|---|---|---|---|---|---|---|")
+    for name, sec, vectors, rss in runs:
+        cos = np.sum(vectors * reference, axis=1)
+        print(f"| {name} | {sec:.2f} | {len(texts) / sec:.1f} | {n_tokens / sec:.0f} | {t_st / sec:.2f}× | "
+              f"{cos.min():.5f} / {np.median(cos):.5f} | {rss:.2f} |")
+
+
+def peak_rss_gb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6  # KiB on Linux
 
 
 if __name__ == "__main__":

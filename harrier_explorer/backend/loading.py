@@ -2,6 +2,7 @@
 
 A reference is a Hugging Face id or local folder, an ``http(s)://`` URL of an OpenAI-compatible server, or
 ``fake:hash`` (the torch-free test encoder), optionally followed by options: ``?dtype=bfloat16`` (run in bf16),
+``?dtype=int8`` (int8 linear layers on the CPU: faster, approximate, labelled so in the header and cached apart),
 ``?dim=256`` (truncate Matryoshka-style and re-normalise, as sentence-transformers' ``truncate_dim``). So
 ``google/embeddinggemma-300m?dim=256`` and ``…?dtype=bfloat16`` are models of their own, side by side with the
 full one; their vectors below the truncation share the cache with it.
@@ -51,8 +52,8 @@ def parse_ref(ref: str) -> ModelRef:
     if unknown:
         raise InputError(f"Unknown model option {sorted(unknown)[0]!r} in {ref!r}; options are dtype= and dim=")
     dtype = options.get("dtype")
-    if dtype not in (None, "float32", "bfloat16"):
-        raise InputError(f"dtype={dtype!r} in {ref!r}: choose float32 or bfloat16")
+    if dtype not in (None, "float32", "bfloat16", "int8"):
+        raise InputError(f"dtype={dtype!r} in {ref!r}: choose float32 or bfloat16 (or int8: fast, approximate)")
     try:
         dim = int(options["dim"]) if "dim" in options else None
     except ValueError:

@@ -22,6 +22,8 @@ from harrier_explorer.errors import ModelUnavailable
 from harrier_explorer.models import CONTEXT_CAP, ModelSpec
 
 log = logging.getLogger(__name__)
+#: The header's dtype for ``--dtype int8`` / ``?dtype=int8``: it says the vectors are approximate.
+INT8_LABEL = "int8 (fast, approximate)"
 
 
 @dataclass(frozen=True)
@@ -98,11 +100,27 @@ class LocalEncoder:
         self.model.max_seq_length = self.max_seq_length
         self.dim = int(self.model.get_embedding_dimension())
         self.dtype = "bfloat16" if load_dtype == torch.bfloat16 else "float32"
+        #: What the cache fingerprint records about the arithmetic (``dtype`` is what the header shows).
+        self.precision = self.dtype
         self.revision = weights_fingerprint(folder, revision)
         self.eos_token_id = self.tokenizer.eos_token_id
         # Measured on a 2-core CPU with EmbeddingGemma-300M: 512–1024-token batches run 5× faster than 16k ones.
         self.batch_tokens = options.batch_tokens or (1024 if self.device == "cpu" else 16384)
         self.lock = FairLock()
+        if options.dtype == "int8":
+            self.to_int8()
+
+    def to_int8(self) -> None:
+        """int8 linear layers (per-token activations, SmoothQuant-folded MLPs; see ``int8.py``), in place. CPU only;
+        an explicit "fast (approximate)" mode: it does not meet the fidelity bar that ``auto`` holds dtypes to."""
+        from harrier_explorer.backend import int8
+        from harrier_explorer.backend.selfcheck import PROBE
+
+        if self.device != "cpu":
+            raise ModelUnavailable(f"dtype int8 runs on the CPU only (device is {self.device})")
+        int8.smooth_mlps(self.model, lambda: self.embed(PROBE))
+        int8.quantise_linears(self.model)
+        self.dtype, self.precision = INT8_LABEL, int8.SCHEME
 
     def _decoder_modules(self, folder: Path, model_kwargs: dict) -> list:
         from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
@@ -118,11 +136,12 @@ class LocalEncoder:
 
     @property
     def fingerprint(self) -> str:
-        return f"{self.identity}|{self.dtype}|{self.max_seq_length}"
+        return f"{self.identity}|{self.precision}|{self.max_seq_length}"
 
     @property
     def weight_bytes(self) -> int:
-        return sum(p.numel() * p.element_size() for p in self.model.parameters())
+        tensors = [*self.model.parameters(), *self.model.buffers()]
+        return sum(t.numel() * t.element_size() for t in tensors)
 
     @property
     def n_parameters(self) -> int:
@@ -134,7 +153,7 @@ class LocalEncoder:
 
         with self.lock:
             self.model.to(torch.bfloat16)
-            self.dtype = "bfloat16"
+            self.dtype = self.precision = "bfloat16"
 
     def tokenize(self, strings: Sequence[str]) -> tuple[list[list[int]], np.ndarray, np.ndarray]:
         """Token ids per string (EOS appended by the tokenizer, after truncation), full lengths, truncated flags."""
