@@ -103,4 +103,10 @@ def build_app(backend: Backend) -> gr.Blocks:
         for tab in TABS:
             with gr.Tab(tab.TITLE):
                 tab.build(backend, demo, page)
+    # Gradio drops a click on a button whose action is still running (trigger mode "once"), and it still counts as
+    # running for a moment after its results are drawn: a user who changes a setting and clicks again would see
+    # nothing happen. Such a click instead runs once more when the running one ends, with the page's inputs then.
+    for fn in demo.fns.values():
+        if fn.trigger_mode == "once":
+            fn.trigger_mode = "always_last"
     return demo
