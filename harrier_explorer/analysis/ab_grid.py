@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
-from scipy.stats import bootstrap
 
 from harrier_explorer.analysis.ab_test import ABComparison
 from harrier_explorer.analysis.metrics import Qrels, RetrievalScores, evaluate_rankings
 from harrier_explorer.analysis.model_compare import ranking_agreement
-from harrier_explorer.analysis.significance import PairedTest, paired_test
+from harrier_explorer.analysis.significance import PairedTest, mean_interval, paired_test
 from harrier_explorer.errors import InputError
 
 #: (model, instruction), e.g. ("B", "A"): model B's ranking with the queries under instruction A.
@@ -104,7 +103,7 @@ def quality_grid(comparisons: Mapping[str, ABComparison], qrels: Qrels, k: int =
     cells = {}
     for model, instruction in grid_cells(comparisons):
         scores = evaluate_rankings(comparisons[model].top_docs(_SIDES[instruction], k), qrels, k, k)
-        cells[model, instruction] = CellQuality(scores, {m: _interval(scores.per_query[m].to_numpy(), n_resamples,
+        cells[model, instruction] = CellQuality(scores, {m: mean_interval(scores.per_query[m].to_numpy(), n_resamples,
                                                                         rng) for m in GRID_METRICS})
     pairs = []
     for metric in GRID_METRICS:
@@ -141,12 +140,6 @@ def holm(p_values: Sequence[float]) -> np.ndarray:
     adjusted = np.empty_like(p)
     adjusted[order] = np.minimum(stepped, 1.0)
     return adjusted
-
-
-def _interval(values: np.ndarray, n_resamples: int, rng: np.random.Generator) -> tuple[float, float]:
-    # Percentile, as significance.paired_test: BCa is undefined when every query scores the same.
-    ci = bootstrap((values,), np.mean, n_resamples=n_resamples, method="percentile", random_state=rng)
-    return float(ci.confidence_interval.low), float(ci.confidence_interval.high)
 
 
 def _check_same_items(comparisons: Mapping[str, ABComparison]) -> int:

@@ -65,6 +65,15 @@ def paired_test(a: np.ndarray, b: np.ndarray, n_resamples: int = 10_000, seed: i
     )
 
 
+def mean_interval(values: np.ndarray, n_resamples: int = 10_000,
+                  rng: np.random.Generator | int | None = 0) -> tuple[float, float]:
+    """95% percentile-bootstrap interval of the mean of ``values`` (one per query)."""
+    # Percentile, as in paired_test: BCa is undefined when every query scores the same.
+    ci = bootstrap((np.asarray(values, dtype=float),), np.mean, n_resamples=n_resamples, method="percentile",
+                   random_state=rng)
+    return float(ci.confidence_interval.low), float(ci.confidence_interval.high)
+
+
 def _mean_difference(b: np.ndarray, a: np.ndarray, axis: int = -1) -> np.ndarray:
     """Vectorised statistic for scipy: mean of b - a along `axis`."""
     return np.mean(b - a, axis=axis)
