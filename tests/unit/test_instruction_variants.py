@@ -14,7 +14,8 @@ def _by_kind(instruction: str, domain: str = "") -> dict[str, list[str]]:
 
 def test_every_rule_on_the_qa_task_string() -> None:
     kinds = _by_kind(QA, "medical")
-    assert kinds["drop a clause"] == ["Retrieve passages that answer the question", "Given a question, retrieve passages"]
+    assert kinds["drop a clause"] == ["Retrieve passages that answer the question",
+                                      "Given a question, retrieve passages"]
     assert kinds["swap the verb"] == ["Given a question, find passages that answer the question",
                                       "Given a question, return passages that answer the question"]
     assert kinds["swap the noun"][0] == "Given a question, retrieve documents that answer the question"

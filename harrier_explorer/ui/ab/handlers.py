@@ -8,9 +8,7 @@ model B the compare action embeds everything with B too and grids the four ranki
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import gradio as gr
 import pandas as pd
@@ -27,7 +25,6 @@ from harrier_explorer.analysis.instruction_sweep import OVERLAP, sweep_instructi
 from harrier_explorer.analysis.metrics import Qrels
 from harrier_explorer.backend.core import Backend, EncodeResult
 from harrier_explorer.errors import InputError
-from harrier_explorer.inputs.pairs import parse_qrels
 from harrier_explorer.inputs.parsing import LoadResult
 from harrier_explorer.models import NO_INSTRUCTION
 from harrier_explorer.ui.ab import plots, present
@@ -36,12 +33,10 @@ from harrier_explorer.ui.common import (
     INSTRUCTION_FORMS,
     export_table,
     instruction_value,
-    load_text_source,
     markdown_text,
     progress_to,
-    whole_number,
 )
-from harrier_explorer.ui.forms import TextInput
+from harrier_explorer.ui.ranking_data import RankingData, corpus_vectors, load_ranking_data
 from harrier_explorer.workflows.model_b import model_b_ref
 
 #: Most instructions one sweep takes (each one embeds every query again).
@@ -70,22 +65,7 @@ class ABRun:
 
 
 @dataclass(frozen=True)
-class ABData:
-    """What every A/B action ranks: the queries, the corpus, relevance labels (optional) and the depth k."""
-
-    queries: TextInput = field(default_factory=TextInput, metadata={"doc": "the queries"})
-    corpus: TextInput = field(default_factory=TextInput, metadata={"doc": "the documents ranked"})
-    qrels_file: str | None = field(default=None, metadata={
-        "doc": "relevance labels (optional): TSV/CSV rows 'query_id, doc_id[, relevance]' or BEIR JSONL; pasted "
-               "items have ids paste:1, paste:2, …, uploaded ones the id column or '<file>:<n>'"})
-    qrels_rows: pd.DataFrame | list | None = field(default=None, metadata={
-        "doc": "more relevance labels (optional): a table of (query_id, doc_id) pairs of relevant documents"})
-    k: int = field(default=10, metadata={"doc": "top-k depth of the rankings (lowered to the corpus size)"})
-    previous: ABRun | None = None  # the session's last run (gr.State; an API call has none)
-
-
-@dataclass(frozen=True)
-class ABRequest(ABData):
+class ABRequest(RankingData):
     instruction_a: str = field(default=NO_INSTRUCTION, metadata={"doc": f"instruction A, {QUERY_INSTRUCTION}"})
     instruction_b: str = field(default=NO_INSTRUCTION, metadata={"doc": f"instruction B, {QUERY_INSTRUCTION}"})
     model_b: str = field(default="", metadata={"doc": MODEL_B_DOC})
@@ -100,7 +80,7 @@ class QueryRequest:
 
 
 @dataclass(frozen=True)
-class SweepRequest(ABData):
+class SweepRequest(RankingData):
     instructions: str = field(default=NO_INSTRUCTION, metadata={
         "doc": f"the instructions to try, one per line (at most {MAX_SWEEP}), each {INSTRUCTION_FORMS}"})
 
@@ -142,26 +122,15 @@ class SweepResult:
     values_csv: str  # the same with the query ids as columns
 
 
-@dataclass(frozen=True)
-class _Inputs:
-    """An ABData loaded and checked."""
-
-    queries: LoadResult
-    docs: LoadResult
-    qrels: Qrels | None
-    k: int
-    notes: tuple[str, ...]
-
-
 def run_ab(backend: Backend, request: ABRequest, progress) -> ABResult:
     """Rank one corpus with the queries embedded under instruction A and under instruction B: both rankings per
     query with rank and score moves, their agreement (overlap@k, Kendall τ, RBO), the score shift, and with
     relevance labels nDCG@10 / MRR@10 / Recall@k of each side with a paired significance test."""
-    data = _load(backend, request)
+    data = load_ranking_data(backend, request)
     task_a, task_b = instruction_value(request.instruction_a), instruction_value(request.instruction_b)
     if task_a == task_b:
         gr.Warning("A and B are the same instruction: the rankings will be identical.")
-    docs_encoded = _corpus(backend, request.previous, data.docs, progress)
+    docs_encoded = corpus_vectors(backend, _previous_docs(request), data.docs, progress)
     under_a = backend.encode(data.queries.texts, task_a, "query", progress_to(progress, "Embedding queries under A"))
     under_b = backend.encode(data.queries.texts, task_b, "query", progress_to(progress, "Embedding queries under B"))
     comparison = compare_instructions(under_a.vectors, under_b.vectors, docs_encoded.vectors, data.queries.ids,
@@ -225,8 +194,8 @@ def run_sweep(backend: Backend, request: SweepRequest, progress) -> SweepResult:
         raise InputError("List at least one instruction, one per line ('(none)' means no instruction).")
     if len(labels) > MAX_SWEEP:
         raise InputError(f"{len(labels)} instructions is more than {MAX_SWEEP} per sweep; split the list.")
-    data = _load(backend, request)
-    docs = _corpus(backend, request.previous, data.docs, progress).vectors
+    data = load_ranking_data(backend, request)
+    docs = corpus_vectors(backend, _previous_docs(request), data.docs, progress).vectors
     texts, ids = data.queries.texts, data.queries.ids
     embedded = {label: backend.encode(texts, instruction_value(label), "query",
                                       progress_to(progress, f"Instruction {n}/{len(labels)}")).vectors
@@ -248,60 +217,8 @@ def run_sweep(backend: Backend, request: SweepRequest, progress) -> SweepResult:
                        export_table(export.rename_axis("instruction").reset_index(), "instruction_sweep.csv"))
 
 
-def _load(backend: Backend, data: ABData) -> _Inputs:
-    queries = load_text_source(backend, "Queries", data.queries)
-    docs = load_text_source(backend, "Corpus", data.corpus)
-    _require_unique(queries.ids, "query")
-    _require_unique(docs.ids, "document")
-    if len(docs.records) < 2:
-        raise InputError("The corpus needs at least 2 documents to rank.")
-    notes = [*queries.notes, *docs.notes]
-    qrels = _qrels(backend, data, queries.ids, docs.ids, notes)
-    k = whole_number(data.k, "k (top-k depth)", 1)
-    if k > len(docs.records):
-        notes.append(f"k lowered from {k} to the corpus size, {len(docs.records)}.")
-        k = len(docs.records)
-    return _Inputs(queries, docs, qrels, k, tuple(notes))
-
-
-def _corpus(backend: Backend, previous: ABRun | None, docs: LoadResult, progress) -> EncodeResult:
-    """The corpus embeddings: the previous run's when the same documents were embedded, else fresh (cache-backed)."""
-    prefix = backend.prompt(None, "document")
-    if previous is not None and previous.docs_encoded.prompts == [prefix + t for t in docs.texts]:
-        old = previous.docs_encoded
-        return EncodeResult(old.vectors, old.n_tokens, old.truncated, old.prompts, cached=len(old.prompts))
-    return backend.encode(docs.texts, None, "document", progress_to(progress, "Embedding the corpus"))
-
-
-def _qrels(backend: Backend, data: ABData, query_ids: list[str], doc_ids: list[str],
-           notes: list[str]) -> Qrels | None:
-    """Labels from the uploaded file and the typed table together; None when there are none. A file whose ids
-    match none of the loaded queries or documents is refused; a partial match is reported."""
-    qrels: dict[str, dict[str, int]] = {}
-    if data.qrels_file:
-        path = Path(data.qrels_file if isinstance(data.qrels_file, str) else data.qrels_file.name)
-        from_file = parse_qrels(path, backend.settings.max_file_mb)
-        notes.append(_match_or_refuse(path.name, from_file, query_ids, doc_ids))
-        for qid, docs in from_file.items():
-            qrels.setdefault(qid, {}).update(docs)
-    rows = data.qrels_rows.values.tolist() if isinstance(data.qrels_rows, pd.DataFrame) else (data.qrels_rows or [])
-    for qid, docs in ab_report.qrels_from_pairs(rows, query_ids, doc_ids).items():
-        qrels.setdefault(qid, {}).update(docs)
-    return qrels or None
-
-
-def _match_or_refuse(name: str, qrels: Qrels, query_ids: list[str], doc_ids: list[str]) -> str:
-    """How many of a qrels file's query and doc ids are loaded; InputError when none of either is."""
-    labelled_docs = {d for docs in qrels.values() for d in docs}
-    queries_hit, docs_hit = len(set(qrels) & set(query_ids)), len(labelled_docs & set(doc_ids))
-    if not queries_hit or not docs_hit:
-        what, example, loaded = (("query", next(iter(qrels)), query_ids[0]) if not queries_hit
-                                 else ("doc", next(iter(labelled_docs)), doc_ids[0]))
-        raise InputError(f"None of the {len(qrels) if not queries_hit else len(labelled_docs)} labelled {what} ids "
-                         f"in {name} is loaded (it names e.g. {example!r}; loaded {what} ids look like "
-                         f"{loaded!r}): check the id columns of the queries and the corpus.")
-    return (f"Labels from {name}: {queries_hit} of {len(qrels)} labelled query ids and {docs_hit} of "
-            f"{len(labelled_docs)} labelled doc ids match the loaded queries and corpus.")
+def _previous_docs(request: RankingData) -> EncodeResult | None:
+    return request.previous.docs_encoded if request.previous is not None else None
 
 
 def _quality(comparison: ABComparison, qrels: Qrels | None, notes: list[str]) -> ABQuality | None:
@@ -329,12 +246,6 @@ def _query_index(query_ids: tuple[str, ...], query: str | None) -> int:
         return names.index(value)
     raise InputError(f"Pick a query from the list: {value!r} is neither a query id (e.g. {query_ids[0]!r}) nor a "
                      f"name Q1 … Q{len(query_ids)}.")
-
-
-def _require_unique(ids: list[str], what: str) -> None:
-    duplicate, count = Counter(ids).most_common(1)[0]
-    if count > 1:
-        raise InputError(f"Each {what} needs its own id; {duplicate!r} appears more than once.")
 
 
 def _string_rows(names: tuple[str, ...], encoded: tuple[EncodeResult, ...], rows: tuple[int, ...]) -> list[list]:
