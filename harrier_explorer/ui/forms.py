@@ -95,7 +95,7 @@ def endpoint(request_cls: type, handler: Callable, *, doc: str | None = None) ->
         bound.apply_defaults()
         values = dict(bound.arguments)
         progress = values.pop("progress")
-        return fields_of(handler(_build(request_cls, values), progress))
+        return _returned(fields_of(handler(_build(request_cls, values), progress)))
 
     _describe(call, handler, doc, docs)
     call.__signature__ = signature
@@ -106,7 +106,7 @@ def action(handler: Callable, *, doc: str | None = None) -> Callable:
     """A Gradio function for a handler that takes no request (e.g. a report): returns its result's fields."""
 
     def call():
-        return fields_of(handler())
+        return _returned(fields_of(handler()))
 
     _describe(call, handler, doc, [])
     return call
@@ -115,6 +115,12 @@ def action(handler: Callable, *, doc: str | None = None) -> Callable:
 def fields_of(result) -> tuple:
     """A result dataclass's field values, in order (what Gradio assigns to the outputs)."""
     return tuple(getattr(result, f.name) for f in dataclasses.fields(result))
+
+
+def _returned(values: tuple):
+    """What Gradio is given: the values, or a lone value by itself (Gradio hands one output whatever it gets, a
+    1-tuple included)."""
+    return values[0] if len(values) == 1 else values
 
 
 def _describe(call: Callable, handler: Callable, doc: str | None, docs: list[str]) -> None:

@@ -1,0 +1,145 @@
+"""Layout and wiring of the Instruction lab (handlers in handlers.py, sentences and tables in present.py).
+
+Three steps a user takes in order: propose wordings from a base instruction (editable), run the lab on them, and
+optionally let a search look for a better wording. Progress and errors show on one status line, so the last results
+stay readable while a new run works and after it fails.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import gradio as gr
+
+from harrier_explorer.analysis.metrics import RETRIEVAL_METRICS
+from harrier_explorer.backend.core import Backend
+from harrier_explorer.ui import forms
+from harrier_explorer.ui.common import (
+    NONE,
+    example_path,
+    instruction_choices,
+    instruction_dropdown,
+    text_source,
+    user_errors,
+)
+from harrier_explorer.ui.lab.handlers import (
+    BASELINE_CHOICES,
+    LABELS_FROM_ROWS_DOC,
+    MAX_ROUNDS,
+    LabRequest,
+    LabResult,
+    ProposeRequest,
+    ProposeResult,
+    SearchRequest,
+    SearchResult,
+    propose,
+    run_lab,
+    run_search,
+)
+from harrier_explorer.ui.lab.present import metric_label
+from harrier_explorer.ui.page import Page
+
+TITLE = "Instruction lab"
+INTRO = ("How sensitive is the model to the **wording** of its instruction, and which wording is best on **your** "
+         "queries? Start from a base instruction, let the lab propose rewrites (edit them freely), and run: every "
+         "wording gets its metric with a 95% interval, paired tests against the baseline and the best "
+         "(Holm-corrected), and how far it moves the query embeddings. A held-out split checks the winner on queries "
+         "it was not picked on; the word ablation shows which words matter.")
+
+
+def load_example(backend: Backend):
+    """The XQuAD sample (English questions; English and German paragraphs, labels) from the QA preset."""
+    base = backend.spec.preset("qa") or backend.spec.preset("retrieval") or NONE
+    lines = propose(backend, ProposeRequest(base)).variants
+    return ([example_path("ab_queries.tsv")], [example_path("ab_corpus.tsv")], example_path("ab_qrels.tsv"), base,
+            lines)
+
+
+def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
+    gr.Markdown(INTRO)
+    max_mb = backend.settings.max_file_mb
+    with gr.Row():
+        with gr.Column(elem_id="lab-queries"):
+            queries = text_source("Queries", placeholder="One query per line", lines=3, max_file_mb=max_mb)
+        with gr.Column(elem_id="lab-corpus"):
+            corpus = text_source("Corpus", placeholder="One document per line", lines=3, max_file_mb=max_mb)
+    with gr.Accordion("Relevance labels", open=False):
+        gr.Markdown("A qrels file (TSV/CSV `query_id, doc_id[, relevance]` or BEIR JSONL), typed `query_id, doc_id` "
+                    "pairs, or **parallel data as labels**. Without labels the lab measures agreement with the "
+                    "baseline's ranking instead of quality.")
+        with gr.Row():
+            qrels_file = gr.File(label="qrels file", file_types=[".tsv", ".csv", ".txt", ".jsonl"], height=90,
+                                 elem_id="lab-qrels")
+            qrels_rows = gr.Dataframe(headers=["query_id", "doc_id"], row_count=2, column_count=2,
+                                      interactive=True, label="relevant (query_id, doc_id)")
+        labels_from_rows = gr.Checkbox(False, label=LABELS_FROM_ROWS_DOC[0].upper() + LABELS_FROM_ROWS_DOC[1:],
+                                       elem_id="lab-rows")
+    with gr.Row(equal_height=True):
+        base = instruction_dropdown("Base instruction", info="A preset or your own sentence; the lab rewrites it")
+        domain = gr.Textbox("", label="Your domain (optional)", placeholder="e.g. medical", max_lines=1)
+        propose_button = gr.Button("Propose wordings", elem_id="lab-propose", scale=0, min_width=180)
+    variants = gr.Textbox("", label="Wordings to compare, one per line ('(none)' = no instruction; edit freely)",
+                          lines=8, max_lines=20, elem_id="lab-variants")
+    with gr.Accordion("Settings", open=False):
+        with gr.Row():
+            baseline = gr.Radio(list(BASELINE_CHOICES), value=BASELINE_CHOICES[0], label="Test every wording against")
+            metric = gr.Radio([(metric_label(m), m) for m in RETRIEVAL_METRICS], value=RETRIEVAL_METRICS[0],
+                              label="Metric (with labels)")
+            k = gr.Slider(1, 50, value=10, step=1, label="k (top-k depth)")
+        with gr.Row():
+            held = gr.Slider(0, 0.7, value=0.3, step=0.05, label="Held-out share of the labelled queries (0: none)")
+            seed = gr.Number(0, precision=0, label="seed (split, bootstrap, tests)", minimum=0)
+            ablate = gr.Checkbox(True, label="Word ablation of the base instruction")
+    with gr.Row():
+        example = gr.Button("Load and run example (XQuAD questions, EN/DE paragraphs, labels)", size="sm",
+                            elem_id="lab-example")
+        run = gr.Button("Run the lab", variant="primary", elem_id="lab-run")
+    status = gr.Markdown(elem_id="lab-status", min_height=36)
+    verdict = gr.Markdown(label="Verdict", elem_id="lab-verdict", latex_delimiters=[])
+    summary = gr.Markdown(label="Summary", elem_id="lab-summary", latex_delimiters=[])
+    table = gr.Dataframe(label="Wordings (numbered as on the plot; p-values Holm-adjusted)", wrap=True,
+                         interactive=False, elem_id="lab-table",
+                         column_widths=["4%", "10%", "30%", "7%", "6%", "6%", "7%", "7%", "7%", "7%", "9%"])
+    plot = gr.Plot(label="Metric against embedding shift", elem_id="lab-plot")
+    with gr.Row():
+        words = gr.HighlightedText(label="Which words matter (red: the metric drops without the word)",
+                                   elem_id="lab-words", show_legend=False)
+        word_table = gr.Dataframe(label="Per word of the base instruction", interactive=False, elem_id="lab-word-table")
+    with gr.Row():
+        csv_file = gr.File(label="Wordings (CSV)", interactive=False, height=70)
+        html_file = gr.File(label="Report (standalone HTML)", interactive=False, height=70, elem_id="lab-report")
+    with gr.Accordion("Search for a better wording (on the train split, checked on the held-out queries)",
+                      open=False):
+        with gr.Row(equal_height=True):
+            rounds = gr.Slider(1, MAX_ROUNDS, value=3, step=1, label="rounds")
+            search = gr.Button("Search from the base instruction", elem_id="lab-search")
+        search_status = gr.Markdown(elem_id="lab-search-status", min_height=36)
+        search_summary = gr.Markdown(elem_id="lab-search-summary", latex_delimiters=[])
+        steps = gr.Dataframe(label="Rounds kept", interactive=False, wrap=True, elem_id="lab-steps")
+    state = gr.State(None)
+
+    settings = dict(queries=queries, corpus=corpus, qrels_file=qrels_file, qrels_rows=qrels_rows, k=k,
+                    previous=state, labels_from_rows=labels_from_rows, metric=metric, held_out=held, seed=seed,
+                    domain=domain)
+    propose_event = dict(fn=user_errors(forms.endpoint(ProposeRequest, functools.partial(propose, backend))),
+                         inputs_kwargs=forms.inputs(ProposeRequest, base_instruction=base, domain=domain),
+                         outputs=forms.outputs(ProposeResult, variants=variants), api_name="lab_propose",
+                         show_progress_on=status)
+    lab = dict(fn=user_errors(forms.endpoint(LabRequest, functools.partial(run_lab, backend))),
+               inputs_kwargs=forms.inputs(LabRequest, **settings, base_instruction=base, variants=variants,
+                                          baseline=baseline, ablate_words=ablate),
+               outputs=forms.outputs(LabResult, run=state, summary=summary, verdict=verdict, variants=table,
+                                     gain_vs_shift=plot, words=words, word_table=word_table, variants_csv=csv_file,
+                                     report_html=html_file),
+               show_progress_on=status)
+    propose_button.click(**propose_event)
+    example.click(user_errors(functools.partial(load_example, backend)),
+                  outputs=[queries.files, corpus.files, qrels_file, base, variants], api_visibility="private",
+                  show_progress="hidden").success(**lab, api_visibility="private")
+    run.click(**lab, api_name="lab_run")
+    search.click(user_errors(forms.endpoint(SearchRequest, functools.partial(run_search, backend))),
+                 inputs_kwargs=forms.inputs(SearchRequest, **settings, start=base, rounds=rounds),
+                 outputs=forms.outputs(SearchResult, summary=search_summary, steps=steps), api_name="lab_search",
+                 show_progress_on=search_status)
+    demo.load(lambda: instruction_choices(backend, "qa"), outputs=base, api_visibility="private")
+
