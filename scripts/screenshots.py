@@ -23,16 +23,18 @@ from tests.helpers import free_port  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 #: (tab, example button, element whose text says the example is done, text it must contain, plots it then draws,
-#: file name)
-TABS = [("Cross-lingual search", "#search-example", "#search-status", "documents", 2, "search-tab"),
-        ("Bitext matching", "#bitext-example", "#bitext-status", "80 source", 2, "bitext-tab"),
-        ("Instruction A/B", "#ab-example", "#ab-summary", "Queries under B", 0, "ab-tab"),
-        ("Cluster map", "#map-example", "#map-summary", "texts: ", 1, "map-tab")]
+#: file name, whether the tab shows model B)
+TABS = [("Cross-lingual search", "#search-example", "#search-status", "documents", 2, "search-tab", True),
+        ("Bitext matching", "#bitext-example", "#bitext-status", "80 source", 2, "bitext-tab", True),
+        ("Instruction A/B", "#ab-example", "#ab-summary", "Queries under B", 0, "ab-tab", True),
+        ("Instruction lab", "#lab-example", "#lab-verdict", "Wording moves", 1, "lab-tab", False),
+        ("Cluster map", "#map-example", "#map-summary", "texts: ", 1, "map-tab", True)]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model-b", default="", help="also set model B at the top of the page")
+    parser.add_argument("--only", nargs="*", default=None, help="file names of the pictures to retake (e.g. lab-tab)")
     args = parser.parse_args()
     suffix = "-model-b" if args.model_b else ""
     port = free_port()
@@ -61,12 +63,14 @@ def main() -> None:
                 box.press("Enter")
                 expect(page.locator("#hx-header")).to_contain_text("B ", timeout=900_000)
             print("model ready", flush=True)
-            for tab, button, done, text, plots, name in TABS:
+            for tab, button, done, text, plots, name, shows_b in TABS:
+                if args.only is not None and name not in args.only:
+                    continue
                 page.get_by_role("tab", name=tab).click()
                 page.locator(button).click()
                 print(f"{tab}: running its example", flush=True)
                 expect(page.locator(done)).to_contain_text(text, timeout=900_000)
-                if args.model_b:  # each tab's model-B line, e.g. #search-model-b-status
+                if args.model_b and shows_b:  # each tab's model-B line, e.g. #search-model-b-status
                     expect(page.locator(f"{button.removesuffix('-example')}-model-b-status")).to_contain_text(
                         "Model B", timeout=900_000)
                 page.wait_for_function("n => [...document.querySelectorAll('.js-plotly-plot')].filter("
@@ -75,6 +79,8 @@ def main() -> None:
                 page.wait_for_timeout(3000)  # a picture, not a test: let the follow-up events fill the tables
                 page.screenshot(path=str(OUT / f"{name}{suffix}.png"), full_page=True)
                 print(f"{name}{suffix}.png", flush=True)
+            if args.only is not None and "model-tab" not in args.only:
+                return
             page.get_by_role("tab", name="Model").click()
             page.get_by_text("Load-time self-check").first.wait_for()
             if args.model_b:  # the parity check and speed against quality (on the 80 built-in pairs)

@@ -167,12 +167,12 @@ def load_text_source(backend: Backend, what: str, source: TextInput, *,
 
 
 # -- instructions -----------------------------------------------------------------------------------------------------
-def instruction_dropdown(label: str = "Instruction", info: str | None = None) -> gr.Dropdown:
+def instruction_dropdown(label: str = "Instruction", info: str | None = None, **kwargs) -> gr.Dropdown:
     """A dropdown of the active model family's presets that also takes free text; '(none)' means no instruction.
 
     Choices are filled by ``instruction_choices`` once the model is known (on page load)."""
     return open_dropdown([NONE], value=NONE, label=label, info=info or
-                         "A preset of the active model's family, free text (type it), or none")
+                         "A preset of the active model's family, free text (type it), or none", **kwargs)
 
 
 def instruction_choices(backend: Backend, task_kind: str | None, default: bool = True) -> gr.Dropdown:

@@ -75,7 +75,8 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
         labels_from_rows = gr.Checkbox(False, label=LABELS_FROM_ROWS_DOC[0].upper() + LABELS_FROM_ROWS_DOC[1:],
                                        elem_id="lab-rows")
     with gr.Row(equal_height=True):
-        base = instruction_dropdown("Base instruction", info="A preset or your own sentence; the lab rewrites it")
+        base = instruction_dropdown("Base instruction", info="A preset or your own sentence; the lab rewrites it",
+                                    elem_id="lab-base")
         domain = gr.Textbox("", label="Your domain (optional)", placeholder="e.g. medical", max_lines=1)
         propose_button = gr.Button("Propose wordings", elem_id="lab-propose", scale=0, min_width=180)
     variants = gr.Textbox("", label="Wordings to compare, one per line ('(none)' = no instruction; edit freely)",

@@ -1,0 +1,70 @@
+"""Browser tests of the Instruction lab: the example (verdict, table, plot, word ablation, exports, search), own
+wordings proposed from a typed base, and bad input that leaves the earlier results readable."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import (
+    SLOW,
+    download,
+    expect_no_sideways_scrolling,
+    open_tab,
+    readable,
+    screen_size,
+    screenshot,
+    visible,
+)
+
+TAB = "Instruction lab"
+
+
+def test_example_scores_every_wording_ablates_words_and_searches(page):
+    screen_size(page)
+    verdict = open_tab(page, TAB, "lab-verdict")
+    page.locator("#lab-example").click()
+    expect(verdict).to_contain_text("Wording moves nDCG@10 by up to", timeout=SLOW)
+    expect(verdict).to_contain_text("40 queries")
+    expect(verdict).to_contain_text("Held out:")
+    expect(page.locator("#lab-summary")).to_contain_text("40 of 40 labelled query ids")
+    expect(page.locator("#lab-table")).to_contain_text("preset: retrieval (web)")
+    expect(page.locator("#lab-table")).to_contain_text("swap the verb")
+    expect(page.locator("#lab-plot .js-plotly-plot")).to_be_visible(timeout=SLOW)
+    expect(page.locator("#lab-words")).to_contain_text("question")  # the base, word by word
+    expect(download(page, "instruction_lab.csv")).to_be_visible()
+    expect(download(page, "instruction_lab.html")).to_be_visible()
+    expect_no_sideways_scrolling(page, "lab-table")  # the instruction column wraps; no column hides
+    screenshot(page, "lab-example")
+
+    page.get_by_text("Search for a better wording").click()
+    page.locator("#lab-search").click()
+    expect(page.locator("#lab-search-summary")).to_contain_text("held-out queries", timeout=SLOW)
+    expect(page.locator("#lab-steps")).to_contain_text("start")
+    screenshot(page, "lab-search")
+
+
+def test_propose_from_a_typed_base_then_bad_input_keeps_the_results(page):
+    verdict = open_tab(page, TAB, "lab-verdict")
+    page.locator("#lab-queries textarea").fill("red fox\nweather in spring")
+    page.locator("#lab-corpus textarea").fill("The fox is red.\nRain falls in April.\nBread is baked.")
+    base = page.locator("#lab-base input")
+    base.fill("Given a claim, find documents that refute the claim")
+    base.press("Enter")
+    expect(base).to_have_value("Given a claim, find documents that refute the claim")
+    page.locator("#lab-propose").click()
+    variants = page.locator("#lab-variants textarea")
+    expect(variants).to_have_value(re.compile(r"^\(none\)\nGiven a claim, find documents that refute the claim\n"),
+                                   timeout=SLOW)
+    expect(variants).to_have_value(re.compile("Find documents that refute the claim, given a claim"))
+    page.locator("#lab-run").click()
+    expect(verdict).to_contain_text("No relevance labels", timeout=SLOW)  # agreement, not quality
+    screenshot(page, "lab-own")
+
+    page.locator("#lab-queries textarea").fill("")
+    page.locator("#lab-run").click()
+    expect(visible(page, "Queries is empty")).to_be_visible(timeout=SLOW)
+    expect(page.locator("#lab-status")).to_contain_text("Error")
+    expect(verdict).to_contain_text("No relevance labels")  # what the user had is still there
+    assert readable(page, "#lab-verdict")
