@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -47,3 +48,21 @@ def progress(what: str, every: int = 64) -> Callable[[int, int], None]:
             log(f"  {what}: {done}/{total}")
 
     return report
+
+
+def xquad_de_en(n: int, folder: Path) -> dict[str, pd.DataFrame]:
+    """``n`` XQuAD questions in German (sampled with seed 0) against the English paragraphs, with their labels, as
+    the tables a user would upload (also written to ``folder`` as queries.tsv, corpus.tsv, qrels.tsv)."""
+    data = EVALDATA / "retrieval" / "xquad"
+    corpus = [d for d in read_jsonl(data / "corpus.jsonl") if d["lang"] == "en"]
+    questions = {q["_id"]: q["text"] for q in read_jsonl(data / "queries.jsonl")}
+    pid_of = dict(line.rstrip("\n").split("\t") for line in (data / "qrels_langagnostic.tsv").open()
+                  if not line.startswith("qid\t"))
+    qids = random.Random(0).sample(sorted(pid_of), n)
+    ids = [f"de-{q}" for q in qids]
+    files = {"queries": pd.DataFrame({"id": ids, "text": [questions[i] for i in ids]}),
+             "corpus": pd.DataFrame({"id": [d["_id"] for d in corpus], "text": [d["text"] for d in corpus]}),
+             "qrels": pd.DataFrame({"query_id": ids, "doc_id": [f"en-{pid_of[q]}" for q in qids]})}
+    for name, frame in files.items():
+        frame.to_csv(folder / f"{name}.tsv", sep="\t", index=False)
+    return files

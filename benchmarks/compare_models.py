@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import resource
 import subprocess
 import sys
@@ -32,7 +31,7 @@ from gradio_client import Client, handle_file
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import ndcg_score
 
-from benchmarks._common import EVALDATA, log, markdown_table, model_folder, read_jsonl
+from benchmarks._common import EVALDATA, log, markdown_table, model_folder, xquad_de_en
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.settings import load_settings
 from harrier_explorer.ui.build import build_app
@@ -59,18 +58,7 @@ def _serve_api(folder: str, cache: str) -> tuple[subprocess.Popen, str]:
 def _xquad(client: Client, model_b: str, qa_preset: str, n: int, tmp: Path) -> tuple:
     """(grid, grid pairs, model B's status line, lexical baselines) of one /ab_compare request over XQuAD de → en
     with model B."""
-    data = EVALDATA / "retrieval" / "xquad"
-    corpus = [d for d in read_jsonl(data / "corpus.jsonl") if d["lang"] == "en"]
-    questions = {q["_id"]: q["text"] for q in read_jsonl(data / "queries.jsonl")}
-    pid_of = dict(line.rstrip("\n").split("\t") for line in (data / "qrels_langagnostic.tsv").open()
-                  if not line.startswith("qid\t"))
-    qids = random.Random(0).sample(sorted(pid_of), n)
-    ids = [f"de-{q}" for q in qids]
-    files = {"queries": pd.DataFrame({"id": ids, "text": [questions[i] for i in ids]}),
-             "corpus": pd.DataFrame({"id": [d["_id"] for d in corpus], "text": [d["text"] for d in corpus]}),
-             "qrels": pd.DataFrame({"query_id": ids, "doc_id": [f"en-{pid_of[q]}" for q in qids]})}
-    for name, frame in files.items():
-        frame.to_csv(tmp / f"{name}.tsv", sep="\t", index=False)
+    files = xquad_de_en(n, tmp)
     log(f"XQuAD de → en: {n} questions, both models, no instruction vs {qa_preset!r}")
     lexical = _lexical_ndcg(files["queries"]["text"], files["corpus"]["text"],
                             [files["corpus"]["id"].tolist().index(d) for d in files["qrels"]["doc_id"]])
