@@ -278,15 +278,13 @@ def _task(backend: Backend, value: str | None) -> str:
 
 
 def _related_presets(backend: Backend, base: str) -> list[str]:
-    """The family's presets of the base's kind (its preset name's first word), else its retrieval presets."""
-    presets = backend.spec.presets
-    name = next((n for n, task in presets.items() if task == base), None)
-    if name is None:
-        name = backend.spec.tasks.get("retrieval", "")
+    """The family's presets of the base's kind (the first word of its preset name, e.g. every "retrieval (…)"),
+    and its retrieval and question-answering presets: the lab ranks documents for queries."""
+    spec = backend.spec
+    name = next((n for n, task in spec.presets.items() if task == base), spec.tasks.get("retrieval", ""))
     kind = name.split(" ")[0]
-    related = [task for n, task in presets.items() if kind and n.split(" ")[0] == kind]
-    qa = backend.spec.preset("qa")
-    return [*related, *([qa] if qa else [])]
+    related = [task for n, task in spec.presets.items() if kind and n.split(" ")[0] == kind]
+    return [*related, *filter(None, (spec.preset("retrieval"), spec.preset("qa")))]
 
 
 def _labelled_ids(scored: _Scored) -> list[str]:

@@ -47,10 +47,17 @@ INTRO = ("How sensitive is the model to the **wording** of its instruction, and 
          "it was not picked on; the word ablation shows which words matter.")
 
 
+#: A sentence-style instruction (Harrier's QA task string) that the example adds for families with short task names.
+SENTENCE = "Given a question, retrieve passages that answer the question"
+
+
 def load_example(backend: Backend):
-    """The XQuAD sample (English questions; English and German paragraphs, labels) from the QA preset."""
+    """The XQuAD sample (English questions; English and German paragraphs, labels) from the QA preset, plus a
+    sentence-style wording where the family's presets are short names (EmbeddingGemma's "question answering")."""
     base = backend.spec.preset("qa") or backend.spec.preset("retrieval") or NONE
     lines = propose(backend, ProposeRequest(base)).variants
+    if SENTENCE not in lines.splitlines():
+        lines += f"\n{SENTENCE}"
     return ([example_path("ab_queries.tsv")], [example_path("ab_corpus.tsv")], example_path("ab_qrels.tsv"), base,
             lines)
 
@@ -103,7 +110,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                          column_widths=["4%", "10%", "30%", "7%", "6%", "6%", "7%", "7%", "7%", "7%", "9%"])
     plot = gr.Plot(label="Metric against embedding shift", elem_id="lab-plot")
     with gr.Row():
-        words = gr.HighlightedText(label="Which words matter (red: the metric drops without the word)",
+        words = gr.HighlightedText(label="Which words matter (red: the metric drops without the word, blue: it rises)",
                                    elem_id="lab-words", show_legend=False)
         word_table = gr.Dataframe(label="Per word of the base instruction", interactive=False, elem_id="lab-word-table")
     with gr.Row():
