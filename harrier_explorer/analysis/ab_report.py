@@ -139,6 +139,16 @@ def qrels_from_pairs(pairs: Iterable[Sequence[object]], query_ids: Sequence[str]
     return qrels
 
 
+def toggle_label(rows: Iterable[Sequence[object]], query_id: str, doc_id: str) -> tuple[list[list[str]], bool]:
+    """The typed (query_id, doc_id) rows with this pair added, or removed if it was there; blank rows dropped.
+    Returns (rows, whether the pair is now marked relevant)."""
+    pairs = [[str(r[0]).strip(), str(r[1]).strip()] for r in rows
+             if len(r) >= 2 and r[0] is not None and r[1] is not None and str(r[0]).strip() and str(r[1]).strip()]
+    if [query_id, doc_id] in pairs:
+        return [p for p in pairs if p != [query_id, doc_id]], False
+    return [*pairs, [query_id, doc_id]], True
+
+
 def _mean_median(values: pd.Series) -> list[float]:
     values = values.dropna()
     return [float(values.mean()), float(values.median())] if len(values) else [float("nan")] * 2

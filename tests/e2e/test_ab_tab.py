@@ -44,6 +44,14 @@ def test_example_verdict_per_query_across_queries_and_sweep(page):
     query_id = page.locator("#ab-query input").input_value().removeprefix("Q3 · ").split(": ")[0]
     expect(visible(page, f"query {query_id} under B")).to_be_visible(timeout=SLOW)
 
+    # A click on a document marks it relevant to the shown query (and a second click unmarks it), said on the status
+    # line because the labels section is closed.
+    top_a = page.locator('#ab-side [data-testid="cell-0-1"]')
+    top_a.click()
+    expect(page.locator("#ab-status")).to_contain_text("marked relevant to Q3 (1 typed labels", timeout=SLOW)
+    top_a.click()
+    expect(page.locator("#ab-status")).to_contain_text("no longer marked relevant to Q3 (0 typed labels", timeout=SLOW)
+
     page.get_by_role("tab", name="Across queries").click()
     expect(visible(page, "Kendall τ")).to_be_visible()
     expect(visible(page, "MRR@10")).to_be_visible()

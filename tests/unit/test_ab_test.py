@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from harrier_explorer.analysis.ab_report import toggle_label
 from harrier_explorer.analysis.ab_test import compare_instructions, compare_quality, document_changes, score_shift
 from harrier_explorer.errors import InputError
 
@@ -85,3 +86,9 @@ def test_unknown_metric_and_oversized_k_are_input_errors(labelled_corpus) -> Non
     comparison = compare_instructions(corpus[:12], corpus[:12], corpus, query_ids, doc_ids)
     with pytest.raises(InputError, match="Unknown metric"):
         compare_quality(comparison, qrels, metric="map")
+
+
+def test_toggle_label_adds_then_removes_a_pair_and_drops_blank_rows():
+    rows, marked = toggle_label([["", ""], ["q1", "d1"], [None, None]], "q2", "d7")
+    assert (rows, marked) == ([["q1", "d1"], ["q2", "d7"]], True)
+    assert toggle_label(rows, "q2", "d7") == ([["q1", "d1"]], False)

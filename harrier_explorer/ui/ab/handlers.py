@@ -186,6 +186,22 @@ def show_query(request: QueryRequest, progress=None) -> QueryResult:
                        pd.DataFrame(strings, columns=["what", "exact string embedded", "tokens", "truncated"]))
 
 
+def mark_relevant(run: ABRun | None, query: str | None, rows, evt: gr.SelectData):
+    """A click on a document in the top-k table toggles it as relevant to the shown query in the typed labels; the
+    status line says so (the labels section may be closed) and how to score with them."""
+    if run is None or evt.index is None or evt.index[1] not in (1, 3):
+        return gr.skip(), gr.skip()
+    i = _query_index(run.comparison.query_ids, query)
+    order = run.comparison.order_a if evt.index[1] == 1 else run.comparison.order_b
+    doc_id = run.comparison.doc_ids[int(order[i, evt.index[0]])]
+    table = rows.values.tolist() if isinstance(rows, pd.DataFrame) else (rows or [])
+    pairs, marked = ab_report.toggle_label(table, run.comparison.query_ids[i], doc_id)
+    what = "marked relevant to" if marked else "no longer marked relevant to"
+    note = (f"Document {markdown_text(doc_id)} {what} {present.query_name(i)} ({len(pairs)} typed labels, under "
+            "Relevance labels): run Compare A vs B again to score with them.")
+    return pd.DataFrame(pairs or [["", ""]], columns=["query_id", "doc_id"]), note
+
+
 def run_sweep(backend: Backend, request: SweepRequest, progress) -> SweepResult:
     """Every listed instruction × every query: nDCG@10 with relevance labels, else overlap@k with the
     no-instruction ranking; a heatmap and a table (queries named Q1 … Qn, as in /ab_compare's per-query table)."""

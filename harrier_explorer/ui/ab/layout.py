@@ -19,6 +19,7 @@ from harrier_explorer.ui.ab.handlers import (
     QueryResult,
     SweepRequest,
     SweepResult,
+    mark_relevant,
     query_picker,
     run_ab,
     run_sweep,
@@ -89,7 +90,8 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     with gr.Tabs():
         with gr.Tab("Per query"):
             picker = open_dropdown([], value=None, label="Query", interactive=True, elem_id="ab-query")
-            side = gr.Dataframe(label="Top k under A and under B (✓ relevant)", wrap=True, interactive=False,
+            side = gr.Dataframe(label="Top k under A and under B (✓ relevant; click a document to mark it relevant "
+                                      "or not)", wrap=True, interactive=False,
                                 column_widths=["6%", "35%", "8%", "35%", "8%", "8%"], elem_id="ab-side")
             changes = gr.Dataframe(label="Every document in either top k: rank and score change (A → B)", wrap=True,
                                    interactive=False,
@@ -134,6 +136,8 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                   api_visibility="private", show_progress="hidden").success(
         **compare, api_visibility="private").success(**fill_picker).success(**show_b)
     run.click(**compare, api_name="ab_compare").success(**fill_picker).success(**show_b)
+    side.select(mark_relevant, inputs=[state, picker, qrels_rows], outputs=[qrels_rows, status],
+                api_visibility="private", show_progress="hidden")
     picker.input(user_errors(forms.endpoint(QueryRequest, show_query)),
                  inputs_kwargs=forms.inputs(QueryRequest, run=state, query=picker),
                  outputs=forms.outputs(QueryResult, side_by_side=side, changes=changes, strings=strings),
