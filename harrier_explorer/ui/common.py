@@ -53,11 +53,12 @@ def user_errors(fn: Callable) -> Callable:
             return fn(*args, **kwargs)
         except gr.Error:
             raise
-        except USER_FACING as exc:
-            raise gr.Error(html.escape(str(exc)), print_exception=False) from exc
+        except USER_FACING as exc:  # tags escaped for the toast; quotes kept, so API clients read the message as is
+            raise gr.Error(html.escape(str(exc), quote=False), print_exception=False) from exc
         except Exception as exc:
             log.exception("Unexpected error in %s", wrapper.__name__)
-            raise gr.Error(html.escape(f"Internal error ({type(exc).__name__}: {exc}). See the server log.")) from exc
+            raise gr.Error(html.escape(f"Internal error ({type(exc).__name__}: {exc}). See the server log.",
+                                       quote=False)) from exc
 
     # Name and describe the wrapper after the handler, not the partial: MCP tools and API docs are named from it.
     target = fn.func if isinstance(fn, functools.partial) else fn

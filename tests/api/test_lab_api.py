@@ -100,3 +100,18 @@ def test_bad_requests_get_clear_messages(client, kwargs, message):
 def test_search_without_labels_says_why(client):
     with pytest.raises(AppError, match="needs relevance labels"):
         client.predict(queries_paste="a\nb", corpus_paste="x\ny", start="STS", api_name="/lab_search")
+
+
+def test_a_dropped_word_shows_which_documents_enter_and_leave_a_query_top_k(client):
+    lab(client, **example_files(), base_instruction=QA, variants="(none)\nRetrieve passages", held_out=0)
+    summary, changes = client.predict(word=7, query="Q2", api_name="/lab_word_query")  # "the"
+    assert plain(summary).startswith("Without **the**, ") and "top 10 of Q2" in plain(summary)
+    rows = _rows(changes)
+    assert rows and {"rank with", "rank without", "move without the word"} <= set(rows[0])
+    entered = sum(row["move without the word"] == "new" for row in rows)
+    assert f"{entered} document(s) enter" in plain(summary)
+    assert client.predict(word="the", query="Q2", api_name="/lab_word_query")[0] == summary  # the word itself
+    with pytest.raises(AppError, match="word must be from 0 to 8"):
+        client.predict(word=9, query="Q2", api_name="/lab_word_query")
+    with pytest.raises(AppError, match="'because' is not a word of the base instruction"):
+        client.predict(word="because", query="Q2", api_name="/lab_word_query")

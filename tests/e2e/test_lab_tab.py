@@ -38,6 +38,13 @@ def test_example_scores_every_wording_ablates_words_and_searches(page):
     expect_no_sideways_scrolling(page, "lab-table")  # the instruction column wraps; no column hides
     screenshot(page, "lab-example")
 
+    # Which documents enter or leave a query's top k without a word: the first word at once, then a picked one.
+    expect(page.locator("#lab-word-summary")).to_contain_text("Without Given,", timeout=SLOW)
+    page.locator("#lab-word input").click()
+    page.get_by_role("option", name="3. question,").click()
+    expect(page.locator("#lab-word-summary")).to_contain_text("Without question,", timeout=SLOW)
+    expect(page.locator("#lab-word-changes")).to_contain_text("rank without")
+
     page.get_by_text("Search for a better wording").click()
     page.locator("#lab-search").click()
     expect(page.locator("#lab-search-summary")).to_contain_text("held-out queries", timeout=SLOW)

@@ -171,7 +171,7 @@ def show_query(request: QueryRequest, progress=None) -> QueryResult:
     if run is None:
         raise InputError("No comparison in this session yet: run Compare A vs B (/ab_compare) first. An API "
                          "client keeps its session between calls; each MCP tool call is a session of its own.")
-    i = _query_index(run.comparison.query_ids, request.query)
+    i = query_index(run.comparison.query_ids, request.query)
     c, doc_texts = run.comparison, run.docs.texts
     relevant = {d for d, grade in (run.qrels or {}).get(c.query_ids[i], {}).items() if grade > 0}
     top_doc = int(c.order_b[i, 0])
@@ -191,7 +191,7 @@ def mark_relevant(run: ABRun | None, query: str | None, rows, evt: gr.SelectData
     status line says so (the labels section may be closed) and how to score with them."""
     if run is None or evt.index is None or evt.index[1] not in (1, 3):
         return gr.skip(), gr.skip()
-    i = _query_index(run.comparison.query_ids, query)
+    i = query_index(run.comparison.query_ids, query)
     order = run.comparison.order_a if evt.index[1] == 1 else run.comparison.order_b
     doc_id = run.comparison.doc_ids[int(order[i, evt.index[0]])]
     table = rows.values.tolist() if isinstance(rows, pd.DataFrame) else (rows or [])
@@ -252,8 +252,8 @@ def _quality(comparison: ABComparison, qrels: Qrels | None, notes: list[str]) ->
     return quality
 
 
-def _query_index(query_ids: tuple[str, ...], query: str | None) -> int:
-    """The position of a query given by id or by its display name (Q1, Q2, …)."""
+def query_index(query_ids: tuple[str, ...], query: str | None) -> int:
+    """The position of a query given by id or by its display name (Q1, Q2, …); InputError otherwise."""
     value = str(query if query is not None else "").strip()
     if value in query_ids:
         return query_ids.index(value)

@@ -7,11 +7,14 @@ repeat of any wording free, so the search re-scores nothing it has seen and the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+import gradio as gr
 import numpy as np
 import pandas as pd
 
+from harrier_explorer.analysis import ab_report
+from harrier_explorer.analysis.ab_test import compare_instructions
 from harrier_explorer.analysis.instruction_lab import (
     HeldOut,
     embedding_shift,
@@ -24,11 +27,20 @@ from harrier_explorer.analysis.instruction_sweep import OVERLAP, sweep_instructi
 from harrier_explorer.analysis.instruction_variants import rewrites, word_ablations
 from harrier_explorer.analysis.metrics import Qrels
 from harrier_explorer.analysis.significance import paired_test
+from harrier_explorer.analysis.snippets import snippet
 from harrier_explorer.backend.core import Backend, EncodeResult
 from harrier_explorer.errors import InputError
 from harrier_explorer.models import NO_INSTRUCTION
-from harrier_explorer.ui.ab.handlers import MAX_SWEEP
-from harrier_explorer.ui.common import INSTRUCTION_FORMS, export_table, instruction_value, progress_to, whole_number
+from harrier_explorer.ui.ab.handlers import MAX_SWEEP, query_index
+from harrier_explorer.ui.ab.present import query_choices, query_name
+from harrier_explorer.ui.common import (
+    INSTRUCTION_FORMS,
+    export_table,
+    instruction_value,
+    markdown_text,
+    progress_to,
+    whole_number,
+)
 from harrier_explorer.ui.lab import plots, present, report
 from harrier_explorer.ui.ranking_data import RankingData, RankingInputs, corpus_vectors, load_ranking_data
 
@@ -84,9 +96,29 @@ class LabRequest(LabSettings):
 
 @dataclass(frozen=True)
 class LabRun:
-    """What the session keeps of a lab run: the corpus vectors, reused while the corpus is unchanged."""
+    """What the session keeps of a lab run: the corpus vectors (reused while the corpus is unchanged) and, for the
+    per-query view of the word ablation, the queries, the labels and the query vectors with and without each word."""
 
     docs_encoded: EncodeResult
+    data: RankingInputs
+    qrels: Qrels | None
+    base_vectors: np.ndarray | None = None
+    words: tuple[str, ...] = ()
+    without_word: tuple[np.ndarray, ...] = ()
+
+
+@dataclass(frozen=True)
+class WordQueryRequest:
+    run: LabRun | None = None  # the session's last lab run (gr.State)
+    word: int | str | None = field(default=None, metadata={
+        "doc": "the word of the base instruction: its 0-based position, or the word itself (its first occurrence)"})
+    query: str | None = field(default=None, metadata={"doc": "the query: its id or its name Q1, Q2, …"})
+
+
+@dataclass(frozen=True)
+class WordQueryResult:
+    summary: str  # Markdown: how many documents enter and leave the top k
+    changes: pd.DataFrame  # every document in either top k: ranks and scores with and without the word
 
 
 @dataclass(frozen=True)
@@ -151,15 +183,20 @@ def run_lab(backend: Backend, request: LabRequest, progress) -> LabResult:
     shifts = pd.Series({line: embedding_shift(v, scored.none_vectors) for line, v in vectors.items()})
     scores = score_variants(values, shifts, baseline, seed=_seed(request))
     split = _held_out(scored, values, baseline, request)
-    words = (_ablation(backend, scored, base, vectors, vectors[baseline], progress) if request.ablate_words
-             else None)
+    ablation = (_ablation(backend, scored, base, vectors, vectors[baseline], progress) if request.ablate_words
+                else None)
+    words = ablation[0] if ablation else None
     origins = present.origins(lines, base, backend.spec.presets, rewrites(base, request.domain or ""))
     table = present.variants_table(scores, origins, scored.metric)
     summary = present.summary(scored.data, len(lines), scores.n_queries, scored.notes)
     verdict = present.verdict(scores, split, scored.metric, bool(scored.qrels))
     figure = plots.gain_vs_shift(scores, origins, scored.metric)
     prompts = {line: backend.prompt(instruction_value(line), "query") for line in lines}
-    return LabResult(LabRun(scored.docs_encoded), summary, verdict, table, figure,
+    run = LabRun(scored.docs_encoded, scored.data, scored.qrels)
+    if ablation:
+        run = replace(run, base_vectors=ablation[1], words=tuple(words.word),
+                      without_word=tuple(ablation[2][f"{i}"] for i in range(len(words))))
+    return LabResult(run, summary, verdict, table, figure,
                      present.highlighted_words(words),
                      present.word_table(words, scored.metric), export_table(table, "instruction_lab.csv"),
                      report.write(verdict, table, figure, words, prompts, summary))
@@ -195,6 +232,50 @@ def run_search(backend: Backend, request: SearchRequest, progress) -> SearchResu
     return SearchResult(present.search_summary(steps, test_check, len(train), len(test), scored.metric),
                         present.steps_table(steps, [float(s[test].mean()) for s in per_query(
                             [step.text for step in steps])], scored.metric))
+
+
+def word_query_pickers(run: LabRun | None):
+    """The word and query pickers after a run: every word of the base and every query, on the first of each."""
+    if run is None or not run.words:
+        return gr.Dropdown(choices=[], value=None), gr.Dropdown(choices=[], value=None)
+    queries = run.data.queries
+    return (gr.Dropdown(choices=[(f"{i + 1}. {w}", i) for i, w in enumerate(run.words)], value=0),
+            gr.Dropdown(choices=query_choices(queries.ids, queries.texts), value=queries.ids[0]))
+
+
+def first_word_view(run: LabRun | None) -> WordQueryResult:
+    """After a run: the first word dropped for the first query, or nothing when the run had no word ablation."""
+    if run is None or not run.words:
+        return WordQueryResult("", pd.DataFrame())
+    return word_query(WordQueryRequest(run, 0, run.data.queries.ids[0]))
+
+
+def word_query(request: WordQueryRequest, progress=None) -> WordQueryResult:
+    """One query of the session's last lab run with one word of the base instruction dropped: which documents
+    enter or leave its top k, and how every document in either top k moves (the A/B tab's per-query view)."""
+    run = request.run
+    if run is None or not run.words:
+        raise InputError("No word ablation in this session yet: run the lab with the word ablation on first.")
+    word = _word_position(run.words, request.word)
+    qids = run.data.queries.ids
+    i = query_index(tuple(qids), request.query)
+    comparison = compare_instructions(run.base_vectors, run.without_word[word], run.docs_encoded.vectors, qids,
+                                      run.data.docs.ids, run.data.k)
+    relevant = {d for d, grade in (run.qrels or {}).get(qids[i], {}).items() if grade > 0}
+    changes = ab_report.changes_table(comparison, i, run.data.docs.texts, width=110, relevant=relevant)
+    moves = changes["move"].tolist()
+    entered, left = moves.count("new"), sum(m.startswith("out") for m in moves)
+    summary = (f"Without **{markdown_text(run.words[word])}**, {entered} document(s) enter and {left} leave the top "
+               f"{run.data.k} of {query_name(i)}: {markdown_text(snippet(run.data.queries.texts[i], 100))}")
+    return WordQueryResult(summary, present.word_changes(changes))
+
+
+def _word_position(words: tuple[str, ...], value: int | str | None) -> int:
+    if isinstance(value, str) and not value.strip().isdigit():
+        if value.strip() not in words:
+            raise InputError(f"{value!r} is not a word of the base instruction ({' '.join(words)}).")
+        return words.index(value.strip())
+    return whole_number(int(value) if isinstance(value, str) else value, "word", 0, len(words) - 1)
 
 
 # -- shared steps -------------------------------------------------------------------------------------------------
@@ -240,7 +321,7 @@ def _held_out(scored: _Scored, values: pd.DataFrame, baseline: str, request: Lab
 
 
 def _ablation(backend: Backend, scored: _Scored, base: str, vectors: dict[str, np.ndarray], reference: np.ndarray,
-              progress) -> pd.DataFrame | None:
+              progress) -> tuple[pd.DataFrame, np.ndarray, dict[str, np.ndarray]] | None:
     """Per word of the base: the metric and the query embeddings without it, against the whole base (without labels
     the metric is overlap with ``reference``'s ranking, as in the wordings' table)."""
     cuts = word_ablations(base)
@@ -256,9 +337,10 @@ def _ablation(backend: Backend, scored: _Scored, base: str, vectors: dict[str, n
     values = _values(scored, {"base": full, **cut_vectors}, reference)
     values = values.dropna(axis=1, how="any")
     base_mean = float(values.loc["base"].mean())
-    return pd.DataFrame({"word": [word for _i, word, _t in cuts],
-                         "delta_metric": [float(values.loc[f"{i}"].mean()) - base_mean for i, _w, _t in cuts],
-                         "delta_embedding": [embedding_shift(cut_vectors[f"{i}"], full) for i, _w, _t in cuts]})
+    table = pd.DataFrame({"word": [word for _i, word, _t in cuts],
+                          "delta_metric": [float(values.loc[f"{i}"].mean()) - base_mean for i, _w, _t in cuts],
+                          "delta_embedding": [embedding_shift(cut_vectors[f"{i}"], full) for i, _w, _t in cuts]})
+    return table, full, cut_vectors
 
 
 def _variant_lines(backend: Backend, request: LabRequest, base: str) -> list[str]:

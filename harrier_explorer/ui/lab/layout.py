@@ -19,6 +19,7 @@ from harrier_explorer.ui.common import (
     example_path,
     instruction_choices,
     instruction_dropdown,
+    open_dropdown,
     text_source,
     user_errors,
 )
@@ -32,9 +33,14 @@ from harrier_explorer.ui.lab.handlers import (
     ProposeResult,
     SearchRequest,
     SearchResult,
+    WordQueryRequest,
+    WordQueryResult,
+    first_word_view,
     propose,
     run_lab,
     run_search,
+    word_query,
+    word_query_pickers,
 )
 from harrier_explorer.ui.lab.present import metric_label
 from harrier_explorer.ui.page import Page
@@ -113,6 +119,14 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
         words = gr.HighlightedText(label="Which words matter (red: the metric drops without the word, blue: it rises)",
                                    elem_id="lab-words", show_legend=False)
         word_table = gr.Dataframe(label="Per word of the base instruction", interactive=False, elem_id="lab-word-table")
+    with gr.Row(equal_height=True):
+        word_picker = open_dropdown([], value=None, label="Drop the word", elem_id="lab-word", scale=1)
+        query_picker = open_dropdown([], value=None, label="For the query", elem_id="lab-query", scale=3)
+    word_summary = gr.Markdown(elem_id="lab-word-summary", latex_delimiters=[])
+    word_changes = gr.Dataframe(label="Documents in either top k with and without the word (new: enters the top k "
+                                      "without it; out: leaves it; ✓ relevant)", wrap=True, interactive=False,
+                                max_height=360, elem_id="lab-word-changes",
+                                column_widths=["10%", "42%", "8%", "8%", "8%", "8%", "8%", "8%"])
     with gr.Row():
         csv_file = gr.File(label="Wordings (CSV)", interactive=False, height=70)
         html_file = gr.File(label="Report (standalone HTML)", interactive=False, height=70, elem_id="lab-report")
@@ -140,11 +154,20 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                                      gain_vs_shift=plot, words=words, word_table=word_table, variants_csv=csv_file,
                                      report_html=html_file),
                show_progress_on=status)
+    pickers = dict(fn=word_query_pickers, inputs=state, outputs=[word_picker, query_picker], api_visibility="private",
+                   show_progress="hidden")
+    word_outputs = forms.outputs(WordQueryResult, summary=word_summary, changes=word_changes)
+    first_word = dict(fn=lambda run: forms.fields_of(first_word_view(run)), inputs=state, outputs=word_outputs,
+                      api_visibility="private", show_progress="hidden")
     propose_button.click(**propose_event)
     example.click(user_errors(functools.partial(load_example, backend)),
                   outputs=[queries.files, corpus.files, qrels_file, base, variants], api_visibility="private",
-                  show_progress="hidden").success(**lab, api_visibility="private")
-    run.click(**lab, api_name="lab_run")
+                  show_progress="hidden").success(**lab, api_visibility="private").success(**pickers).success(
+        **first_word)
+    run.click(**lab, api_name="lab_run").success(**pickers).success(**first_word)
+    gr.on([word_picker.input, query_picker.input], user_errors(forms.endpoint(WordQueryRequest, word_query)),
+          inputs_kwargs=forms.inputs(WordQueryRequest, run=state, word=word_picker, query=query_picker),
+          outputs=word_outputs, api_name="lab_word_query", show_progress_on=status)
     search.click(user_errors(forms.endpoint(SearchRequest, functools.partial(run_search, backend))),
                  inputs_kwargs=forms.inputs(SearchRequest, **settings, start=base, rounds=rounds),
                  outputs=forms.outputs(SearchResult, summary=search_summary, steps=steps), api_name="lab_search",

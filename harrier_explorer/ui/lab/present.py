@@ -114,6 +114,13 @@ def word_table(words: pd.DataFrame | None, metric: str) -> pd.DataFrame:
                          "embedding shift without it": words.delta_embedding.round(4)})
 
 
+def word_changes(changes: pd.DataFrame) -> pd.DataFrame:
+    """`ab_report.changes_table` of a dropped word: A is the base instruction, B the base without the word."""
+    return changes.rename(columns={"rank_a": "rank with", "rank_b": "rank without", "move": "move without the word",
+                                   "score_a": "score with", "score_b": "score without",
+                                   "score_change": "score change"}).round(4)
+
+
 def search_summary(steps: Sequence[SearchStep], test: PairedTest, n_train: int, n_test: int, metric: str) -> str:
     name, start, end = metric_label(metric), steps[0], steps[-1]
     if len(steps) == 1:
