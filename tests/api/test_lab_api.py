@@ -108,6 +108,7 @@ def test_a_dropped_word_shows_which_documents_enter_and_leave_a_query_top_k(clie
     assert plain(summary).startswith("Without **the**, ") and "top 10 of Q2" in plain(summary)
     rows = _rows(changes)
     assert rows and {"rank with", "rank without", "move without the word"} <= set(rows[0])
+    assert all(row["score with"] == round(row["score with"], 4) for row in rows)  # rounded as shown, float32 or not
     entered = sum(row["move without the word"] == "new" for row in rows)
     assert f"{entered} document(s) enter" in plain(summary)
     assert client.predict(word="the", query="Q2", api_name="/lab_word_query")[0] == summary  # the word itself

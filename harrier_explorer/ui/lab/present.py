@@ -14,6 +14,7 @@ from harrier_explorer.analysis.instruction_lab import ALPHA, HeldOut, LabScores,
 from harrier_explorer.analysis.instruction_variants import Variant
 from harrier_explorer.analysis.significance import PairedTest
 from harrier_explorer.models import NO_INSTRUCTION
+from harrier_explorer.ui.ab.present import rounded
 from harrier_explorer.ui.common import markdown_text
 from harrier_explorer.ui.ranking_data import RankingInputs
 
@@ -116,9 +117,9 @@ def word_table(words: pd.DataFrame | None, metric: str) -> pd.DataFrame:
 
 def word_changes(changes: pd.DataFrame) -> pd.DataFrame:
     """`ab_report.changes_table` of a dropped word: A is the base instruction, B the base without the word."""
-    return changes.rename(columns={"rank_a": "rank with", "rank_b": "rank without", "move": "move without the word",
-                                   "score_a": "score with", "score_b": "score without",
-                                   "score_change": "score change"}).round(4)
+    return rounded(changes.rename(columns={"rank_a": "rank with", "rank_b": "rank without",
+                                           "move": "move without the word", "score_a": "score with",
+                                           "score_b": "score without", "score_change": "score change"}))
 
 
 def search_summary(steps: Sequence[SearchStep], test: PairedTest, n_train: int, n_test: int, metric: str) -> str:
