@@ -36,7 +36,7 @@ def _table(out: dict) -> pd.DataFrame:
 
 def _lab(client: Client, title: str, **kwargs) -> None:
     started = time.perf_counter()
-    summary, verdict, table, _, _, word_table, _, _ = client.predict(**kwargs, api_name="/lab_run")
+    summary, verdict, table, _, _, word_table, _, _, _, _ = client.predict(**kwargs, api_name="/lab_run")
     log(f"{title}: {time.perf_counter() - started:.0f} s")
     print(f"### {title}\n\n{verdict}\n\n{summary}\n\n{markdown_table(_table(table))}\n")
     if word_table["data"]:

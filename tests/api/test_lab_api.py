@@ -3,6 +3,8 @@ with numbers as numbers, parallel data as labels, the held-out check, the search
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from gradio_client import handle_file
 from gradio_client.exceptions import AppError
@@ -12,7 +14,8 @@ from harrier_explorer.ui.common import example_path
 from tests.helpers import plain
 
 QA = HARRIER_PRESETS["retrieval (QA)"]
-OUTPUTS = ["summary", "verdict", "variants", "gain_vs_shift", "words", "word_table", "variants_csv", "report_html"]
+OUTPUTS = ["summary", "verdict", "variants", "gain_vs_shift", "words", "word_table", "variants_csv", "report_html",
+           "model_b_verdict", "model_b_table"]
 
 
 def example_files() -> dict:
@@ -116,3 +119,24 @@ def test_a_dropped_word_shows_which_documents_enter_and_leave_a_query_top_k(clie
         client.predict(word=9, query="Q2", api_name="/lab_word_query")
     with pytest.raises(AppError, match="'because' is not a word of the base instruction"):
         client.predict(word="because", query="Q2", api_name="/lab_word_query")
+
+
+def test_model_b_scores_the_same_wordings_with_its_own_presets(client):
+    out = lab(client, **example_files(), base_instruction=QA, variants=f"(none)\n{QA}\nRetrieve passages",
+              held_out=0, ablate_words=False, model_b="fake:hash?dim=16")
+    assert "Model B: fake" in plain(out["model_b_verdict"]) and "16 dims" in out["model_b_verdict"]
+    rows = _rows(out["model_b_table"])
+    assert [row["instruction (model A)"] for row in rows] == ["(none)", QA, "Retrieve passages"]
+    assert [row["model B got"] for row in rows] == ["(none)", QA, "Retrieve passages"]  # one family: as typed
+    assert all(isinstance(row["nDCG@10"], float) for row in rows)
+    assert "model B" in [trace.get("name") for trace in json.loads(out["gain_vs_shift"]["plot"])["data"]]
+    alone = lab(client, **example_files(), base_instruction=QA, variants="(none)\nRetrieve passages", held_out=0,
+                ablate_words=False)
+    assert alone["model_b_verdict"] == "" and "model B" not in alone["gain_vs_shift"]["plot"]
+
+
+def test_a_model_b_that_cannot_load_leaves_model_a_results(client):
+    out = lab(client, **example_files(), base_instruction=QA, variants="(none)\nRetrieve passages", held_out=0,
+              ablate_words=False, model_b="/no/such/folder")
+    assert "could not be used" in plain(out["model_b_verdict"])
+    assert len(out["variants"]["data"]) == 2

@@ -17,6 +17,7 @@ from harrier_explorer.analysis import ab_report
 from harrier_explorer.analysis.ab_test import compare_instructions
 from harrier_explorer.analysis.instruction_lab import (
     HeldOut,
+    LabScores,
     embedding_shift,
     greedy_search,
     held_out,
@@ -29,7 +30,7 @@ from harrier_explorer.analysis.metrics import Qrels
 from harrier_explorer.analysis.significance import paired_test
 from harrier_explorer.analysis.snippets import snippet
 from harrier_explorer.backend.core import Backend, EncodeResult
-from harrier_explorer.errors import InputError
+from harrier_explorer.errors import HarrierError, InputError
 from harrier_explorer.models import NO_INSTRUCTION
 from harrier_explorer.ui.ab.handlers import MAX_SWEEP, query_index
 from harrier_explorer.ui.ab.present import query_choices, query_name
@@ -43,6 +44,7 @@ from harrier_explorer.ui.common import (
 )
 from harrier_explorer.ui.lab import plots, present, report
 from harrier_explorer.ui.ranking_data import RankingData, RankingInputs, corpus_vectors, load_ranking_data
+from harrier_explorer.workflows.model_b import instruction_for, model_b_ref
 
 #: Most words of a base instruction the ablation drops one by one (each is one more embedding of every query).
 MAX_ABLATION_WORDS = 30
@@ -92,6 +94,10 @@ class LabRequest(LabSettings):
     ablate_words: bool = field(default=True, metadata={
         "doc": f"drop each word of the base instruction in turn (at most {MAX_ABLATION_WORDS} words) and measure "
                "the change in the metric and in the query embeddings"})
+    model_b: str = field(default="", metadata={
+        "doc": "model B (the page's 'Compare with model B'): a Hugging Face id, folder, http(s)://…/v1 server or a "
+               "?dim= / ?dtype= variant; empty: model A alone. Model B scores the same wordings (its own family's "
+               "preset where a wording is one of model A's presets) on the same queries and corpus"})
 
 
 @dataclass(frozen=True)
@@ -132,6 +138,9 @@ class LabResult:
     word_table: pd.DataFrame  # per word: Δmetric, Δembedding
     variants_csv: str
     report_html: str
+    # Model B (empty without one): its verdict and its table of the same wordings.
+    model_b_verdict: str = ""
+    model_b_table: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -182,6 +191,9 @@ def run_lab(backend: Backend, request: LabRequest, progress) -> LabResult:
     values = _values(scored, vectors, vectors[baseline])
     shifts = pd.Series({line: embedding_shift(v, scored.none_vectors) for line, v in vectors.items()})
     scores = score_variants(values, shifts, baseline, seed=_seed(request))
+    b_verdict, b_table, b_scores = "", None, None
+    if ref_b := model_b_ref(backend, request.model_b):
+        b_verdict, b_table, b_scores = _model_b(backend, ref_b, scored, lines, baseline, request, progress)
     split = _held_out(scored, values, baseline, request)
     ablation = (_ablation(backend, scored, base, vectors, vectors[baseline], progress) if request.ablate_words
                 else None)
@@ -190,7 +202,7 @@ def run_lab(backend: Backend, request: LabRequest, progress) -> LabResult:
     table = present.variants_table(scores, origins, scored.metric)
     summary = present.summary(scored.data, len(lines), scores.n_queries, scored.notes)
     verdict = present.verdict(scores, split, scored.metric, bool(scored.qrels))
-    figure = plots.gain_vs_shift(scores, origins, scored.metric)
+    figure = plots.gain_vs_shift(scores, origins, scored.metric, b_scores)
     prompts = {line: backend.prompt(instruction_value(line), "query") for line in lines}
     run = LabRun(scored.docs_encoded, scored.data, scored.qrels)
     if ablation:
@@ -199,7 +211,8 @@ def run_lab(backend: Backend, request: LabRequest, progress) -> LabResult:
     return LabResult(run, summary, verdict, table, figure,
                      present.highlighted_words(words),
                      present.word_table(words, scored.metric), export_table(table, "instruction_lab.csv"),
-                     report.write(verdict, table, figure, words, prompts, summary))
+                     report.write(verdict, table, figure, words, prompts, summary, b_verdict, b_table), b_verdict,
+                     b_table)
 
 
 def run_search(backend: Backend, request: SearchRequest, progress) -> SearchResult:
@@ -302,9 +315,35 @@ def _queries(backend: Backend, scored: _Scored, line: str, progress, what: str) 
                           progress_to(progress, what)).vectors
 
 
-def _values(scored: _Scored, vectors: dict[str, np.ndarray], reference: np.ndarray) -> pd.DataFrame:
-    """Wording × query metric; without labels overlap@k with the ``reference`` ranking."""
-    data, docs = scored.data, scored.docs_encoded.vectors
+def _model_b(backend: Backend, ref_b: str, scored: _Scored, lines: list[str], baseline: str, request: LabRequest,
+             progress) -> tuple[str, pd.DataFrame | None, LabScores | None]:
+    """Model B on the same wordings, queries and corpus: (its verdict, its table, its scores); a model B that cannot
+    be used is named in the verdict and model A's results stand."""
+    texts = scored.data.queries.texts
+    try:
+        docs = backend.encode(scored.data.docs.texts, None, "document", progress_to(progress, "Model B: corpus"),
+                              model=ref_b).vectors
+        given = {line: instruction_for(backend, instruction_value(line), "qa", ref_b) for line in lines}
+        vectors = {line: backend.encode(texts, given[line], "query", progress_to(progress, f"Model B: wording {n}"),
+                                        model=ref_b).vectors for n, line in enumerate(lines, start=1)}
+        none = backend.encode(texts, NO_INSTRUCTION, "query", model=ref_b).vectors
+    except HarrierError as exc:  # model B's own failure; anything else is a bug and keeps its traceback
+        return f"**Model B ({markdown_text(ref_b)}) could not be used:** {markdown_text(str(exc))}", None, None
+    values = _values(scored, vectors, vectors[baseline], docs)
+    shifts = pd.Series({line: embedding_shift(v, none) for line, v in vectors.items()})
+    scores = score_variants(values, shifts, baseline, seed=_seed(request))
+    status = backend.slot(ref_b).status
+    split = _held_out(scored, values, baseline, request)
+    verdict = (f"#### Model B: {markdown_text(status.model_id)} ({status.dim} dims)\n\n"
+               + present.verdict(scores, split, scored.metric, bool(scored.qrels)).replace("### ", "", 1))
+    return verdict, present.model_b_table(scores, given, scored.metric), scores
+
+
+def _values(scored: _Scored, vectors: dict[str, np.ndarray], reference: np.ndarray,
+            docs: np.ndarray | None = None) -> pd.DataFrame:
+    """Wording × query metric (against model A's corpus vectors unless ``docs``); without labels overlap@k with the
+    ``reference`` ranking."""
+    data, docs = scored.data, scored.docs_encoded.vectors if docs is None else docs
     if scored.qrels:
         k = min(10, len(data.docs.ids)) if scored.metric != "recall" else data.k
         return sweep_instructions(vectors, docs, data.queries.ids, data.docs.ids, qrels=scored.qrels,

@@ -114,6 +114,11 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     table = gr.Dataframe(label="Wordings (numbered as on the plot; p-values Holm-adjusted)", wrap=True,
                          interactive=False, elem_id="lab-table",
                          column_widths=["4%", "10%", "30%", "7%", "6%", "6%", "7%", "7%", "7%", "7%", "9%"])
+    with gr.Column(visible=False, elem_id="lab-model-b") as model_b_section:  # shown after a run with a model B
+        model_b_verdict = gr.Markdown(elem_id="lab-model-b-verdict", latex_delimiters=[])
+        model_b_table = gr.Dataframe(label="Model B: the same wordings (its own family's preset where a wording is "
+                                           "one of model A's presets)", wrap=True, interactive=False,
+                                     elem_id="lab-model-b-table")
     plot = gr.Plot(label="Metric against embedding shift", elem_id="lab-plot")
     with gr.Row():
         words = gr.HighlightedText(label="Which words matter (red: the metric drops without the word, blue: it rises)",
@@ -149,11 +154,14 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                          show_progress_on=status)
     lab = dict(fn=user_errors(forms.endpoint(LabRequest, functools.partial(run_lab, backend))),
                inputs_kwargs=forms.inputs(LabRequest, **settings, base_instruction=base, variants=variants,
-                                          baseline=baseline, ablate_words=ablate),
+                                          baseline=baseline, ablate_words=ablate, model_b=page.model_b),
                outputs=forms.outputs(LabResult, run=state, summary=summary, verdict=verdict, variants=table,
                                      gain_vs_shift=plot, words=words, word_table=word_table, variants_csv=csv_file,
-                                     report_html=html_file),
+                                     report_html=html_file, model_b_verdict=model_b_verdict,
+                                     model_b_table=model_b_table),
                show_progress_on=status)
+    show_b = dict(fn=lambda text: gr.Column(visible=bool(text)), inputs=model_b_verdict, outputs=model_b_section,
+                  api_visibility="private", show_progress="hidden")
     pickers = dict(fn=word_query_pickers, inputs=state, outputs=[word_picker, query_picker], api_visibility="private",
                    show_progress="hidden")
     word_outputs = forms.outputs(WordQueryResult, summary=word_summary, changes=word_changes)
@@ -163,8 +171,8 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     example.click(user_errors(functools.partial(load_example, backend)),
                   outputs=[queries.files, corpus.files, qrels_file, base, variants], api_visibility="private",
                   show_progress="hidden").success(**lab, api_visibility="private").success(**pickers).success(
-        **first_word)
-    run.click(**lab, api_name="lab_run").success(**pickers).success(**first_word)
+        **first_word).success(**show_b)
+    run.click(**lab, api_name="lab_run").success(**pickers).success(**first_word).success(**show_b)
     gr.on([word_picker.input, query_picker.input], user_errors(forms.endpoint(WordQueryRequest, word_query)),
           inputs_kwargs=forms.inputs(WordQueryRequest, run=state, word=word_picker, query=query_picker),
           outputs=word_outputs, api_name="lab_word_query", show_progress_on=status)

@@ -18,9 +18,11 @@ COLOURS = {"better": "#15803d", "worse": "#b91c1c", "baseline": "#111827", "no d
 
 
 @failsafe_plot
-def gain_vs_shift(scores: LabScores, origins: Sequence[str], metric: str) -> go.Figure:
+def gain_vs_shift(scores: LabScores, origins: Sequence[str], metric: str,
+                  scores_b: LabScores | None = None) -> go.Figure:
     """One point per wording (numbered as in the table): x = 1 − mean cosine to the no-instruction query
-    embeddings, y = the metric's mean with its 95% bootstrap interval; the baseline's mean dashed."""
+    embeddings, y = the metric's mean with its 95% bootstrap interval; the baseline's mean dashed. Model B's
+    wordings, if any, are open diamonds (each model's shift from its own no-instruction embeddings)."""
     t, name = scores.table, metric_label(metric)
     fig = go.Figure()
     for group in COLOURS:
@@ -36,6 +38,14 @@ def gain_vs_shift(scores: LabScores, origins: Sequence[str], metric: str) -> go.
                      "arrayminus": part["mean"] - part.ci_low, "thickness": 1.2},
             hovertemplate="%{customdata}<br>" + name + " %{y:.3f}, shift %{x:.4f}<extra></extra>"))
     fig.add_hline(y=float(t.loc[scores.baseline, "mean"]), line={"dash": "dash", "color": "#6b7280"})
+    if scores_b is not None:
+        tb = scores_b.table
+        fig.add_trace(go.Scatter(
+            x=tb["shift"], y=tb["mean"], mode="markers+text", name="model B",
+            text=[f"B#{i + 1}" for i in range(len(tb))], textposition="bottom center",
+            marker={"size": 10, "symbol": "diamond-open", "color": "#ea580c"},
+            customdata=[html.escape(snippet(line, 90)) for line in tb.index],
+            hovertemplate="model B · %{customdata}<br>" + name + " %{y:.3f}, shift %{x:.4f}<extra></extra>"))
     fig.update_layout(height=420, margin={"t": 50, "b": 50, "l": 60, "r": 20}, title_x=0.5,
                       title_text=f"{name} (95% interval) against the move of the query embeddings",
                       xaxis_title="embedding shift from no instruction (1 − mean cosine)", yaxis_title=name,

@@ -55,6 +55,16 @@ def variants_table(scores: LabScores, origins_: Sequence[str], metric: str) -> p
         "shift from no instruction": t["shift"].round(4)})
 
 
+def model_b_table(scores: LabScores, given: Mapping[str, str], metric: str) -> pd.DataFrame:
+    """Model B's row per wording (numbered as model A's): what B was given, its metric with interval and tests."""
+    t = scores.table
+    return pd.DataFrame({
+        "#": np.arange(1, len(t) + 1), "instruction (model A)": t.index.tolist(),
+        "model B got": [given[line] for line in t.index], metric_label(metric): t["mean"].round(4),
+        "95% low": t.ci_low.round(4), "95% high": t.ci_high.round(4), "vs baseline": t.diff_baseline.round(4),
+        "p vs baseline (Holm)": t.p_baseline.round(4), "shift from no instruction": t["shift"].round(4)})
+
+
 def summary(data: RankingInputs, n_variants: int, n_scored: int, notes: Sequence[str]) -> str:
     lines = [f"**{n_variants} wordings** × **{len(data.queries.ids)} queries** against **{len(data.docs.ids)} "
              f"documents**; {n_scored} queries scored (the others have no relevant document)."]

@@ -22,7 +22,7 @@ STYLE = ("body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto
 
 
 def write(verdict: str, table: pd.DataFrame, figure: go.Figure, words: pd.DataFrame | None,
-          prompts: Mapping[str, str], summary: str) -> str:
+          prompts: Mapping[str, str], summary: str, verdict_b: str = "", table_b: pd.DataFrame | None = None) -> str:
     """Write the report to a fresh temporary folder; returns its path."""
     strings = pd.DataFrame({"instruction": list(prompts), "exact prefix put before every query": [
         repr(p) for p in prompts.values()]})
@@ -30,6 +30,10 @@ def write(verdict: str, table: pd.DataFrame, figure: go.Figure, words: pd.DataFr
              *(_MARKDOWN.render(block) for block in (summary, verdict) if block),
              figure.to_html(full_html=False, include_plotlyjs=True),
              "<h2>Wordings</h2>", table.to_html(index=False, na_rep="", escape=True)]
+    if verdict_b:
+        parts.append(_MARKDOWN.render(verdict_b))
+    if table_b is not None:
+        parts.append(table_b.to_html(index=False, na_rep="", escape=True))
     if words is not None and not words.empty:
         parts += ["<h2>Words of the base instruction</h2>", words.round(4).to_html(index=False, escape=True)]
     parts += ["<h2>Exact strings</h2>", strings.to_html(index=False, escape=True)]
