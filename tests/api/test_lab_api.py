@@ -140,3 +140,10 @@ def test_a_model_b_that_cannot_load_leaves_model_a_results(client):
               ablate_words=False, model_b="/no/such/folder")
     assert "could not be used" in plain(out["model_b_verdict"])
     assert len(out["variants"]["data"]) == 2
+
+
+def test_too_few_queries_to_hold_out_skip_the_check_with_a_note(client):
+    out = lab(client, queries_paste="red fox\nrain\nbread", corpus_paste="The fox.\nIt rains.\nBread.",
+              labels_from_rows=True, variants="(none)\nRetrieve passages", base_instruction="Retrieve passages",
+              held_out=0.3, ablate_words=False)
+    assert "No held-out check" in plain(out["summary"]) and "Held out:" not in plain(out["verdict"])

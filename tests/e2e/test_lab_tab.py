@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
     SLOW,
+    choose_model_b,
     download,
     expect_no_sideways_scrolling,
     open_tab,
@@ -56,15 +57,16 @@ def test_propose_from_a_typed_base_then_bad_input_keeps_the_results(page):
     verdict = open_tab(page, TAB, "lab-verdict")
     page.locator("#lab-queries textarea").fill("red fox\nweather in spring")
     page.locator("#lab-corpus textarea").fill("The fox is red.\nRain falls in April.\nBread is baked.")
+    # A wording no preset contains: Enter keeps it as typed (on a preset's words the open list could pick the preset).
     base = page.locator("#lab-base input")
-    base.fill("Given a claim, find documents that refute the claim")
+    base.fill("Given a claim, find articles that refute it")
     base.press("Enter")
-    expect(base).to_have_value("Given a claim, find documents that refute the claim")
+    expect(base).to_have_value("Given a claim, find articles that refute it")
     page.locator("#lab-propose").click()
     variants = page.locator("#lab-variants textarea")
-    expect(variants).to_have_value(re.compile(r"^\(none\)\nGiven a claim, find documents that refute the claim\n"),
+    expect(variants).to_have_value(re.compile(r"^\(none\)\nGiven a claim, find articles that refute it\n"),
                                    timeout=SLOW)
-    expect(variants).to_have_value(re.compile("Find documents that refute the claim, given a claim"))
+    expect(variants).to_have_value(re.compile("Find articles that refute it, given a claim"))
     page.locator("#lab-run").click()
     expect(verdict).to_contain_text("No relevance labels", timeout=SLOW)  # agreement, not quality
     screenshot(page, "lab-own")
@@ -75,3 +77,19 @@ def test_propose_from_a_typed_base_then_bad_input_keeps_the_results(page):
     expect(page.locator("#lab-status")).to_contain_text("Error")
     expect(verdict).to_contain_text("No relevance labels")  # what the user had is still there
     assert readable(page, "#lab-verdict")
+
+
+def test_model_b_scores_the_same_wordings_beside_model_a(page, tiny_gemma):
+    choose_model_b(page, f"{tiny_gemma}?dim=16")
+    verdict = open_tab(page, TAB, "lab-verdict")
+    expect(page.locator("#lab-model-b")).to_be_hidden()  # nothing of model B before a run
+    page.locator("#lab-queries textarea").fill("red fox\nweather in spring\nfresh bread")
+    page.locator("#lab-corpus textarea").fill("The fox is red.\nRain falls in April.\nBread is baked.")
+    visible(page, "Relevance labels").click()  # open the section
+    page.locator("#lab-rows input").check()  # parallel data as labels: query i ↔ document i
+    page.locator("#lab-variants textarea").fill("(none)\nRetrieve passages")
+    page.locator("#lab-run").click()
+    expect(verdict).to_contain_text("Wording moves nDCG@10", timeout=SLOW)
+    expect(page.locator("#lab-model-b-verdict")).to_contain_text("16 dims", timeout=SLOW)
+    expect(page.locator("#lab-model-b-table")).to_contain_text("model B got")
+    screenshot(page, "lab-model-b")

@@ -353,10 +353,18 @@ def _values(scored: _Scored, vectors: dict[str, np.ndarray], reference: np.ndarr
 
 
 def _held_out(scored: _Scored, values: pd.DataFrame, baseline: str, request: LabRequest) -> HeldOut | None:
+    """The held-out check, or None (with a note saying why) where the labelled queries are too few to split: the
+    rest of the lab still answers."""
     if not scored.qrels or not request.held_out:
         return None
-    train, test = split_queries(_labelled_ids(scored), float(request.held_out), _seed(request))
-    return held_out(values, train, test, baseline, _seed(request))
+    try:
+        train, test = split_queries(_labelled_ids(scored), float(request.held_out), _seed(request))
+        return held_out(values, train, test, baseline, _seed(request))
+    except InputError as exc:
+        note = f"No held-out check: {exc}"
+        if note not in scored.notes:
+            scored.notes.append(note)
+        return None
 
 
 def _ablation(backend: Backend, scored: _Scored, base: str, vectors: dict[str, np.ndarray], reference: np.ndarray,
