@@ -1,5 +1,5 @@
-"""Queries, a corpus and relevance labels, loaded and checked: what the ranking tabs (Instruction A/B, Instruction
-lab) take, and the corpus embedded once per session."""
+"""Queries, a corpus and relevance labels: their components, loaded and checked — what the ranking tabs (Instruction
+A/B, Instruction lab) take — and the corpus embedded once per session."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import gradio as gr
 import pandas as pd
 
 from harrier_explorer.analysis import ab_report
@@ -15,8 +16,42 @@ from harrier_explorer.backend.core import Backend, EncodeResult
 from harrier_explorer.errors import InputError
 from harrier_explorer.inputs.pairs import parse_qrels
 from harrier_explorer.inputs.parsing import LoadResult
-from harrier_explorer.ui.common import load_text_source, progress_to, whole_number
+from harrier_explorer.ui.common import TextSource, load_text_source, progress_to, text_source, whole_number
 from harrier_explorer.ui.forms import TextInput
+
+LABELS_HELP = ("Upload qrels (TSV/CSV `query_id, doc_id[, relevance]` or BEIR JSONL) and/or type `query_id, doc_id` "
+               "pairs of relevant documents below. Pasted items have ids `paste:1`, `paste:2`, …; uploaded ones use "
+               "the id column or `<file>:<n>`.")
+
+
+@dataclass
+class RankingInputsLayout:
+    """The components of a ranking tab's data; ``labels`` is the labels section, open to more components."""
+
+    queries: TextSource
+    corpus: TextSource
+    labels: gr.Accordion
+    qrels_file: gr.File
+    qrels_rows: gr.Dataframe
+
+
+def ranking_inputs(prefix: str, max_file_mb: float, lines: int = 4, labels_title: str = "Relevance labels",
+                   labels_help: str = "") -> RankingInputsLayout:
+    """Queries and corpus side by side (``#<prefix>-queries``, ``#<prefix>-corpus``), then a closed labels section
+    with a qrels file (``#<prefix>-qrels``) and typed pairs."""
+    with gr.Row():
+        with gr.Column(elem_id=f"{prefix}-queries"):
+            queries = text_source("Queries", placeholder="One query per line", lines=lines, max_file_mb=max_file_mb)
+        with gr.Column(elem_id=f"{prefix}-corpus"):
+            corpus = text_source("Corpus", placeholder="One document per line", lines=lines, max_file_mb=max_file_mb)
+    with gr.Accordion(labels_title, open=False) as labels:
+        gr.Markdown(" ".join(filter(None, (LABELS_HELP, labels_help))))
+        with gr.Row():
+            qrels_file = gr.File(label="qrels file", file_types=[".tsv", ".csv", ".txt", ".jsonl"], height=90,
+                                 elem_id=f"{prefix}-qrels")
+            qrels_rows = gr.Dataframe(headers=["query_id", "doc_id"], row_count=2, column_count=2,
+                                      interactive=True, label="relevant (query_id, doc_id)")
+    return RankingInputsLayout(queries, corpus, labels, qrels_file, qrels_rows)
 
 
 @dataclass(frozen=True)

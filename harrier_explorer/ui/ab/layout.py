@@ -31,10 +31,10 @@ from harrier_explorer.ui.common import (
     instruction_choices,
     instruction_dropdown,
     open_dropdown,
-    text_source,
     user_errors,
 )
 from harrier_explorer.ui.page import Page
+from harrier_explorer.ui.ranking_data import ranking_inputs
 
 TITLE = "Instruction A/B"
 INTRO = ("Embed the **same queries** under two instructions (role *query*; the corpus is embedded once, bare) and "
@@ -53,20 +53,9 @@ def load_example(backend: Backend):
 def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     gr.Markdown(INTRO)
     max_mb = backend.settings.max_file_mb
-    with gr.Row():
-        with gr.Column(elem_id="ab-queries"):
-            queries = text_source("Queries", placeholder="One query per line", lines=4, max_file_mb=max_mb)
-        with gr.Column(elem_id="ab-corpus"):
-            corpus = text_source("Corpus", placeholder="One document per line", lines=4, max_file_mb=max_mb)
-    with gr.Accordion("Relevance labels (optional)", open=False):
-        gr.Markdown("Upload qrels (TSV/CSV `query_id, doc_id[, relevance]` or BEIR JSONL) and/or type "
-                    "`query_id, doc_id` pairs of relevant documents below. Pasted items have ids `paste:1`, "
-                    "`paste:2`, …; uploaded ones use the id column or `<file>:<n>`.")
-        with gr.Row():
-            qrels_file = gr.File(label="qrels file", file_types=[".tsv", ".csv", ".txt", ".jsonl"], height=90,
-                                 elem_id="ab-qrels")
-            qrels_rows = gr.Dataframe(headers=["query_id", "doc_id"], row_count=3, column_count=2,
-                                      interactive=True, label="relevant (query_id, doc_id)")
+    data_inputs = ranking_inputs("ab", max_mb, labels_title="Relevance labels (optional)")
+    queries, corpus = data_inputs.queries, data_inputs.corpus
+    qrels_file, qrels_rows = data_inputs.qrels_file, data_inputs.qrels_rows
     with gr.Row(equal_height=True):
         instruction_a = instruction_dropdown("Instruction A")
         instruction_b = instruction_dropdown("Instruction B")

@@ -20,7 +20,6 @@ from harrier_explorer.ui.common import (
     instruction_choices,
     instruction_dropdown,
     open_dropdown,
-    text_source,
     user_errors,
 )
 from harrier_explorer.ui.lab.handlers import (
@@ -44,6 +43,7 @@ from harrier_explorer.ui.lab.handlers import (
 )
 from harrier_explorer.ui.lab.present import metric_label
 from harrier_explorer.ui.page import Page
+from harrier_explorer.ui.ranking_data import ranking_inputs
 
 TITLE = "Instruction lab"
 INTRO = ("How sensitive is the model to the **wording** of its instruction, and which wording is best on **your** "
@@ -71,20 +71,12 @@ def load_example(backend: Backend):
 def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     gr.Markdown(INTRO)
     max_mb = backend.settings.max_file_mb
-    with gr.Row():
-        with gr.Column(elem_id="lab-queries"):
-            queries = text_source("Queries", placeholder="One query per line", lines=3, max_file_mb=max_mb)
-        with gr.Column(elem_id="lab-corpus"):
-            corpus = text_source("Corpus", placeholder="One document per line", lines=3, max_file_mb=max_mb)
-    with gr.Accordion("Relevance labels", open=False):
-        gr.Markdown("A qrels file (TSV/CSV `query_id, doc_id[, relevance]` or BEIR JSONL), typed `query_id, doc_id` "
-                    "pairs, or **parallel data as labels**. Without labels the lab measures agreement with the "
-                    "baseline's ranking instead of quality.")
-        with gr.Row():
-            qrels_file = gr.File(label="qrels file", file_types=[".tsv", ".csv", ".txt", ".jsonl"], height=90,
-                                 elem_id="lab-qrels")
-            qrels_rows = gr.Dataframe(headers=["query_id", "doc_id"], row_count=2, column_count=2,
-                                      interactive=True, label="relevant (query_id, doc_id)")
+    data_inputs = ranking_inputs("lab", max_mb, lines=3, labels_help=(
+        "Or take **parallel data as labels**. Without labels the lab measures agreement with the baseline's ranking "
+        "instead of quality."))
+    queries, corpus = data_inputs.queries, data_inputs.corpus
+    qrels_file, qrels_rows = data_inputs.qrels_file, data_inputs.qrels_rows
+    with data_inputs.labels:
         labels_from_rows = gr.Checkbox(False, label=LABELS_FROM_ROWS_DOC[0].upper() + LABELS_FROM_ROWS_DOC[1:],
                                        elem_id="lab-rows")
     with gr.Row(equal_height=True):
