@@ -11,6 +11,7 @@ from gradio_client.exceptions import AppError
 
 from harrier_explorer.models import HARRIER_PRESETS
 from harrier_explorer.ui.common import example_path
+from tests.api.mcp import mcp_tools
 from tests.helpers import plain
 
 QA = HARRIER_PRESETS["retrieval (QA)"]
@@ -147,3 +148,12 @@ def test_too_few_queries_to_hold_out_skip_the_check_with_a_note(client):
               labels_from_rows=True, variants="(none)\nRetrieve passages", base_instruction="Retrieve passages",
               held_out=0.3, ablate_words=False)
     assert "No held-out check" in plain(out["summary"]) and "Held out:" not in plain(out["verdict"])
+
+
+def test_mcp_clients_see_the_lab_with_free_text_instructions(fake_backend):
+    tools = mcp_tools(fake_backend)
+    assert {"propose", "run_lab", "run_search", "word_query"} <= set(tools)
+    assert not {"first_word_view", "word_query_pickers", "load_example"} & set(tools)
+    schema = tools["run_lab"]["inputSchema"]["properties"]
+    assert schema["base_instruction"]["type"] == "string" and "enum" not in schema["base_instruction"]
+    assert "parallel data" in schema["labels_from_rows"]["description"]
