@@ -36,6 +36,7 @@ from harrier_explorer.inputs.parsing import (
 )
 from harrier_explorer.inputs.tabular import TABULAR_EXTENSIONS, list_columns
 from harrier_explorer.models import NO_INSTRUCTION
+from harrier_explorer.ui.cancel import Cancelled, check_cancelled
 from harrier_explorer.ui.forms import AUTO, TextInput
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,8 @@ def user_errors(fn: Callable) -> Callable:
             return fn(*args, **kwargs)
         except gr.Error:
             raise
+        except Cancelled as exc:  # nobody waits for a cancelled event's answer
+            raise gr.Error("Stopped.", print_exception=False) from exc
         except USER_FACING as exc:  # tags escaped for the toast; quotes kept, so API clients read the message as is
             raise gr.Error(html.escape(str(exc), quote=False), print_exception=False) from exc
         except Exception as exc:
@@ -69,8 +72,14 @@ def user_errors(fn: Callable) -> Callable:
 
 
 def progress_to(progress: gr.Progress, desc: str) -> Progress:
-    """An encoder progress callback that drives a Gradio progress bar."""
-    return lambda done, total: progress((done, total), desc=desc, unit="texts")
+    """An encoder progress callback that drives a Gradio progress bar and stops the run when its event was cancelled
+    (called between batches)."""
+
+    def report(done: int, total: int) -> None:
+        check_cancelled()
+        progress((done, total), desc=desc, unit="texts")
+
+    return report
 
 
 def open_dropdown(choices: list, **kwargs) -> gr.Dropdown:

@@ -18,15 +18,22 @@ def fake_backend(tmp_path_factory) -> Backend:
 
 
 @pytest.fixture(scope="session")
-def client(fake_backend):
+def demo(fake_backend):
+    """The app, launched on a free port (its queue is inspected by the cancellation test)."""
     from harrier_explorer.ui.build import build_app
 
     demo = build_app(fake_backend)
-    _, url, _ = demo.queue().launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=None,
-                                    quiet=True)
-    client = Client(url, verbose=False)
+    demo.queue().launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=None, quiet=True)
+    try:
+        yield demo
+    finally:
+        demo.close()
+
+
+@pytest.fixture(scope="session")
+def client(demo):
+    client = Client(demo.local_url, verbose=False)
     try:
         yield client
     finally:
         client.close()
-        demo.close()

@@ -71,6 +71,14 @@ def test_propose_from_a_typed_base_then_bad_input_keeps_the_results(page):
     expect(verdict).to_contain_text("No relevance labels", timeout=SLOW)  # agreement, not quality
     screenshot(page, "lab-own")
 
+    # Stop: the run is cancelled (tests/api/test_cancel.py shows its worker stops), the status says so and what the
+    # user had stays.
+    page.locator("#lab-variants textarea").fill("(none)\nFind articles that refute a claim\nRefute the claim")
+    page.locator("#lab-run").click()
+    page.locator("#lab-stop").click()
+    expect(page.locator("#lab-status")).to_contain_text("Stopped", timeout=SLOW)
+    expect(verdict).to_contain_text("No relevance labels")
+
     page.locator("#lab-queries textarea").fill("")
     page.locator("#lab-run").click()
     expect(visible(page, "Queries is empty")).to_be_visible(timeout=SLOW)

@@ -14,6 +14,7 @@ import gradio as gr
 from harrier_explorer.analysis.metrics import RETRIEVAL_METRICS
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.ui import forms
+from harrier_explorer.ui.cancel import stop_button, stops
 from harrier_explorer.ui.common import (
     NONE,
     example_path,
@@ -100,6 +101,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
         example = gr.Button("Load and run example (XQuAD questions, EN/DE paragraphs, labels)", size="sm",
                             elem_id="lab-example")
         run = gr.Button("Run the lab", variant="primary", elem_id="lab-run")
+        stop = stop_button(elem_id="lab-stop")
     status = gr.Markdown(elem_id="lab-status", min_height=36)
     verdict = gr.Markdown(label="Verdict", elem_id="lab-verdict", latex_delimiters=[])
     summary = gr.Markdown(label="Summary", elem_id="lab-summary", latex_delimiters=[])
@@ -132,6 +134,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
         with gr.Row(equal_height=True):
             rounds = gr.Slider(1, MAX_ROUNDS, value=3, step=1, label="rounds")
             search = gr.Button("Search from the base instruction", elem_id="lab-search")
+            stop_search = stop_button(elem_id="lab-search-stop")
         search_status = gr.Markdown(elem_id="lab-search-status", min_height=36)
         search_summary = gr.Markdown(elem_id="lab-search-summary", latex_delimiters=[])
         steps = gr.Dataframe(label="Rounds kept", interactive=False, wrap=True, elem_id="lab-steps")
@@ -160,17 +163,21 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     first_word = dict(fn=lambda run: forms.fields_of(first_word_view(run)), inputs=state, outputs=word_outputs,
                       api_visibility="private", show_progress="hidden")
     propose_button.click(**propose_event)
-    example.click(user_errors(functools.partial(load_example, backend)),
-                  outputs=[queries.files, corpus.files, qrels_file, base, variants], api_visibility="private",
-                  show_progress="hidden").success(**lab, api_visibility="private").success(**pickers).success(
-        **first_word).success(**show_b)
-    run.click(**lab, api_name="lab_run").success(**pickers).success(**first_word).success(**show_b)
+    example_loaded = example.click(user_errors(functools.partial(load_example, backend)),
+                                   outputs=[queries.files, corpus.files, qrels_file, base, variants],
+                                   api_visibility="private", show_progress="hidden")
+    example_lab = example_loaded.success(**lab, api_visibility="private")
+    run_lab_event = run.click(**lab, api_name="lab_run")
+    for event in (example_lab, run_lab_event):
+        event.success(**pickers).success(**first_word).success(**show_b)
+    stops(stop, [example_lab, run_lab_event], status)
     gr.on([word_picker.input, query_picker.input], user_errors(forms.endpoint(WordQueryRequest, word_query)),
           inputs_kwargs=forms.inputs(WordQueryRequest, run=state, word=word_picker, query=query_picker),
           outputs=word_outputs, api_name="lab_word_query", show_progress_on=status)
-    search.click(user_errors(forms.endpoint(SearchRequest, functools.partial(run_search, backend))),
-                 inputs_kwargs=forms.inputs(SearchRequest, **settings, start=base, rounds=rounds),
-                 outputs=forms.outputs(SearchResult, summary=search_summary, steps=steps), api_name="lab_search",
-                 show_progress_on=search_status)
+    search_event = search.click(user_errors(forms.endpoint(SearchRequest, functools.partial(run_search, backend))),
+                                inputs_kwargs=forms.inputs(SearchRequest, **settings, start=base, rounds=rounds),
+                                outputs=forms.outputs(SearchResult, summary=search_summary, steps=steps),
+                                api_name="lab_search", show_progress_on=search_status)
+    stops(stop_search, [search_event], search_status)
     demo.load(lambda: instruction_choices(backend, "qa"), outputs=base, api_visibility="private")
 

@@ -1,0 +1,54 @@
+"""Cancelling a run stops its embedding, not only its answer: Gradio ends the event's task, and the worker thread
+stops at the encoder's next batch (``ui/cancel.py``). Driven by gradio_client's ``job.cancel()``, which is what the
+page's Stop button and a closed tab do too. Every wait is on a state (an event set, the queue emptied), none on time."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+
+from harrier_explorer.backend.fake import HashEncoder
+from harrier_explorer.ui.cancel import Cancelled
+
+WAIT = 120  # s: a ceiling on waiting for a state on a busy 2-core machine, never a pause
+
+
+def wait_until(condition, what: str) -> None:
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+def test_cancelling_a_lab_run_stops_its_worker_at_the_next_batch(demo, client, monkeypatch):
+    started, gate, stopped, finished = (threading.Event() for _ in range(4))
+    embed = HashEncoder.embed
+
+    def gated(self, strings, progress=None, on_batch=None):
+        def report(done, total):  # the first batch holds until the test has cancelled the run
+            started.set()
+            gate.wait(WAIT)
+            progress(done, total)
+
+        try:
+            result = embed(self, strings, report if progress else None, on_batch)
+        except Cancelled:
+            stopped.set()
+            raise
+        finished.set()
+        return result
+
+    monkeypatch.setattr(HashEncoder, "embed", gated)
+    tag = uuid.uuid4().hex  # texts no earlier test embedded: nothing comes from the cache
+    job = client.submit(queries_paste="\n".join(f"question {i} {tag}" for i in range(40)),
+                        corpus_paste="\n".join(f"passage {i} {tag}" for i in range(40)),
+                        variants=f"(none)\nfind passages {tag}", ablate_words=False, api_name="/lab_run")
+    assert started.wait(WAIT), "the run never started embedding"
+    job.cancel()
+    wait_until(lambda: not demo._queue.event_ids_to_events, "the queue to drop the cancelled run")
+    gate.set()
+    assert stopped.wait(WAIT), "the worker went on embedding after the run was cancelled"
+    assert not finished.is_set()
+    # The app keeps serving: the next call answers.
+    assert client.predict(base_instruction="retrieval (QA)", domain="", api_name="/lab_propose").startswith("(none)")
