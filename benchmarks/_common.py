@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -50,19 +51,38 @@ def progress(what: str, every: int = 64) -> Callable[[int, int], None]:
     return report
 
 
-def xquad_de_en(n: int, folder: Path) -> dict[str, pd.DataFrame]:
-    """``n`` XQuAD questions in German (sampled with seed 0) against the English paragraphs, with their labels, as
-    the tables a user would upload (also written to ``folder`` as queries.tsv, corpus.tsv, qrels.tsv)."""
+def xquad(n: int, folder: Path, query_lang: str = "de", corpus_langs: tuple[str, ...] = ("en",),
+          max_docs: int | None = None) -> dict[str, pd.DataFrame]:
+    """``n`` XQuAD questions in ``query_lang`` (sampled with seed 0) against the paragraphs in ``corpus_langs`` (the
+    first ``max_docs`` in that order), as the tables a user would upload (also written to ``folder`` as queries.tsv,
+    corpus.tsv, qrels.tsv). A question's relevant documents are its paragraph in every corpus language kept: a
+    translation of the answer answers it too."""
     data = EVALDATA / "retrieval" / "xquad"
-    corpus = [d for d in read_jsonl(data / "corpus.jsonl") if d["lang"] == "en"]
+    paragraphs = {lang: [d for d in read_jsonl(data / "corpus.jsonl") if d["lang"] == lang] for lang in corpus_langs}
+    corpus = [d for lang in corpus_langs for d in paragraphs[lang]][:max_docs]
+    kept = {d["_id"] for d in corpus}
     questions = {q["_id"]: q["text"] for q in read_jsonl(data / "queries.jsonl")}
     pid_of = dict(line.rstrip("\n").split("\t") for line in (data / "qrels_langagnostic.tsv").open()
                   if not line.startswith("qid\t"))
     qids = random.Random(0).sample(sorted(pid_of), n)
-    ids = [f"de-{q}" for q in qids]
+    ids = [f"{query_lang}-{q}" for q in qids]
+    qrels = [(i, f"{lang}-{pid_of[q]}") for q, i in zip(qids, ids) for lang in corpus_langs
+             if f"{lang}-{pid_of[q]}" in kept]
     files = {"queries": pd.DataFrame({"id": ids, "text": [questions[i] for i in ids]}),
-             "corpus": pd.DataFrame({"id": [d["_id"] for d in corpus], "text": [d["text"] for d in corpus]}),
-             "qrels": pd.DataFrame({"query_id": ids, "doc_id": [f"en-{pid_of[q]}" for q in qids]})}
+             "corpus": pd.DataFrame({"id": [d["_id"] for d in corpus], "text": [one_line(d["text"]) for d in corpus]}),
+             "qrels": pd.DataFrame(qrels, columns=["query_id", "doc_id"])}
     for name, frame in files.items():
-        frame.to_csv(folder / f"{name}.tsv", sep="\t", index=False)
+        write_tsv(frame, folder / f"{name}.tsv")
     return files
+
+
+def write_tsv(frame: pd.DataFrame, path: Path | str) -> None:
+    """``frame`` as a TSV the way the app reads one: no quoting (a quote is text), so tabs and line breaks inside a
+    field become spaces."""
+    rows = [frame.columns.tolist(), *frame.astype(str).to_numpy().tolist()]
+    Path(path).write_text("".join("\t".join(map(one_line, row)) + "\n" for row in rows), encoding="utf-8")
+
+
+def one_line(text: str) -> str:
+    """``text`` as a TSV field the app reads back unchanged: tabs and line breaks as spaces, no outer spaces."""
+    return re.sub(r"[\t\r\n]", " ", text).strip()

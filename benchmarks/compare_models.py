@@ -31,7 +31,7 @@ from gradio_client import Client, handle_file
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import ndcg_score
 
-from benchmarks._common import EVALDATA, log, markdown_table, model_folder, xquad_de_en
+from benchmarks._common import EVALDATA, log, markdown_table, model_folder, xquad
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.settings import load_settings
 from harrier_explorer.ui.build import build_app
@@ -58,7 +58,7 @@ def _serve_api(folder: str, cache: str) -> tuple[subprocess.Popen, str]:
 def _xquad(client: Client, model_b: str, qa_preset: str, n: int, tmp: Path) -> tuple:
     """(grid, grid pairs, model B's status line, lexical baselines) of one /ab_compare request over XQuAD de → en
     with model B."""
-    files = xquad_de_en(n, tmp)
+    files = xquad(n, tmp)
     log(f"XQuAD de → en: {n} questions, both models, no instruction vs {qa_preset!r}")
     lexical = _lexical_ndcg(files["queries"]["text"], files["corpus"]["text"],
                             [files["corpus"]["id"].tolist().index(d) for d in files["qrels"]["doc_id"]])
