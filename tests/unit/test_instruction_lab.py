@@ -1,10 +1,13 @@
-"""The lab's statistics by hand and against scipy: means, Holm, paired tests, held-out split, greedy search."""
+"""The lab's statistics by hand and against scipy and statsmodels: means, Holm, paired tests, held-out split, greedy
+search."""
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import ttest_rel
+from statsmodels.stats.multitest import multipletests
 
+from harrier_explorer.analysis.ab_grid import holm
 from harrier_explorer.analysis.instruction_lab import (
     embedding_shift,
     greedy_search,
@@ -12,6 +15,7 @@ from harrier_explorer.analysis.instruction_lab import (
     score_variants,
     split_queries,
 )
+from harrier_explorer.analysis.significance import paired_test
 from harrier_explorer.errors import InputError
 
 QUERIES = [f"q{i}" for i in range(12)]
@@ -49,6 +53,23 @@ def test_holm_adjusted_p_values_are_at_least_the_raw_ones_and_agree_with_a_t_tes
     raw = ttest_rel(values.loc["same"], values.loc["(none)"]).pvalue
     assert scores.table.loc["same", "p_baseline"] >= min(raw, 1) * 0.5  # no significance appears from nothing
     assert scores.table.loc["same", "p_baseline"] > 0.05
+
+
+def test_holm_is_statsmodels_holm_on_random_and_tied_p_values() -> None:
+    rng = np.random.default_rng(0)
+    for m in (1, 2, 5, 20):
+        for _ in range(50):
+            p = rng.choice([rng.uniform(), 0.01, 0.04, 0.5], size=m) if m > 2 else rng.uniform(size=m)
+            assert holm(p) == pytest.approx(multipletests(p, method="holm")[1])
+
+
+def test_the_tables_p_values_are_statsmodels_holm_over_scipy_permutation_tests() -> None:
+    values = _values()
+    scores = score_variants(values, pd.Series(0.0, index=values.index), baseline="(none)", n_resamples=2_000, seed=4)
+    others = ["better", "same", "worse"]
+    raw = [paired_test(values.loc["(none)"].to_numpy(), values.loc[v].to_numpy(), 2_000, seed=4).p_value
+           for v in others]
+    assert scores.table.loc[others, "p_baseline"].tolist() == pytest.approx(multipletests(raw, method="holm")[1])
 
 
 def test_unscorable_queries_are_left_out_and_too_few_are_refused() -> None:
