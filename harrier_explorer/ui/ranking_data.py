@@ -16,7 +16,14 @@ from harrier_explorer.backend.core import Backend, EncodeResult
 from harrier_explorer.errors import InputError
 from harrier_explorer.inputs.pairs import parse_qrels
 from harrier_explorer.inputs.parsing import LoadResult
-from harrier_explorer.ui.common import TextSource, load_text_source, progress_to, text_source, whole_number
+from harrier_explorer.ui.common import (
+    TextSource,
+    load_text_source,
+    markdown_text,
+    progress_to,
+    text_source,
+    whole_number,
+)
 from harrier_explorer.ui.forms import TextInput
 
 LABELS_HELP = ("Upload qrels (TSV/CSV `query_id, doc_id[, relevance]` or BEIR JSONL) and/or type `query_id, doc_id` "
@@ -52,6 +59,17 @@ def ranking_inputs(prefix: str, max_file_mb: float, lines: int = 4, labels_title
             qrels_rows = gr.Dataframe(headers=["query_id", "doc_id"], row_count=2, column_count=2,
                                       interactive=True, label="relevant (query_id, doc_id)")
     return RankingInputsLayout(queries, corpus, labels, qrels_file, qrels_rows)
+
+
+def toggle_typed_label(rows, query_id: str, doc_id: str, query_label: str, rerun: str) -> tuple[pd.DataFrame, str]:
+    """A clicked document toggled as relevant to ``query_id`` in the typed labels (``rows``, the labels table's
+    value): (the new table, a status line saying so — the labels section may be closed — and how to score with it)."""
+    table = rows.values.tolist() if isinstance(rows, pd.DataFrame) else (rows or [])
+    pairs, marked = ab_report.toggle_label(table, query_id, doc_id)
+    what = "marked relevant to" if marked else "no longer marked relevant to"
+    note = (f"Document {markdown_text(doc_id)} {what} {query_label} ({len(pairs)} typed labels, under Relevance "
+            f"labels): {rerun} again to score with them.")
+    return pd.DataFrame(pairs or [["", ""]], columns=["query_id", "doc_id"]), note
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""Browser tests of the Instruction lab: the example (verdict, table, plot, word ablation, exports, search), own
-wordings proposed from a typed base, and bad input that leaves the earlier results readable."""
+"""Browser tests of the Instruction lab: the example (verdict, table, plot, word ablation, click-to-label, exports,
+search), own wordings proposed from a typed base, Stop, and bad input that leaves the earlier results readable."""
 
 from __future__ import annotations
 
@@ -45,6 +45,13 @@ def test_example_scores_every_wording_ablates_words_and_searches(page):
     page.get_by_role("option", name="3. question,").click()
     expect(page.locator("#lab-word-summary")).to_contain_text("Without question,", timeout=SLOW)
     expect(page.locator("#lab-word-changes")).to_contain_text("rank without")
+    # A click on a document marks it relevant to the shown query in the typed labels; a second click unmarks it.
+    first_doc = page.locator('#lab-word-changes [data-testid="cell-0-0"]')
+    first_doc.click()
+    expect(page.locator("#lab-status")).to_contain_text("marked relevant to Q1 (1 typed labels", timeout=SLOW)
+    first_doc.click()
+    expect(page.locator("#lab-status")).to_contain_text("no longer marked relevant to Q1 (0 typed labels",
+                                                        timeout=SLOW)
 
     page.get_by_text("Search for a better wording").click()
     page.locator("#lab-search").click()

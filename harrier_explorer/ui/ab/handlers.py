@@ -36,7 +36,7 @@ from harrier_explorer.ui.common import (
     markdown_text,
     progress_to,
 )
-from harrier_explorer.ui.ranking_data import RankingData, corpus_vectors, load_ranking_data
+from harrier_explorer.ui.ranking_data import RankingData, corpus_vectors, load_ranking_data, toggle_typed_label
 from harrier_explorer.workflows.model_b import model_b_ref
 
 #: Most instructions one sweep takes (each one embeds every query again).
@@ -194,12 +194,8 @@ def mark_relevant(run: ABRun | None, query: str | None, rows, evt: gr.SelectData
     i = query_index(run.comparison.query_ids, query)
     order = run.comparison.order_a if evt.index[1] == 1 else run.comparison.order_b
     doc_id = run.comparison.doc_ids[int(order[i, evt.index[0]])]
-    table = rows.values.tolist() if isinstance(rows, pd.DataFrame) else (rows or [])
-    pairs, marked = ab_report.toggle_label(table, run.comparison.query_ids[i], doc_id)
-    what = "marked relevant to" if marked else "no longer marked relevant to"
-    note = (f"Document {markdown_text(doc_id)} {what} {present.query_name(i)} ({len(pairs)} typed labels, under "
-            "Relevance labels): run Compare A vs B again to score with them.")
-    return pd.DataFrame(pairs or [["", ""]], columns=["query_id", "doc_id"]), note
+    return toggle_typed_label(rows, run.comparison.query_ids[i], doc_id, present.query_name(i),
+                              "run Compare A vs B")
 
 
 def run_sweep(backend: Backend, request: SweepRequest, progress) -> SweepResult:

@@ -43,7 +43,13 @@ from harrier_explorer.ui.common import (
     whole_number,
 )
 from harrier_explorer.ui.lab import plots, present, report
-from harrier_explorer.ui.ranking_data import RankingData, RankingInputs, corpus_vectors, load_ranking_data
+from harrier_explorer.ui.ranking_data import (
+    RankingData,
+    RankingInputs,
+    corpus_vectors,
+    load_ranking_data,
+    toggle_typed_label,
+)
 from harrier_explorer.workflows.model_b import instruction_for, model_b_ref
 
 #: Most words of a base instruction the ablation drops one by one (each is one more embedding of every query).
@@ -281,6 +287,16 @@ def word_query(request: WordQueryRequest, progress=None) -> WordQueryResult:
     summary = (f"Without **{markdown_text(run.words[word])}**, {entered} document(s) enter and {left} leave the top "
                f"{run.data.k} of {query_name(i)}: {markdown_text(snippet(run.data.queries.texts[i], 100))}")
     return WordQueryResult(summary, present.word_changes(changes))
+
+
+def mark_relevant(run: LabRun | None, query: str | None, changes, rows, evt: gr.SelectData):
+    """A click on a document in the per-query table toggles it as relevant to the shown query in the typed labels
+    (the status line says so); the next run scores with them."""
+    if run is None or evt.index is None or not isinstance(changes, pd.DataFrame) or "doc_id" not in changes:
+        return gr.skip(), gr.skip()
+    i = query_index(tuple(run.data.queries.ids), query)
+    doc_id = str(changes["doc_id"].iloc[evt.index[0]])
+    return toggle_typed_label(rows, run.data.queries.ids[i], doc_id, query_name(i), "run the lab")
 
 
 def _word_position(words: tuple[str, ...], value: int | str | None) -> int:

@@ -36,6 +36,7 @@ from harrier_explorer.ui.lab.handlers import (
     WordQueryRequest,
     WordQueryResult,
     first_word_view,
+    mark_relevant,
     propose,
     run_lab,
     run_search,
@@ -123,7 +124,8 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
         query_picker = open_dropdown([], value=None, label="For the query", elem_id="lab-query", scale=3)
     word_summary = gr.Markdown(elem_id="lab-word-summary", latex_delimiters=[])
     word_changes = gr.Dataframe(label="Documents in either top k with and without the word (new: enters the top k "
-                                      "without it; out: leaves it; ✓ relevant)", wrap=True, interactive=False,
+                                      "without it; out: leaves it; ✓ relevant; click a document to mark it relevant "
+                                      "or not)", wrap=True, interactive=False,
                                 max_height=360, elem_id="lab-word-changes",
                                 column_widths=["10%", "42%", "8%", "8%", "8%", "8%", "8%", "8%"])
     with gr.Row():
@@ -174,6 +176,8 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     gr.on([word_picker.input, query_picker.input], user_errors(forms.endpoint(WordQueryRequest, word_query)),
           inputs_kwargs=forms.inputs(WordQueryRequest, run=state, word=word_picker, query=query_picker),
           outputs=word_outputs, api_name="lab_word_query", show_progress_on=status)
+    word_changes.select(mark_relevant, inputs=[state, query_picker, word_changes, qrels_rows],
+                        outputs=[qrels_rows, status], api_visibility="private", show_progress="hidden")
     search_event = search.click(user_errors(forms.endpoint(SearchRequest, functools.partial(run_search, backend))),
                                 inputs_kwargs=forms.inputs(SearchRequest, **settings, start=base, rounds=rounds),
                                 outputs=forms.outputs(SearchResult, summary=search_summary, steps=steps),
