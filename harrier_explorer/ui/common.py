@@ -46,7 +46,9 @@ NONE = NO_INSTRUCTION
 
 
 def user_errors(fn: Callable) -> Callable:
-    """Show user-facing errors as a modal instead of a traceback; anything else is a bug and is logged in full."""
+    """Show user-facing errors as a message instead of a traceback; anything else is a bug and is logged in full.
+    Messages stay until the user closes them: one that vanished after a few seconds is missed by whoever looked away
+    while a long run failed."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -57,11 +59,11 @@ def user_errors(fn: Callable) -> Callable:
         except Cancelled as exc:  # nobody waits for a cancelled event's answer
             raise gr.Error("Stopped.", print_exception=False) from exc
         except USER_FACING as exc:  # tags escaped for the toast; quotes kept, so API clients read the message as is
-            raise gr.Error(html.escape(str(exc), quote=False), print_exception=False) from exc
+            raise gr.Error(html.escape(str(exc), quote=False), duration=None, print_exception=False) from exc
         except Exception as exc:
             log.exception("Unexpected error in %s", wrapper.__name__)
             raise gr.Error(html.escape(f"Internal error ({type(exc).__name__}: {exc}). See the server log.",
-                                       quote=False)) from exc
+                                       quote=False), duration=None) from exc
 
     # Name and describe the wrapper after the handler, not the partial: MCP tools and API docs are named from it.
     target = fn.func if isinstance(fn, functools.partial) else fn

@@ -3,6 +3,8 @@ shown as text. Every step waits on a state the page shows (a status line, a file
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
@@ -40,6 +42,14 @@ def test_example_fills_tables_parity_and_plots_and_the_texts_fit(page):
     expect(page.locator(".js-plotly-plot")).to_have_count(2, timeout=SLOW)
     expect(page.get_by_text("search_results").first).to_be_visible(timeout=SLOW)
     screenshot(page, "search-example")
+
+    # Why do these two match? A click on Q1's top hit fills both texts, opens the section and explains the pair.
+    page.locator('#search-hits-1 [data-testid="cell-0-0"]').click()
+    expect(page.locator("#search-why-summary")).to_contain_text("Cosine", timeout=SLOW)
+    expect(page.locator("#search-why-query textarea")).to_have_value(re.compile(r"^How much of the water .*Amazon\?$"))
+    expect(page.locator("#search-why-q")).to_contain_text("Amazon")
+    expect(page.locator("#search-why-units")).to_contain_text("cosine without")
+    screenshot(page, "search-why")
 
 
 def test_upload_then_bad_input_then_still_working(page, tmp_path):

@@ -145,6 +145,21 @@ def present_tables(queries_text: str, *tables: pd.DataFrame) -> list[gr.Datafram
     return [*titled, *hidden, gr.Dataframe(column_widths=column_widths(by_language))]
 
 
+def pick_pair(n: int):
+    """The click handler of query ``n``'s hits (0-based): a click on a hit puts the query and the hit's text into
+    "Why do these two match?" and opens it (a click that fills a closed section would look dead)."""
+
+    def pick(queries_text: str, hits: pd.DataFrame | None, evt: gr.SelectData):
+        if evt.index is None or not isinstance(hits, pd.DataFrame) or "text" not in hits or hits.empty:
+            return gr.skip(), gr.skip(), gr.skip()
+        queries = parse_queries(queries_text)
+        if n >= len(queries):
+            return gr.skip(), gr.skip(), gr.skip()
+        return queries[n], str(hits["text"].iloc[evt.index[0]]), gr.Accordion(open=True)
+
+    return pick
+
+
 def cross_lingual_search(backend: Backend, request: SearchRequest, progress=gr.Progress()) -> SearchResult:
     """Rank one corpus for up to four queries (typically one question in several languages) and compare the
     rankings: each query's top-k, translation parity (overlap@k, Kendall tau), hits per document language,

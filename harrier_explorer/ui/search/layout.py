@@ -8,7 +8,7 @@ import functools
 import gradio as gr
 
 from harrier_explorer.backend.core import Backend
-from harrier_explorer.ui import forms
+from harrier_explorer.ui import forms, why_match
 from harrier_explorer.ui.common import instruction_choices, instruction_dropdown, text_source, user_errors
 from harrier_explorer.ui.embedded import exact_strings
 from harrier_explorer.ui.page import Page
@@ -20,6 +20,7 @@ from harrier_explorer.ui.search.handlers import (
     SearchResult,
     cross_lingual_search,
     load_example,
+    pick_pair,
     present_model_b,
     present_tables,
 )
@@ -50,6 +51,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
         with gr.Row(equal_height=False):
             tables += [gr.Dataframe(label=f"hits of query {n}", visible=False, wrap=True, interactive=False,
                                     max_height=520, elem_id=f"search-hits-{n}") for n in (2 * row + 1, 2 * row + 2)]
+    why = why_match.section(backend, "search", instruction)
     parity = gr.Dataframe(label="Translation parity: overlap@k and Kendall tau of each query pair", interactive=False)
     with gr.Row():
         bias = gr.Plot(label="Same-language bias")
@@ -90,4 +92,8 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
         SearchExample, corpus_paste=corpus.paste, corpus_files=corpus.files, queries=queries),
         api_visibility="private").then(search, inputs_kwargs=inputs, outputs=outputs, api_visibility="private",
                                        show_progress_on=status))
+    for n, table in enumerate(tables):
+        table.select(pick_pair(n), inputs=[queries, table],
+                     outputs=[why.query, why.document, why.accordion], api_visibility="private",
+                     show_progress="hidden").success(**why.run, api_visibility="private")
     demo.load(lambda: instruction_choices(backend, "retrieval"), outputs=instruction, api_visibility="private")
