@@ -63,8 +63,10 @@ def why_match(backend: Backend, request: WhyRequest, progress=gr.Progress()) -> 
                      highlighted(out.document, out.document_deltas), _instruction_words(out), _units(out))
 
 
-def section(backend: Backend, prefix: str, instruction: gr.components.Component, symmetric: bool = False) -> WhySection:
-    """The section, closed until a pair is picked; ``instruction`` is the tab's own instruction input."""
+def section(backend: Backend, prefix: str, instruction: gr.components.Component, symmetric: bool = False,
+            api_name: str | None = None) -> WhySection:
+    """The section, closed until a pair is picked; ``instruction`` is the tab's own instruction input; the one tab
+    that gives ``api_name`` publishes the endpoint."""
     with gr.Accordion("Why do these two match? (word occlusion: click a pair above, or type two texts)", open=False,
                       elem_id=f"{prefix}-why") as accordion:
         with gr.Row():
@@ -91,7 +93,7 @@ def section(backend: Backend, prefix: str, instruction: gr.components.Component,
     run = dict(fn=user_errors(forms.endpoint(WhyRequest, functools.partial(why_match, backend))),
                inputs_kwargs=forms.inputs(WhyRequest, query=query, document=document, instruction=instruction,
                                           symmetric=both), outputs=outputs, show_progress_on=status)
-    button.click(**run, api_name="why_match")
+    button.click(**run, **({"api_name": api_name} if api_name else {"api_visibility": "private"}))
     return WhySection(accordion, query, document, both, status, outputs, run)
 
 

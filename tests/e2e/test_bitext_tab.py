@@ -48,6 +48,11 @@ def test_example_pairs_accuracy_neighbours_and_alignment(page):
     expect(explanation).to_contain_text(f"Source {source} → target {target}:", timeout=SLOW)
     expect(page.locator("#bitext-source-number input")).to_have_value(source, timeout=SLOW)
     expect(page.locator("text=targets nearest to source >> visible=true").first).to_be_visible(timeout=SLOW)
+    # … and explains why the two sentences match, word by word, both under the bitext instruction.
+    source_text = _cell(page, "bitext-pairs", 1, 1).inner_text()
+    expect(page.locator("#bitext-why-summary")).to_contain_text("Cosine", timeout=SLOW)
+    expect(page.locator("#bitext-why-query textarea")).to_have_value(source_text)
+    expect(page.locator("#bitext-why-d")).to_be_visible()
 
     # Typed numbers count once the inputs show them (Tab commits each before the click).
     for elem_id, number in (("bitext-source-number", "3"), ("bitext-target-number", "4")):

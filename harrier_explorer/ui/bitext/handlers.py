@@ -276,10 +276,12 @@ def margin_neighbours(request: NeighboursRequest, progress=None) -> NeighboursRe
 
 
 def select_pair(run: BitextRun | None, k: float, evt: gr.SelectData) -> tuple:
-    """A click on a row of the pairs table fills the pair's numbers, opens its neighbourhood and explains it."""
+    """A click on a row of the pairs table fills the pair's numbers, opens its neighbourhood and explains it, and
+    puts both sentences into "Why do these two match?" (opened too)."""
     source_number, target_number = int(evt.row_value[0]), int(evt.row_value[2])  # source #, source, target #, …
     result = margin_neighbours(NeighboursRequest(source_number, target_number, int(k), run))
-    return source_number, target_number, result.explanation, result.neighbours, gr.Accordion(open=True)
+    return (source_number, target_number, result.explanation, result.neighbours, gr.Accordion(open=True),
+            run.source[source_number - 1], run.target[target_number - 1], gr.Accordion(open=True))
 
 
 def load_example() -> str:

@@ -11,7 +11,7 @@ import gradio as gr
 from harrier_explorer.analysis.bitext import MATCH_METHODS
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.inputs.tabular import TABULAR_EXTENSIONS
-from harrier_explorer.ui import forms
+from harrier_explorer.ui import forms, why_match
 from harrier_explorer.ui.bitext.align import build_alignment
 from harrier_explorer.ui.bitext.handlers import (
     BitextRequest,
@@ -88,7 +88,8 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
         heatmap = gr.Plot(label="Score matrix", elem_id="bitext-heatmap")
         histogram = gr.Plot(label="Pair scores")
     pairs = gr.Dataframe(elem_id="bitext-pairs", wrap=True, column_widths=PAIRS_WIDTHS, interactive=False,
-                         label="Chosen pairs with both scores (click a row for its margin neighbours)", max_height=440)
+                         label="Chosen pairs with both scores (click a row for its margin neighbours and why the two "
+                               "match)", max_height=440)
     download = gr.File(label="Download pairs (TSV)", interactive=False, height=70)
     unmatched = gr.Dataframe(label="Sentences in no matched pair", wrap=True, interactive=False, max_height=300,
                              column_widths=UNMATCHED_WIDTHS, elem_id="bitext-unmatched")
@@ -100,6 +101,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
         explain = gr.Markdown(label="explanation", elem_id="bitext-neighbours-explain")
         neighbours_table = gr.Dataframe(label="The neighbours behind the margin", wrap=True, interactive=False,
                                         column_widths=NEIGHBOURS_WIDTHS)
+    why = why_match.section(backend, "bitext", instruction, symmetric=True)
     accuracy = gr.Dataframe(label="Gold-order accuracy (MTEB Tatoeba metric)", interactive=False,
                             elem_id="bitext-accuracy")
     errors = gr.Dataframe(label="Gold-order errors", wrap=True, interactive=False, max_height=400,
@@ -162,7 +164,8 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                                                       target_number=target_number, k=k, run=state),
                outputs=neighbours_outputs, api_name="margin_neighbours")
     pairs.select(user_errors(select_pair), inputs_kwargs={"run": state, "k": k},
-                 outputs=[source_number, target_number, *neighbours_outputs, neighbourhood], api_visibility="private")
+                 outputs=[source_number, target_number, *neighbours_outputs, neighbourhood, why.query, why.document,
+                          why.accordion], api_visibility="private").success(**why.run, api_visibility="private")
     pair_file.change(user_errors(functools.partial(pair_file_columns, backend)), pair_file, [source_col, target_col],
                      api_visibility="private")
     demo.load(lambda: instruction_choices(backend, "bitext"), outputs=instruction, api_visibility="private")

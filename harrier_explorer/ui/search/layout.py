@@ -51,7 +51,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
         with gr.Row(equal_height=False):
             tables += [gr.Dataframe(label=f"hits of query {n}", visible=False, wrap=True, interactive=False,
                                     max_height=520, elem_id=f"search-hits-{n}") for n in (2 * row + 1, 2 * row + 2)]
-    why = why_match.section(backend, "search", instruction)
+    why = why_match.section(backend, "search", instruction, api_name="why_match")
     parity = gr.Dataframe(label="Translation parity: overlap@k and Kendall tau of each query pair", interactive=False)
     with gr.Row():
         bias = gr.Plot(label="Same-language bias")
