@@ -41,9 +41,11 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--wordings", type=int, default=20)
+    parser.add_argument("--cache-dir", default=None, help="embedding cache (default: a fresh temporary one)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        backend = Backend(load_settings(model=str(model_folder(args.model)), cache_dir=f"{tmp}/cache")).start()
+        cache = args.cache_dir or f"{tmp}/cache"
+        backend = Backend(load_settings(model=str(model_folder(args.model)), cache_dir=cache)).start()
         from harrier_explorer.ui.build import build_app
 
         demo = build_app(backend)
