@@ -89,7 +89,8 @@ def open_dropdown(choices: list, **kwargs) -> gr.Dropdown:
     an enum of the choices it was built with, which for choices filled later is only '(none)' or '(auto)'. (Not a
     subclass: Gradio writes a .pyi stub next to the module of every Component subclass.)"""
     dropdown = gr.Dropdown(choices, allow_custom_value=True, **kwargs)
-    dropdown.api_info = lambda: {"type": "string"}
+    text = {"type": "string"}
+    dropdown.api_info = lambda: {"type": "array", "items": text} if dropdown.multiselect else text
     return dropdown
 
 

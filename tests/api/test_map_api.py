@@ -160,3 +160,31 @@ def test_mcp_takes_any_string_as_an_instruction(fake_backend):
     for name in ("instruction", "query_instruction_a", "query_instruction_b"):
         assert schema[name]["type"] == "string" and "enum" not in schema[name]
     assert "seed" in schema and "session" in tools["neighbours"]["description"]
+    find = tools["find"]["inputSchema"]["properties"]
+    assert find["only"] == {"type": "array", "items": {"type": "string"}, "description": find["only"]["description"]}
+    assert find["find"]["type"] == "string" and find["instruction"]["type"] == "string"
+
+
+def test_find_selects_by_words_meaning_and_filters_with_named_parameters(client):
+    build(client, documents_paste=DOCS)
+    info = client.view_api(print_info=False, return_format="dict")["named_endpoints"]["/map_find"]
+    assert [p["parameter_name"] for p in info["parameters"]] == ["colour_by", "find", "match", "k", "only",
+                                                                 "instruction"]
+    summary, table, csv, plot, plot_b = client.predict(find="RED", api_name="/map_find")
+    rows = [dict(zip(table["headers"], row, strict=True)) for row in table["data"]]
+    assert [row["point"] for row in rows] == [0, 4] and "**2** of 6 points" in summary  # point numbers as numbers
+    assert "x" not in table["headers"] and plot_b is None
+    with open(csv, encoding="utf-8") as f:
+        assert f.readline().startswith("point,text,x,y,cluster") and len(f.readlines()) == 2
+    summary, table, *_ = client.predict(find="yellow fruit", match="meaning", k=3,
+                                        instruction="Retrieve relevant passages", api_name="/map_find")
+    assert len(table["data"]) == 3 and "the 3 closest in meaning" in summary
+    cosines = [row[1] for row in table["data"]]
+    assert table["headers"][1] == "cosine" and all(isinstance(c, float) for c in cosines)
+    assert cosines == sorted(cosines, reverse=True)
+    summary, table, *_ = client.predict(only=["source file: paste"], api_name="/map_find")
+    assert len(table["data"]) == 6 and "source file paste" in plain(summary)
+    with pytest.raises(AppError, match="A filter reads 'field: value'"):
+        client.predict(only=["colour: red"], api_name="/map_find")
+    with pytest.raises(AppError, match="No map in this session yet"):
+        Client(client.src, verbose=False).predict(find="red", api_name="/map_find")

@@ -11,9 +11,11 @@ import pandas as pd
 import pytest
 
 from harrier_explorer.analysis.language_neutral import centre_by_language
+from harrier_explorer.errors import InputError
+from harrier_explorer.inputs.language import detect_languages
 from harrier_explorer.ui.common import user_errors
 from harrier_explorer.ui.forms import TextInput
-from harrier_explorer.ui.map import handlers, layout
+from harrier_explorer.ui.map import handlers, layout, selection
 from harrier_explorer.ui.map.export import NAME, export_root
 from harrier_explorer.ui.map.handlers import ColourRequest, MapRequest, NeighboursRequest
 from tests.helpers import plain
@@ -35,6 +37,12 @@ def no_progress(*_args, **_kwargs):
 def build(backend, paste="", files=None, **fields):
     request = MapRequest(documents=TextInput(paste=paste, files=files), **{"instruction": CLUSTERING, **fields})
     return handlers.run_map(backend, request, no_progress)
+
+
+def selected_points(fig) -> list[str]:
+    """The point numbers a figure shows selected (plotly's selectedpoints of every document trace)."""
+    return sorted(row[0] for t in fig.data if t.customdata is not None and t.selectedpoints is not None
+                  for row in t.customdata[list(t.selectedpoints)])
 
 
 def exports() -> set:
@@ -168,10 +176,10 @@ def test_model_b_maps_the_same_chunks_aligned_coloured_alike_and_linked(backend,
     near = handlers.neighbours(NeighboursRequest(out.run, point="4"))
     assert {t.name for t in near.plot.data} >= {"point #4"} and {t.name for t in near.plot_b.data} >= {"point #4"}
     assert f"(Jaccard {b.change.jaccard[4]:.2f})" in near.picked
-    picked = handlers.select(handlers.SelectRequest(out.run, "cluster", points="1,5"))
+    picked = selection.select(selection.SelectRequest(out.run, "cluster", points="1,5"))
     for fig in (picked.plot, picked.plot_b):
-        chosen = [row[0] for t in fig.data if t.customdata is not None for row in t.customdata[list(t.selectedpoints)]]
-        assert sorted(chosen) == ["1", "5"]
+        assert selected_points(fig) == ["1", "5"]
+    assert picked.table["point"].tolist() == [1, 5] and "**2** points selected" in picked.summary
     again = build(backend, paste=paste, model_b=ref_b, previous=out.run)
     assert f"{len(WORDS)} from cache" in again.model_b_status  # B's vectors reused too
 
@@ -208,3 +216,46 @@ def test_the_language_neutral_view_has_no_effect_on_one_language_and_says_so(bac
     assert out.run.vectors is out.run.encoded.vectors
     assert "Language-neutral view: no effect, every document is in one language (en)." in plain(out.summary)
     assert out.k_curve is None  # k given: no curve
+
+
+def test_find_selects_by_words_by_meaning_and_by_filters_and_lists_the_points(backend):
+    out = build(backend, paste=MULTILINGUAL, method="PCA")
+    run = out.run
+    choices = selection.filter_choices(run)
+    assert {"language: de", "language: en", "language: fr", "source file: paste"} <= set(choices)
+
+    def find(**fields):
+        return selection.find(backend, selection.FindRequest(run, "cluster", **fields))
+
+    words = find(find="FOOTBALL draw")  # case-insensitive, every word (the French text has "football match")
+    assert words.table["point"].tolist() == [0] and "**1** of 9 points" in words.summary
+    assert selected_points(words.plot) == ["0"] and words.plot_b is None
+    rows = pd.read_csv(words.csv)
+    assert rows["text"].tolist() == ["The football match ended in a draw."] and {"x", "y", "cluster"} <= set(rows)
+    assert "x" not in words.table.columns  # coordinates only in the CSV
+
+    german = find(only=["language: de"])
+    assert german.table["point"].tolist() == [4, 5, 6, 7] and "language de" in plain(german.summary)
+    both = find(find="die", only=["language: de", "language: fr"])  # values of one field are alternatives
+    assert both.table["point"].tolist() == [6, 7]
+
+    meaning = find(find="Fußball", match="meaning", k=3, instruction="Retrieve relevant passages")
+    query = backend.encode(["Fußball"], "Retrieve relevant passages", "query").vectors[0]
+    lang = detect_languages(["Fußball"])[0]  # centred like the documents: minus its language's mean
+    expected = np.argsort(-(run.vectors @ (query - run.centring.means.get(lang, run.centring.fallback))),
+                          kind="stable")[:3]
+    assert meaning.table["point"].tolist() == expected.tolist()
+    assert meaning.table["cosine"].is_monotonic_decreasing and "the 3 closest in meaning" in meaning.summary
+    only_en = find(find="Fußball", match="meaning", k=3, only=["language: en"])
+    assert set(only_en.table["point"]) <= {0, 1, 2, 3} and len(only_en.table) == 3
+
+    none = find(find="no such words")
+    assert "No point matches" in none.summary and none.csv is None and selected_points(none.plot) == []
+    cleared = find()
+    assert cleared.summary == "Selection cleared." and cleared.table.empty
+    for bad, message in ((dict(only=["colour: red"]), "field: value"), (dict(match="regex"), "match must be"),
+                         (dict(find="x", match="meaning", k=0), "k")):
+        with pytest.raises(InputError, match=message):
+            find(**bad)
+    with pytest.raises(InputError, match="No map in this session"):
+        selection.find(backend, selection.FindRequest(None, "cluster", find="x"))

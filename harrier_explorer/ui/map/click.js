@@ -3,9 +3,9 @@
   // point in both maps. gr.Plot has no click event, so plotly's own plotly_click writes the point number
   // (customdata[0]) into the point box and presses "Nearest neighbours". Both happen in the same task: the box's
   // input event updates its value synchronously, so the button reads the new number and nothing waits on a timer.
-  // Query stars carry no customdata and are ignored. With model B, a box or lasso selection (plotly_selected) in
-  // either map sends its point numbers the same way to a hidden box and button, and both maps come back with those
-  // points selected; a double click (plotly_deselect) clears it. Without model B's map, selections stay local.
+  // Query stars carry no customdata and are ignored. A box or lasso selection (plotly_selected) in either map sends
+  // its point numbers the same way to a hidden box and button: the selected texts are listed, and with model B both
+  // maps come back with those points selected; a double click (plotly_deselect) clears it.
   // Plotly marks its div with the class js-plotly-plot once it takes listeners; an observer attaches the handlers
   // to each such div (every redraw may make a new one).
   const send = (boxId, buttonId, value) => {
@@ -14,7 +14,6 @@
     box.dispatchEvent(new Event("input", { bubbles: true }));
     document.querySelector(`#${buttonId}`).click();
   };
-  const linked = () => document.querySelector("#map-plot-b .js-plotly-plot") !== null;
   const selectedNumbers = (event) => {
     const numbers = (event && event.points ? event.points : []).filter((p) => p.customdata)
       .map((p) => String(p.customdata[0]));
@@ -30,10 +29,10 @@
         send("map-pick", "map-neighbours", String(point.customdata[0]));
       });
       plot.on("plotly_selected", (event) => {
-        if (event && linked()) send("map-selection", "map-select", selectedNumbers(event));
+        if (event) send("map-selection", "map-select", selectedNumbers(event));
       });
       plot.on("plotly_deselect", () => {
-        if (linked()) send("map-selection", "map-select", "");
+        send("map-selection", "map-select", "");
       });
     }
   };

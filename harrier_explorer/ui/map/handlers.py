@@ -106,6 +106,7 @@ class MapRun:
     queries: tuple[QueryMarks, ...] = ()
     title: str = ""
     b: MapB | None = None
+    centring: LanguageCentring | None = None  # the language-neutral view's means (a query found by meaning too)
     export: HtmlExport = field(default_factory=HtmlExport, compare=False)
 
     @property
@@ -158,21 +159,10 @@ class NeighboursRequest(ColourRequest):
 
 
 @dataclass(frozen=True)
-class SelectRequest(ColourRequest):
-    points: str = ""  # point numbers, comma-separated: a box or lasso selection in either map ("" clears it)
-
-
-@dataclass(frozen=True)
 class PlotResult:
     plot: object  # plotly figure
     plot_html: str  # the figure as a standalone HTML file (plotly.js inlined: opens offline)
     plot_b: object = None  # model B's map (None without a model B)
-
-
-@dataclass(frozen=True)
-class SelectionResult:
-    plot: object
-    plot_b: object
 
 
 @dataclass(frozen=True)
@@ -235,7 +225,7 @@ def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
     title = (f"{request.method} {params.n_components}-D of {len(records)} texts · {clustering.method}, "
              f"{clustering.n_clusters} clusters" + (" · language-neutral" if centring else ""))
     sides = query_sides(request.query_instruction_a, request.query_instruction_b)
-    queries = place_queries(backend, layout, query_texts(request.queries), sides, centre=_query_centre(centring))
+    queries = place_queries(backend, layout, query_texts(request.queries), sides, centre=query_centre(centring))
     b, b_status = None, ""
     if ref_b := model_b_ref(backend, request.model_b):
         try:
@@ -243,7 +233,7 @@ def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
             title = f"Model A · {title}"
         except USER_FACING as error:  # model A's map is made all the same
             b_status = present.model_b_failed(ref_b, error)
-    run = MapRun(tuple(records), languages, encoded, vectors, layout.coords, clustering, queries, title, b)
+    run = MapRun(tuple(records), languages, encoded, vectors, layout.coords, clustering, queries, title, b, centring)
     if request.previous is not None:
         request.previous.export.discard()
     labels = [r.label for r in records]
@@ -260,7 +250,7 @@ def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
                      map_report.keywords_table(run.texts, clustering.labels, languages),
                      map_report.views_table(report, before).round(3), present.reading(report, before),
                      silhouette_figure(clustering, bool(centring)),
-                     export_table(_points_table(run), "cluster_map_points.csv"),
+                     export_table(points_table(run), "cluster_map_points.csv"),
                      b.status if b else b_status, drawn.plot_b,
                      present.changes_table(b.change, run.texts, CHANGED_ROWS) if b else None)
 
@@ -279,7 +269,7 @@ def _centring(vectors: np.ndarray, languages: Sequence[str], wanted: bool, notes
     return centring
 
 
-def _query_centre(centring: LanguageCentring | None):
+def query_centre(centring: LanguageCentring | None):
     """How queries are placed in a language-neutral map: minus the mean of their (detected) language in the corpus,
     or of all its languages for a language it lacks."""
     if centring is None:
@@ -304,7 +294,7 @@ def _map_b(backend: Backend, ref_b: str, request: MapRequest, records: list[Text
     sides = [(side, instruction_for(backend, side_task, "retrieval", ref_b))
              for side, side_task in query_sides(request.query_instruction_a, request.query_instruction_b)]
     queries = place_queries(backend, layout, query_texts(request.queries), sides, model=ref_b, moved=alignment.apply,
-                            centre=_query_centre(centring))
+                            centre=query_centre(centring))
     status = present.model_b_fit(model_b_status(backend, ref_b, (task, task_b), f"documents {encoded.summary}"),
                                  alignment.disparity, NEIGHBOURS)
     return MapB(ref_b, encoded, vectors, alignment.apply(layout.coords), neighbourhood_change(vectors_a, vectors,
@@ -314,21 +304,12 @@ def _map_b(backend: Backend, ref_b: str, request: MapRequest, records: list[Text
 def redraw(request: ColourRequest, progress=None, picked: int | None = None) -> PlotResult:
     """The session's map coloured by cluster, label, language or source file (or, with model B, by each point's
     neighbour overlap under A and B), model B's map coloured alike, and the standalone HTML export of A's."""
-    run = _session_map(request.run)
-    fig = _figure(run, request.colour_by, picked=picked)
-    return PlotResult(fig, run.export.write(fig), run.b and _figure(run, request.colour_by, run.b, picked=picked))
+    run = session_map(request.run)
+    fig = figure(run, request.colour_by, picked=picked)
+    return PlotResult(fig, run.export.write(fig), run.b and figure(run, request.colour_by, run.b, picked=picked))
 
 
-def select(request: SelectRequest, progress=None) -> SelectionResult:
-    """Both maps with the same points selected, whichever map the box or lasso was drawn in (linked selection)."""
-    run = _session_map(request.run)
-    numbers = [int(n) for n in (request.points or "").split(",") if n.strip().isdigit() and int(n) < len(run.texts)]
-    selected = numbers if (request.points or "").strip() else None
-    return SelectionResult(_figure(run, request.colour_by, selected=selected),
-                           run.b and _figure(run, request.colour_by, run.b, selected=selected))
-
-
-def _figure(run: MapRun, colour_by: str, side: MapB | None = None, picked: int | None = None,
+def figure(run: MapRun, colour_by: str, side: MapB | None = None, picked: int | None = None,
             selected: list[int] | None = None):
     """Model A's map, or B's (``side``), coloured and ringed alike: a point reads the same in both. A picked point's
     rings mark its nearest neighbours under the map's own model."""
@@ -342,7 +323,7 @@ def _figure(run: MapRun, colour_by: str, side: MapB | None = None, picked: int |
 def neighbours(request: NeighboursRequest, progress=None) -> NeighboursResult:
     """The nearest neighbours (cosine, in the full space of the vectors mapped: language-neutral or as embedded) of a
     point of the session's map, as a table and as rings on the map. The point is its number or words of its text."""
-    run = _session_map(request.run)
+    run = session_map(request.run)
     index = map_report.find_point(request.point, run.texts)
     indices, scores = nearest_neighbours(run.vectors, index, NEIGHBOURS)
     labels, sources = [r.label for r in run.records], [r.source for r in run.records]
@@ -353,7 +334,7 @@ def neighbours(request: NeighboursRequest, progress=None) -> NeighboursResult:
     return NeighboursResult(heading, table.round(4), drawn.plot, drawn.plot_html, drawn.plot_b)
 
 
-def _session_map(run: MapRun | None) -> MapRun:
+def session_map(run: MapRun | None) -> MapRun:
     if run is None:
         raise InputError(NO_MAP)
     return run
@@ -410,17 +391,23 @@ def _cluster(points: np.ndarray, method: str, k: int, min_cluster_size: int, not
     return kmeans(points, k or None)
 
 
+def fields(run: MapRun) -> dict[str, list[str]]:
+    """Per colouring (and filter) field, one value per point."""
+    return {"cluster": [map_report.cluster_name(int(c)) for c in run.clustering.labels],
+            "label": [r.label or "(no label)" for r in run.records],
+            "language": list(run.languages), "source file": [r.source for r in run.records]}
+
+
 def _points(run: MapRun, colour_by: str, coords: np.ndarray) -> MapPoints:
-    cluster_names = [map_report.cluster_name(int(c)) for c in run.clustering.labels]
-    groups = {"cluster": cluster_names, "label": [r.label or "(no label)" for r in run.records],
-              "language": list(run.languages), "source file": [r.source for r in run.records]}
+    groups = fields(run)
+    cluster_names = groups["cluster"]
     hover = np.array([[i, cluster_names[i], snippet(r.text, 140), r.source, r.label or "–", run.languages[i]]
                       for i, r in enumerate(run.records)], dtype=object)
     values = run.b.change.jaccard if colour_by == JACCARD and run.b is not None else None
     return MapPoints(coords, groups.get(colour_by, cluster_names), hover, values)
 
 
-def _points_table(run: MapRun) -> pd.DataFrame:
+def points_table(run: MapRun) -> pd.DataFrame:
     table = map_report.points_table(run.texts, run.coords, run.clustering.labels, [r.label for r in run.records],
                                     run.languages, [r.source for r in run.records])
     if run.b is None:

@@ -1,4 +1,5 @@
-"""Layout and wiring of the Cluster map tab (handlers in handlers.py, the figure in plots.py, clicks in click.js).
+"""Layout and wiring of the Cluster map tab (handlers in handlers.py, selections in selection.py, the figure in
+plots.py, clicks in click.js).
 
 Progress and errors show in one status line under the buttons (``show_progress_on``), so the last map stays readable
 while a new one is built and after a build fails. With model B its map stands beside A's, each half the width (no
@@ -18,6 +19,7 @@ from harrier_explorer.ui.common import (
     example_path,
     instruction_choices,
     instruction_dropdown,
+    open_dropdown,
     text_source,
     user_errors,
 )
@@ -34,11 +36,17 @@ from harrier_explorer.ui.map.handlers import (
     NeighboursRequest,
     NeighboursResult,
     PlotResult,
-    SelectionResult,
-    SelectRequest,
     neighbours,
     redraw,
     run_map,
+)
+from harrier_explorer.ui.map.selection import (
+    MATCH,
+    FindRequest,
+    SelectionResult,
+    SelectRequest,
+    filter_choices,
+    find,
     select,
 )
 from harrier_explorer.ui.page import Page
@@ -111,6 +119,19 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     # A box or lasso selection in either map (click.js writes its point numbers here) selects them in both.
     selection = gr.Textbox(visible="hidden", elem_id="map-selection")
     select_button = gr.Button(visible="hidden", elem_id="map-select")
+    with gr.Row(equal_height=True):
+        find_text = gr.Textbox("", label="Find: words in the texts, or a query (match: meaning)", scale=3,
+                               elem_id="map-find-text")
+        match = gr.Radio(list(MATCH), value=MATCH[0], label="match", scale=1, min_width=160)
+        find_k = gr.Number(20, precision=0, label="k (meaning)", scale=0, min_width=100)
+        # Open: a script's session has no page to fill the choices in; the handler checks the values.
+        only = open_dropdown([], value=[], multiselect=True, scale=2, elem_id="map-only",
+                             label="only (cluster, label, language, file)")
+        find_button = gr.Button("Select", scale=0, min_width=90, elem_id="map-find")
+    selection_summary = gr.Markdown(elem_id="map-selection-summary", latex_delimiters=[])
+    selected_table = gr.Dataframe(label="Selected points (box, lasso or Find)", wrap=True, interactive=False,
+                                  max_height=360, elem_id="map-selected")
+    selected_csv = gr.File(label="Selected points (CSV)", interactive=False, height=70)
     with gr.Row():
         picked = gr.Textbox(label="Click a point, or type its number (see hover) or words of its text", scale=3,
                             elem_id="map-pick")
@@ -153,10 +174,15 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                      show_progress_on=status)
     show_b = {"fn": present_model_b, "inputs": [state, colour_by, model_b_status],
               "outputs": [colour_by, plot_b_column, model_b_status, changes], "api_visibility": "private"}
+    # A new map: its own filter values, and no selection (the last one named the old map's points).
+    show_filters = {"fn": lambda run: (gr.Dropdown(choices=filter_choices(run), value=[]), "", None, None),
+                    "inputs": state, "outputs": [only, selection_summary, selected_table, selected_csv],
+                    "api_visibility": "private", "show_progress": "hidden"}
     example.click(user_errors(functools.partial(load_example, backend)),
                   outputs=[docs.files, colour_by, query_text, instruction], api_visibility="private",
-                  show_progress="hidden").success(**build_map, api_visibility="private").success(**show_b)
-    run.click(**build_map, api_name="map_build").success(**show_b)
+                  show_progress="hidden").success(**build_map, api_visibility="private").success(**show_b
+                                                                                                ).success(**show_filters)
+    run.click(**build_map, api_name="map_build").success(**show_b).success(**show_filters)
     colour_by.input(user_errors(forms.endpoint(ColourRequest, redraw)),
                     inputs_kwargs=forms.inputs(ColourRequest, run=state, colour_by=colour_by),
                     outputs=forms.outputs(PlotResult, plot=plot, plot_html=html_file, plot_b=plot_b),
@@ -166,10 +192,16 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
           outputs=forms.outputs(NeighboursResult, picked=picked_text, neighbours=neighbour_table, plot=plot,
                                 plot_html=html_file, plot_b=plot_b), api_name="map_neighbours",
           show_progress_on=status)
+    selected = forms.outputs(SelectionResult, summary=selection_summary, table=selected_table, csv=selected_csv,
+                             plot=plot, plot_b=plot_b)
     select_button.click(user_errors(forms.endpoint(SelectRequest, select)),
                         inputs_kwargs=forms.inputs(SelectRequest, run=state, colour_by=colour_by, points=selection),
-                        outputs=forms.outputs(SelectionResult, plot=plot, plot_b=plot_b), api_visibility="private",
-                        show_progress="hidden")
+                        outputs=selected, api_visibility="private", show_progress="hidden")
+    gr.on([find_button.click, find_text.submit],
+          user_errors(forms.endpoint(FindRequest, functools.partial(find, backend))),
+          inputs_kwargs=forms.inputs(FindRequest, run=state, colour_by=colour_by, find=find_text, match=match,
+                                     k=find_k, only=only, instruction=query_a),
+          outputs=selected, api_name="map_find", show_progress_on=status)
     demo.load(lambda: (instruction_choices(backend, "clustering"), instruction_choices(backend, None),
                        instruction_choices(backend, "retrieval")), outputs=[instruction, query_a, query_b],
               api_visibility="private")
