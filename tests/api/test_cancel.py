@@ -8,6 +8,8 @@ import threading
 import time
 import uuid
 
+import pytest
+
 from harrier_explorer.backend.fake import HashEncoder
 from harrier_explorer.ui.cancel import Cancelled
 
@@ -21,7 +23,18 @@ def wait_until(condition, what: str) -> None:
         time.sleep(0.05)
 
 
-def test_cancelling_a_lab_run_stops_its_worker_at_the_next_batch(demo, client, monkeypatch):
+def lab_run(tag: str) -> dict:
+    return dict(queries_paste="\n".join(f"question {i} {tag}" for i in range(40)),
+                corpus_paste="\n".join(f"passage {i} {tag}" for i in range(40)),
+                variants=f"(none)\nfind passages {tag}", ablate_words=False, api_name="/lab_run")
+
+
+def map_build(tag: str) -> dict:
+    return dict(documents_paste="\n".join(f"document {i} {tag}" for i in range(80)), api_name="/map_build")
+
+
+@pytest.mark.parametrize("call", [lab_run, map_build])
+def test_cancelling_a_run_stops_its_worker_at_the_next_batch(demo, client, monkeypatch, call):
     started, gate, stopped, finished = (threading.Event() for _ in range(4))
     embed = HashEncoder.embed
 
@@ -41,9 +54,7 @@ def test_cancelling_a_lab_run_stops_its_worker_at_the_next_batch(demo, client, m
 
     monkeypatch.setattr(HashEncoder, "embed", gated)
     tag = uuid.uuid4().hex  # texts no earlier test embedded: nothing comes from the cache
-    job = client.submit(queries_paste="\n".join(f"question {i} {tag}" for i in range(40)),
-                        corpus_paste="\n".join(f"passage {i} {tag}" for i in range(40)),
-                        variants=f"(none)\nfind passages {tag}", ablate_words=False, api_name="/lab_run")
+    job = client.submit(**call(tag))
     assert started.wait(WAIT), "the run never started embedding"
     job.cancel()
     wait_until(lambda: not demo._queue.event_ids_to_events, "the queue to drop the cancelled run")

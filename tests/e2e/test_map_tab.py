@@ -1,6 +1,7 @@
 """Browser tests of the Cluster map tab: the example (plot, keywords, agreement, neighbours of a clicked point,
 exports), the language-neutral view and its switch, a bad seed that leaves the map readable, an upload, too few
-documents, a bad file, and model B's map beside A's with linked clicks and selections."""
+documents, a bad file, model B's map beside A's with linked clicks and selections, and Find, filters, a lasso and
+Stop."""
 
 from __future__ import annotations
 
@@ -214,7 +215,7 @@ def test_model_b_maps_beside_model_a_with_linked_clicks_selections_and_changes(p
     screenshot(page, "map-model-b-jaccard")
 
 
-def test_find_filters_and_a_lasso_select_points_and_list_them(page):
+def test_find_filters_a_lasso_and_stop(page):
     summary = open_tab(page, TAB, "map-summary")
     page.locator("#map-docs textarea").first.fill(
         "The apples are red.\nThe pears are green.\nThe berries are blue.\nDie Äpfel sind rot.\n"
@@ -243,3 +244,8 @@ def test_find_filters_and_a_lasso_select_points_and_list_them(page):
     expect(found).to_contain_text("2 points selected in the map", timeout=SLOW)
     expect(table).to_contain_text("The pears are green.")
     expect(table).not_to_contain_text("Die Birnen sind grün.")
+
+    page.locator("#map-run").click()  # Stop: the status says so (tests/api/test_cancel.py: the worker stops too)
+    page.locator("#map-stop").click()
+    expect(page.locator("#map-status")).to_contain_text("Stopped", timeout=SLOW)
+    expect(summary).to_contain_text("6 texts: ")  # the last map stays

@@ -43,6 +43,7 @@ from harrier_explorer.inputs.chunk_records import chunk_records
 from harrier_explorer.inputs.language import detect_languages, resolve_languages
 from harrier_explorer.inputs.parsing import TextRecord
 from harrier_explorer.models import NO_INSTRUCTION
+from harrier_explorer.ui.cancel import check_cancelled
 from harrier_explorer.ui.common import (
     INSTRUCTION_FORMS,
     export_table,
@@ -214,12 +215,13 @@ def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
     if truncated := int(encoded.truncated.sum()):
         notes.append(f"{truncated} of {len(records)} documents were truncated at {backend.status.max_seq_length} "
                      "tokens (choose 'split into token chunks' to embed all of their text).")
-    progress(0.9, desc="Laying out and clustering")
+    _stage(progress, 0.85, "Laying out")
     languages = tuple(resolve_languages([r.text for r in records], [r.lang for r in records]))
     centring = _centring(encoded.vectors, languages, request.language_neutral, notes)
     vectors = encoded.vectors if centring is None else centring.apply(encoded.vectors, languages)
     layout = project(vectors, params)
     notes += layout.notes
+    _stage(progress, 0.9, "Clustering")
     in_layout = request.cluster_space == "map layout"
     clustering = _cluster(layout.coords if in_layout else vectors, request.cluster_method, k, min_cluster_size, notes)
     title = (f"{request.method} {params.n_components}-D of {len(records)} texts · {clustering.method}, "
@@ -238,6 +240,7 @@ def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
         request.previous.export.discard()
     labels = [r.label for r in records]
     labels = labels if any(labels) else None
+    _stage(progress, 0.95, "Scoring the clusters against labels and languages")
     report = map_report.agreement_report(vectors, clustering.labels, labels, languages)
     before = None
     if centring is not None:  # the same clustering of the raw embeddings (the same k): what the view changed
@@ -253,6 +256,12 @@ def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
                      export_table(points_table(run), "cluster_map_points.csv"),
                      b.status if b else b_status, drawn.plot_b,
                      present.changes_table(b.change, run.texts, CHANGED_ROWS) if b else None)
+
+
+def _stage(progress, fraction: float, desc: str) -> None:
+    """Says which stage the build is in, and ends a build whose event was stopped before its next stage starts."""
+    check_cancelled()
+    progress(fraction, desc=desc)
 
 
 def _centring(vectors: np.ndarray, languages: Sequence[str], wanted: bool, notes: list[str]) -> LanguageCentring | None:

@@ -14,6 +14,7 @@ import gradio as gr
 
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.ui import forms
+from harrier_explorer.ui.cancel import stop_button, stops
 from harrier_explorer.ui.common import (
     NONE,
     example_path,
@@ -108,6 +109,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     with gr.Row():
         example = gr.Button("Load and run example (SIB-200 topics, three languages)", size="sm", elem_id="map-example")
         run = gr.Button("Embed and map", variant="primary", elem_id="map-run")
+        stop = stop_button(elem_id="map-stop")
     status = gr.Markdown(elem_id="map-status", min_height=36)
     summary = gr.Markdown(label="Summary", elem_id="map-summary", latex_delimiters=[])
     colour_by = gr.Radio(list(COLOUR_BY), value=COLOUR_BY[0], label="colour by")
@@ -178,11 +180,14 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     show_filters = {"fn": lambda run: (gr.Dropdown(choices=filter_choices(run), value=[]), "", None, None),
                     "inputs": state, "outputs": [only, selection_summary, selected_table, selected_csv],
                     "api_visibility": "private", "show_progress": "hidden"}
-    example.click(user_errors(functools.partial(load_example, backend)),
-                  outputs=[docs.files, colour_by, query_text, instruction], api_visibility="private",
-                  show_progress="hidden").success(**build_map, api_visibility="private").success(**show_b
-                                                                                                ).success(**show_filters)
-    run.click(**build_map, api_name="map_build").success(**show_b).success(**show_filters)
+    example_loaded = example.click(user_errors(functools.partial(load_example, backend)),
+                                   outputs=[docs.files, colour_by, query_text, instruction], api_visibility="private",
+                                   show_progress="hidden")
+    example_map = example_loaded.success(**build_map, api_visibility="private")
+    build_event = run.click(**build_map, api_name="map_build")
+    for event in (example_map, build_event):
+        event.success(**show_b).success(**show_filters)
+    stops(stop, [example_map, build_event], status)
     colour_by.input(user_errors(forms.endpoint(ColourRequest, redraw)),
                     inputs_kwargs=forms.inputs(ColourRequest, run=state, colour_by=colour_by),
                     outputs=forms.outputs(PlotResult, plot=plot, plot_html=html_file, plot_b=plot_b),
