@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
-import pytest
-
-from tests.helpers import start_backend
-from tests.tiny_models import build_tiny_decoder
-
+# Before Gradio is imported (some of its modules read it once): this run's own upload folder, so that tests
+# counting the files Gradio serves never see another run's (two suites on one machine shared /tmp/gradio).
+OWN_GRADIO_FOLDER = "GRADIO_TEMP_DIR" not in os.environ
+if OWN_GRADIO_FOLDER:
+    os.environ["GRADIO_TEMP_DIR"] = tempfile.mkdtemp(prefix="harrier-tests-gradio-")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import pytest  # noqa: E402
+
+from tests.helpers import start_backend  # noqa: E402
+from tests.tiny_models import build_tiny_decoder  # noqa: E402
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if OWN_GRADIO_FOLDER:  # not a folder the caller chose
+        shutil.rmtree(os.environ["GRADIO_TEMP_DIR"], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -168,7 +168,7 @@ def _load_one(
     ext = _extension(path)
     if ext in TABULAR_EXTENSIONS:
         rows, available, notes = read_rows(path, max_file_mb)
-        records = _rows_to_records(rows, available, columns, path.name, max_item_chars)
+        records = rows_to_records(rows, available, columns, path.name, max_item_chars)
         skipped, what = len(rows) - len(records), "rows with empty text"
     else:
         text, notes = _document_text(path, ext, max_file_mb)
@@ -284,8 +284,10 @@ def _resolve(columns: Columns, available: list[str], name: str) -> dict[str, str
     return resolved
 
 
-def _rows_to_records(rows: list[dict[str, str]], available: list[str], columns: Columns, name: str,
-                     max_item_chars: int | None) -> list[TextRecord]:
+def rows_to_records(rows: list[dict[str, str]], available: list[str], columns: Columns, name: str,
+                    max_item_chars: int | None) -> list[TextRecord]:
+    """One record per row with a non-blank text (blank ones are skipped), its id, label and language from the
+    chosen or conventionally named columns and the other columns kept as ``extra``."""
     roles = _resolve(columns, available, name)
     used = {c for c in roles.values() if c}
     records = []

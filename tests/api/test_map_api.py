@@ -113,7 +113,7 @@ def test_the_api_names_every_parameter_and_hides_the_example_button(client):
                                                 "language_column", "split")), "long_docs", "chunk_tokens",
             "overlap_tokens", "instruction", "method", "dims", "n_neighbors", "min_dist", "seed", "cluster_method",
             "k", "min_cluster_size", "cluster_space", "language_neutral", "colour_by", "queries", "query_instruction_a",
-            "query_instruction_b", "model_b"} == set(parameters)
+            "query_instruction_b", "model_b", "vectors"} == set(parameters)
     assert parameters["model_b"]["parameter_default"] == ""
     assert parameters["documents_label_column"]["parameter_default"] == "(auto)"
     assert parameters["seed"]["parameter_default"] == 42 and parameters["dims"]["parameter_default"] == 2
@@ -188,3 +188,23 @@ def test_find_selects_by_words_meaning_and_filters_with_named_parameters(client)
         client.predict(only=["colour: red"], api_name="/map_find")
     with pytest.raises(AppError, match="No map in this session yet"):
         Client(client.src, verbose=False).predict(find="red", api_name="/map_find")
+
+
+def test_a_parquet_of_vectors_is_mapped_as_uploaded(client, tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    rows = DOCS.splitlines()
+    vectors = np.eye(len(rows), 8) + 0.1  # 8 dimensions: not the model's
+    path = tmp_path / "mine.parquet"
+    pd.DataFrame({"text": rows, "label": ["red", "green", "blue", "yellow", "red", "green"],
+                  "embedding": list(vectors)}).to_parquet(path)
+    out = build(client, vectors=handle_file(str(path)), queries="fruit")
+    assert "vectors from mine.parquet, not embedded here): 6 texts, 8 dimensions" in plain(out["summary"])
+    assert "Queries not placed" in plain(out["summary"]) and "L2-normalised" in plain(out["summary"])
+    with open(out["points_csv"], encoding="utf-8") as f:
+        assert "red apples" in f.read()
+    bad = tmp_path / "bad.parquet"
+    bad.write_bytes(b"PAR1 and nothing else")
+    with pytest.raises(AppError, match="bad.parquet is not a readable parquet file"):
+        build(client, vectors=handle_file(str(bad)))

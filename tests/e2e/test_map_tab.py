@@ -1,7 +1,7 @@
 """Browser tests of the Cluster map tab: the example (plot, keywords, agreement, neighbours of a clicked point,
 exports), the language-neutral view and its switch, a bad seed that leaves the map readable, an upload, too few
 documents, a bad file, model B's map beside A's with linked clicks and selections, and Find, filters, a lasso and
-Stop."""
+Stop, and vectors the user already has."""
 
 from __future__ import annotations
 
@@ -175,6 +175,32 @@ def test_upload_too_few_and_bad_file(page, tmp_path):
     dismiss_errors(page)
     page.locator("#map-example").click()
     expect(summary).to_contain_text("294 texts: ", timeout=SLOW)
+
+
+def test_vectors_you_already_have_are_mapped_and_a_bad_file_is_named(page, tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    texts = ["The apples are red.", "The pears are green.", "The berries are blue.", "Die Äpfel sind rot.",
+             "Die Birnen sind grün.", "Die Beeren sind blau."]
+    mine = tmp_path / "mine.parquet"
+    pd.DataFrame({"text": texts, "vector": list(np.eye(6, 8) + 0.05)}).to_parquet(mine)
+    summary = open_tab(page, TAB, "map-summary")
+    upload(page, "map-vectors", mine)
+    page.locator("#map-run").click()
+    expect(summary).to_contain_text("vectors from mine.parquet, not embedded here): 6 texts, 8 dimensions",
+                                    timeout=SLOW)
+    expect(page.locator("#map-plot .js-plotly-plot")).to_be_visible(timeout=SLOW)
+    screenshot(page, "map-own-vectors")
+
+    junk = tmp_path / "junk.npy"
+    junk.write_bytes(bytes(range(256)) * 4)
+    page.locator("#map-vectors button[aria-label='Clear']").first.click()
+    upload(page, "map-vectors", junk)
+    page.locator("#map-run").click()
+    expect(visible(page, "junk.npy is not a readable .npy array")).to_be_visible(timeout=SLOW)
+    expect(summary).to_contain_text("6 texts, 8 dimensions")  # the last map stays
+    dismiss_errors(page)
 
 
 def test_model_b_maps_beside_model_a_with_linked_clicks_selections_and_changes(page, tiny_gemma):

@@ -259,3 +259,44 @@ def test_find_selects_by_words_by_meaning_and_by_filters_and_lists_the_points(ba
             find(**bad)
     with pytest.raises(InputError, match="No map in this session"):
         selection.find(backend, selection.FindRequest(None, "cluster", find="x"))
+
+
+def test_vectors_from_the_clis_parquet_are_mapped_without_embedding(backend, tmp_path):
+    from harrier_explorer.embed_file import embed_file
+
+    source = tmp_path / "docs.txt"
+    source.write_text(MULTILINGUAL, encoding="utf-8")
+    parquet = embed_file(backend, source, tmp_path / "docs.parquet", instruction=CLUSTERING, role="symmetric")
+    written = np.stack(pd.read_parquet(parquet)["vector"].to_numpy())
+    misses = backend.cache_stats().misses
+    out = build(backend, vectors=str(parquet), method="PCA", queries="football")
+    assert backend.cache_stats().misses == misses + 1  # only the query was embedded
+    np.testing.assert_allclose(out.run.encoded.vectors, written, rtol=1e-6)
+    assert out.run.texts == MULTILINGUAL.splitlines() and out.run.vectors_from == "docs.parquet"
+    assert plain(out.summary).startswith("**Documents** (vectors from docs.parquet, not embedded here): 9 texts, 64 ")
+    assert "Queries are embedded by model A" in plain(out.summary) and len(out.run.queries) == 1
+
+    found = selection.find(backend, selection.FindRequest(out.run, "cluster", find="Wetter", match="meaning", k=2))
+    assert len(found.table) == 2  # same dimensions as model A: a query can be compared
+
+
+def test_a_npy_needs_its_documents_row_for_row_and_other_dimensions_take_no_query(backend, tmp_path):
+    texts = MULTILINGUAL.splitlines()
+    npy = tmp_path / "mine.npy"
+    np.save(npy, np.random.default_rng(0).normal(size=(len(texts), 5)))
+    out = build(backend, vectors=str(npy), paste=MULTILINGUAL, method="PCA", queries="football")
+    assert out.run.texts == texts and out.run.encoded.vectors.shape == (9, 5)
+    assert "Queries not placed: the uploaded vectors have 5 dimensions" in plain(out.summary)
+    assert "mine.npy: vectors L2-normalised" in plain(out.summary) and out.run.queries == ()
+    # Raw texts make the same strings as the file's rows: still, its vectors are never taken for model A's.
+    again = build(backend, method="PCA", paste=MULTILINGUAL, instruction="(raw text)", previous=out.run)
+    assert again.run.encoded.vectors.shape == (9, 64)
+    with pytest.raises(InputError, match="have 5 dimensions and model A's"):
+        selection.find(backend, selection.FindRequest(out.run, "cluster", find="rain", match="meaning"))
+    assert selection.find(backend, selection.FindRequest(out.run, "cluster", find="Wetter")).table["point"].tolist() \
+        == [5]  # words still work
+    for fields, message in ((dict(paste=""), "holds vectors only: give their documents too"),
+                            (dict(paste="\n".join(texts[:-1])), "has 9 vectors but the documents are 8 texts"),
+                            (dict(paste=MULTILINGUAL, long_docs=handlers.LONG_DOCS[1]), "Token chunks are embedded")):
+        with pytest.raises(InputError, match=message):
+            build(backend, vectors=str(npy), **fields)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -42,6 +43,7 @@ from harrier_explorer.errors import USER_FACING, InputError
 from harrier_explorer.inputs.chunk_records import chunk_records
 from harrier_explorer.inputs.language import detect_languages, resolve_languages
 from harrier_explorer.inputs.parsing import TextRecord
+from harrier_explorer.inputs.vectors import load_vectors
 from harrier_explorer.models import NO_INSTRUCTION
 from harrier_explorer.ui.cancel import check_cancelled
 from harrier_explorer.ui.common import (
@@ -108,6 +110,7 @@ class MapRun:
     title: str = ""
     b: MapB | None = None
     centring: LanguageCentring | None = None  # the language-neutral view's means (a query found by meaning too)
+    vectors_from: str = ""  # the uploaded file the vectors came from ("": embedded here by model A)
     export: HtmlExport = field(default_factory=HtmlExport, compare=False)
 
     @property
@@ -144,6 +147,10 @@ class MapRequest:
     query_instruction_b: str = field(default=NO_INSTRUCTION, metadata={
         "doc": "side B, drawn too (with A → B moves) when it differs from A"})
     model_b: str = field(default="", metadata={"doc": MODEL_B_DOC})
+    vectors: str | None = field(default=None, metadata={
+        "doc": "vectors you already have, mapped instead of embedding: a .parquet with a vector column (the CLI's "
+               "`embed` output: its text, id, label and lang columns are used too) or a .npy matrix whose rows "
+               "follow the documents given"})
     previous: MapRun | None = None  # the session's last map (gr.State): its vectors are reused, its export deleted
 
 
@@ -201,20 +208,25 @@ def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
     overlap_tokens = whole_number(request.overlap_tokens, "overlap (tokens)", 0)
     k = whole_number(request.k or 0, "KMeans k", 0)
     min_cluster_size = whole_number(request.min_cluster_size, "HDBSCAN min cluster size", 2)
-    loaded = load_text_source(backend, "Documents", request.documents,
-                              max_item_chars=None if request.long_docs == LONG_DOCS[1] else True)
-    notes = list(loaded.notes)
-    records = list(loaded.records)
     task = instruction_value(request.instruction)
-    if request.long_docs == LONG_DOCS[1]:
-        records = _chunk(backend, records, task, chunk_tokens, overlap_tokens, notes)
-    if len(records) < MIN_POINTS:
-        raise InputError(f"The map needs at least {MIN_POINTS} documents (or chunks); got {len(records)}. "
-                         "Add more text, or split documents into sentences or chunks.")
-    encoded = _embed(backend, request.previous and request.previous.encoded, records, task, progress)
-    if truncated := int(encoded.truncated.sum()):
-        notes.append(f"{truncated} of {len(records)} documents were truncated at {backend.status.max_seq_length} "
-                     "tokens (choose 'split into token chunks' to embed all of their text).")
+    notes: list[str] = []
+    if request.vectors:
+        records, encoded = _own_vectors(backend, request, notes)
+    else:
+        loaded = load_text_source(backend, "Documents", request.documents,
+                                  max_item_chars=None if request.long_docs == LONG_DOCS[1] else True)
+        notes += loaded.notes
+        records = list(loaded.records)
+        if request.long_docs == LONG_DOCS[1]:
+            records = _chunk(backend, records, task, chunk_tokens, overlap_tokens, notes)
+        _enough(records)
+        previous = request.previous
+        reusable = None if previous is None or previous.vectors_from else previous.encoded
+        encoded = _embed(backend, reusable, records, task, progress)
+        if truncated := int(encoded.truncated.sum()):
+            notes.append(f"{truncated} of {len(records)} documents were truncated at "
+                         f"{backend.status.max_seq_length} tokens (choose 'split into token chunks' to embed all "
+                         "of their text).")
     _stage(progress, 0.85, "Laying out")
     languages = tuple(resolve_languages([r.text for r in records], [r.lang for r in records]))
     centring = _centring(encoded.vectors, languages, request.language_neutral, notes)
@@ -227,7 +239,8 @@ def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
     title = (f"{request.method} {params.n_components}-D of {len(records)} texts · {clustering.method}, "
              f"{clustering.n_clusters} clusters" + (" · language-neutral" if centring else ""))
     sides = query_sides(request.query_instruction_a, request.query_instruction_b)
-    queries = place_queries(backend, layout, query_texts(request.queries), sides, centre=query_centre(centring))
+    texts = _placeable(backend, query_texts(request.queries), encoded.vectors, request.vectors, notes)
+    queries = place_queries(backend, layout, texts, sides, centre=query_centre(centring))
     b, b_status = None, ""
     if ref_b := model_b_ref(backend, request.model_b):
         try:
@@ -235,7 +248,9 @@ def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
             title = f"Model A · {title}"
         except USER_FACING as error:  # model A's map is made all the same
             b_status = present.model_b_failed(ref_b, error)
-    run = MapRun(tuple(records), languages, encoded, vectors, layout.coords, clustering, queries, title, b, centring)
+    vectors_from = Path(request.vectors).name if request.vectors else ""
+    run = MapRun(tuple(records), languages, encoded, vectors, layout.coords, clustering, queries, title, b, centring,
+                 vectors_from)
     if request.previous is not None:
         request.previous.export.discard()
     labels = [r.label for r in records]
@@ -248,7 +263,10 @@ def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
         raw = _cluster(raw_space, request.cluster_method, clustering.n_clusters, min_cluster_size, [])
         before = map_report.agreement_report(encoded.vectors, raw.labels, labels, languages)
     drawn = redraw(ColourRequest(run, request.colour_by))
-    summary = present.summary(task, backend.prompt(task, "symmetric"), encoded.summary, [*notes, *report.notes])
+    embedded = (f"{len(records)} texts, {encoded.vectors.shape[1]} dimensions" if vectors_from else
+                encoded.summary)
+    summary = present.summary(task, backend.prompt(task, "symmetric"), embedded, [*notes, *report.notes],
+                              vectors_from)
     return MapResult(run, summary, drawn.plot, drawn.plot_html,
                      map_report.keywords_table(run.texts, clustering.labels, languages),
                      map_report.views_table(report, before).round(3), present.reading(report, before),
@@ -256,6 +274,57 @@ def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
                      export_table(points_table(run), "cluster_map_points.csv"),
                      b.status if b else b_status, drawn.plot_b,
                      present.changes_table(b.change, run.texts, CHANGED_ROWS) if b else None)
+
+
+def _enough(records: Sequence[TextRecord]) -> None:
+    if len(records) < MIN_POINTS:
+        raise InputError(f"The map needs at least {MIN_POINTS} documents (or chunks); got {len(records)}. "
+                         "Add more text, or split documents into sentences or chunks.")
+
+
+def _own_vectors(backend: Backend, request: MapRequest, notes: list[str]) -> tuple[list[TextRecord], EncodeResult]:
+    """The uploaded vectors and their texts (the parquet's own, else the documents given, row for row), as if
+    embedded: nothing is embedded, and the item limit does not apply to a parquet's rows."""
+    s = backend.settings
+    own = load_vectors(request.vectors, max_file_mb=s.max_file_mb, max_item_chars=s.max_item_chars)
+    if request.long_docs == LONG_DOCS[1]:
+        raise InputError("Token chunks are embedded here; with your own vectors each row is one point. Choose "
+                         f"'{LONG_DOCS[0]}' under Long documents.")
+    given = bool((request.documents.paste or "").strip() or request.documents.files)
+    if own.records:
+        records = list(own.records)
+        if given:
+            notes.append(f"The texts come from {own.name}; the documents box was not used.")
+    elif not given:
+        raise InputError(f"{own.name} holds vectors only: give their documents too, in the same order (paste or "
+                         "upload), or upload a parquet file with a text column.")
+    else:
+        loaded = load_text_source(backend, "Documents", request.documents)
+        records = list(loaded.records)
+        notes += loaded.notes
+        if len(records) != len(own.matrix):
+            raise InputError(f"{own.name} has {len(own.matrix)} vectors but the documents are {len(records)} "
+                             "texts; they must match row for row.")
+    _enough(records)
+    notes += own.notes
+    n = len(records)
+    return records, EncodeResult(own.matrix, np.full(n, -1), np.zeros(n, dtype=bool), [r.text for r in records],
+                                 cached=n)
+
+
+def _placeable(backend: Backend, texts: list[str], vectors: np.ndarray, vectors_from: str | None,
+               notes: list[str]) -> list[str]:
+    """The queries to place: all of them on the app's own embeddings; on uploaded vectors only when model A makes
+    vectors of the same size (said in a note: they are comparable only if model A made the file)."""
+    if not texts or not vectors_from:
+        return texts
+    if vectors.shape[1] != backend.status.dim:
+        notes.append(f"Queries not placed: the uploaded vectors have {vectors.shape[1]} dimensions, model A's "
+                     f"{backend.status.dim}.")
+        return []
+    notes.append("Queries are embedded by model A: their places mean something only if model A made the uploaded "
+                 "vectors.")
+    return texts
 
 
 def _stage(progress, fraction: float, desc: str) -> None:

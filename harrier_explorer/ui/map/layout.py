@@ -83,6 +83,9 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
         with gr.Column(scale=3, elem_id="map-docs"):
             docs = text_source("Documents", placeholder="One document per line", lines=4,
                                max_file_mb=backend.settings.max_file_mb)
+            vectors = gr.File(label="Your own vectors (optional): .parquet with a vector column, or .npy in "
+                                    "document order",
+                              file_types=[".parquet", ".npy"], height=90, elem_id="map-vectors")
         with gr.Column(scale=2):
             instruction = instruction_dropdown("Instruction (on every document)")
             long_docs = gr.Radio(list(LONG_DOCS), value=LONG_DOCS[0], label="Long documents")
@@ -168,7 +171,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                          min_cluster_size=min_cluster_size, cluster_space=cluster_space,
                          language_neutral=language_neutral, colour_by=colour_by,
                          queries=query_text, query_instruction_a=query_a, query_instruction_b=query_b,
-                         model_b=page.model_b, previous=state),
+                         model_b=page.model_b, vectors=vectors, previous=state),
                      outputs=forms.outputs(MapResult, run=state, summary=summary, plot=plot, plot_html=html_file,
                                            keywords=keywords, agreement=agreement, reading=reading, k_curve=k_curve,
                                            points_csv=points_file, model_b_status=model_b_status, plot_b=plot_b,

@@ -16,10 +16,12 @@ from harrier_explorer.inputs.parsing import TextRecord
 from harrier_explorer.ui.common import markdown_text
 
 
-def summary(instruction: str, prompt: str, encoded_summary: str, notes: Sequence[str]) -> str:
-    """What was embedded (role, instruction and the exact prompt it became, from cache or not) and every note."""
-    lines = [f"**Documents** (role symmetric, instruction {markdown_text(instruction)} → prompt "
-             f"{markdown_text(repr(prompt))}): {encoded_summary}"]
+def summary(instruction: str, prompt: str, encoded_summary: str, notes: Sequence[str], vectors_from: str = "") -> str:
+    """What was embedded (role, instruction and the exact prompt it became, from cache or not) — or which file the
+    vectors came from — and every note."""
+    how = (f"vectors from {markdown_text(vectors_from)}, not embedded here" if vectors_from else
+           f"role symmetric, instruction {markdown_text(instruction)} → prompt {markdown_text(repr(prompt))}")
+    lines = [f"**Documents** ({how}): {encoded_summary}"]
     return "  \n".join(lines + [f"_{markdown_text(note)}_" for note in notes])
 
 

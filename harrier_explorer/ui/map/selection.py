@@ -91,6 +91,10 @@ def find(backend: Backend, request: FindRequest, progress=None) -> SelectionResu
         raise InputError(f"match must be one of {', '.join(MATCH)}; got {request.match!r}.")
     if text and request.match == "meaning":
         k = whole_number(request.k, "k", 1, 10_000)
+        if run.vectors_from and run.encoded.vectors.shape[1] != backend.status.dim:
+            raise InputError(f"The map's vectors ({run.vectors_from}) have {run.encoded.vectors.shape[1]} "
+                             f"dimensions and model A's {backend.status.dim}: a query can't be compared with them. "
+                             "Match words instead.")
         task = instruction_value(request.instruction)
         vector = backend.encode([text], task, "query").vectors
         centre = query_centre(run.centring)
