@@ -63,6 +63,26 @@ def keywords_table(texts: Sequence[str], clusters: np.ndarray, languages: Sequen
     return pd.DataFrame(rows, columns=["cluster", "size", "top term per language", "keywords (c-TF-IDF)"])
 
 
+def region_names(keywords: pd.DataFrame) -> dict[str, str]:
+    """Per cluster (its display name), the name written on its region of the map: its top term in each language
+    ("football / fußball / 足球"); clusters without keywords, and noise, get none."""
+    return {cluster: terms for cluster, terms in zip(keywords["cluster"], keywords["top term per language"],
+                                                     strict=True) if terms != "–" and cluster != cluster_name(NOISE)}
+
+
+def region_anchors(coords: np.ndarray, clusters: np.ndarray) -> dict[str, np.ndarray]:
+    """Per cluster (its display name), where to write its name: the member nearest the cluster's median. A plain
+    median can fall between two lobes of a cluster, on none of its points."""
+    anchors = {}
+    for label in np.unique(clusters):
+        if label == NOISE:
+            continue
+        members = coords[clusters == label]
+        median = np.median(members, axis=0)
+        anchors[cluster_name(int(label))] = members[np.argmin(((members - median) ** 2).sum(axis=1))]
+    return anchors
+
+
 def agreement_report(embeddings: np.ndarray, clusters: np.ndarray, labels: Sequence[str | None] | None,
                      languages: Sequence[str], k: int = 5) -> AgreementReport:
     """Silhouette, kNN label accuracy and V-measure / ARI of the clusters against the labels (points that have one)

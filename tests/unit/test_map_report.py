@@ -4,6 +4,7 @@ map tab's topic-or-language sentence."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from harrier_explorer.analysis import map_report
@@ -68,3 +69,17 @@ def test_neighbours_table_and_find_point():
 def test_snippet():
     assert snippet("a  b\nc") == "a b c"
     assert snippet("x" * 10, 5) == "xxxx…"
+
+
+def test_region_names_are_the_top_terms_and_anchors_sit_on_a_member_near_the_median():
+    keywords = pd.DataFrame({"cluster": ["cluster 0", "cluster 1", "noise"], "size": [3, 2, 1],
+                             "top term per language": ["football / fußball", "–", "rain"], "keywords (c-TF-IDF)": "x"})
+    assert map_report.region_names(keywords) == {"cluster 0": "football / fußball"}  # none without terms, or noise
+    # A crescent: its median (0, 0.2) lies off the points; the anchor is the member nearest to it.
+    coords = np.array([[-1.0, 0.0], [-0.5, 0.8], [0.0, 1.0], [0.5, 0.8], [1.0, 0.0], [5.0, 5.0], [9.0, 9.0]])
+    clusters = np.array([0, 0, 0, 0, 0, 1, -1])
+    anchors = map_report.region_anchors(coords, clusters)
+    assert set(anchors) == {"cluster 0", "cluster 1"}
+    median = np.median(coords[:5], axis=0)
+    nearest = min(coords[:5].tolist(), key=lambda p: (p[0] - median[0]) ** 2 + (p[1] - median[1]) ** 2)
+    assert anchors["cluster 0"].tolist() == nearest and anchors["cluster 1"].tolist() == [5.0, 5.0]

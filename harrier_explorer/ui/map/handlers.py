@@ -57,7 +57,7 @@ from harrier_explorer.ui.common import (
 from harrier_explorer.ui.forms import TextInput
 from harrier_explorer.ui.map import present
 from harrier_explorer.ui.map.export import HtmlExport
-from harrier_explorer.ui.map.plots import MapPoints, QueryMarks, map_figure, silhouette_figure
+from harrier_explorer.ui.map.plots import MapPoints, QueryMarks, RegionNames, map_figure, silhouette_figure
 from harrier_explorer.ui.map.queries import place_queries, query_sides, query_texts
 from harrier_explorer.ui.model_b import model_b_status
 from harrier_explorer.workflows.model_b import instruction_for, model_b_ref
@@ -111,6 +111,7 @@ class MapRun:
     b: MapB | None = None
     centring: LanguageCentring | None = None  # the language-neutral view's means (a query found by meaning too)
     vectors_from: str = ""  # the uploaded file the vectors came from ("": embedded here by model A)
+    region_names: dict[str, str] = field(default_factory=dict)  # per cluster, the name written on its region
     export: HtmlExport = field(default_factory=HtmlExport, compare=False)
 
     @property
@@ -249,8 +250,9 @@ def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
         except USER_FACING as error:  # model A's map is made all the same
             b_status = present.model_b_failed(ref_b, error)
     vectors_from = Path(request.vectors).name if request.vectors else ""
+    keywords = map_report.keywords_table([r.text for r in records], clustering.labels, languages)
     run = MapRun(tuple(records), languages, encoded, vectors, layout.coords, clustering, queries, title, b, centring,
-                 vectors_from)
+                 vectors_from, region_names=map_report.region_names(keywords))
     if request.previous is not None:
         request.previous.export.discard()
     labels = [r.label for r in records]
@@ -268,7 +270,7 @@ def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
     summary = present.summary(task, backend.prompt(task, "symmetric"), embedded, [*notes, *report.notes],
                               vectors_from)
     return MapResult(run, summary, drawn.plot, drawn.plot_html,
-                     map_report.keywords_table(run.texts, clustering.labels, languages),
+                     keywords,
                      map_report.views_table(report, before).round(3), present.reading(report, before),
                      silhouette_figure(clustering, bool(centring)),
                      export_table(points_table(run), "cluster_map_points.csv"),
@@ -395,7 +397,12 @@ def figure(run: MapRun, colour_by: str, side: MapB | None = None, picked: int | 
     highlight = None
     if picked is not None:
         highlight = (picked, nearest_neighbours(own.vectors, picked, NEIGHBOURS)[0].tolist())
-    return map_figure(_points(run, colour_by, own.coords), colour_by, own.queries, highlight, own.title, selected)
+    anchors = map_report.region_anchors(own.coords, run.clustering.labels)
+    named = [cluster for cluster in anchors if cluster in run.region_names]
+    regions = RegionNames(np.array([anchors[c] for c in named]).reshape(len(named), own.coords.shape[1]),
+                          [f"{c.removeprefix('cluster ')}: {run.region_names[c]}" for c in named])
+    return map_figure(_points(run, colour_by, own.coords), colour_by, own.queries, highlight, own.title, selected,
+                      regions)
 
 
 def neighbours(request: NeighboursRequest, progress=None) -> NeighboursResult:

@@ -80,9 +80,10 @@ def present_model_b(run, colour_by: str, status: str) -> tuple:
 def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     gr.Markdown(INTRO)
     with gr.Row():
-        with gr.Column(scale=3, elem_id="map-docs"):
-            docs = text_source("Documents", placeholder="One document per line", lines=4,
-                               max_file_mb=backend.settings.max_file_mb)
+        with gr.Column(scale=3):
+            with gr.Column(elem_id="map-docs"):
+                docs = text_source("Documents", placeholder="One document per line", lines=4,
+                                   max_file_mb=backend.settings.max_file_mb)
             vectors = gr.File(label="Your own vectors (optional): .parquet with a vector column, or .npy in "
                                     "document order",
                               file_types=[".parquet", ".npy"], height=90, elem_id="map-vectors")

@@ -46,12 +46,21 @@ class QueryMarks:
     instruction: str
 
 
+@dataclass(frozen=True)
+class RegionNames:
+    """Cluster names written on their regions of the map: coords (c, 2|3) and a name each."""
+
+    coords: np.ndarray
+    names: Sequence[str]
+
+
 @failsafe_plot
 def map_figure(points: MapPoints, colour_by: str, queries: Sequence[QueryMarks] = (),
                highlight: tuple[int, Sequence[int]] | None = None, title: str = "",
-               selected: Sequence[int] | None = None) -> go.Figure:
-    """The map; `highlight` = (picked point, its neighbours) draws rings around them; `selected` points (a box or
-    lasso selection, in this map or the other model's) stay bright and the rest fade."""
+               selected: Sequence[int] | None = None, regions: RegionNames | None = None) -> go.Figure:
+    """The map; `highlight` = (picked point, its neighbours) rings them and links them; `selected` points (a box or
+    lasso selection, in this map or the other model's) stay bright and the rest fade; `regions` names the
+    clusters where they lie."""
     three_d = points.coords.shape[1] == 3
     fig = go.Figure()
     chosen = None if selected is None else {str(i) for i in selected}  # hover fields are (escaped) strings
@@ -60,6 +69,10 @@ def map_figure(points: MapPoints, colour_by: str, queries: Sequence[QueryMarks] 
             trace.update(selectedpoints=[j for j, row in enumerate(trace.customdata) if row[0] in chosen],
                          unselected={"marker": {"opacity": 0.12}})
         fig.add_trace(trace)
+    if regions is not None and len(regions.names):
+        fig.add_trace(_scatter(three_d, regions.coords, name="cluster names", mode="text", showlegend=False,
+                               text=[html.escape(name) for name in regions.names], hoverinfo="skip",
+                               textfont={"size": 13, "color": "#111827"}))
     for n, marks in enumerate(queries):
         fig.add_trace(_scatter(three_d, marks.coords, name=f"queries · {html.escape(snippet(marks.instruction, 48))}",
                                mode="markers+text", text=list(marks.labels), textposition="top center",
@@ -67,9 +80,13 @@ def map_figure(points: MapPoints, colour_by: str, queries: Sequence[QueryMarks] 
                                        "color": ("#111827", "#dc2626")[n % 2], "line": {"width": 1, "color": "white"}},
                                hovertemplate="%{text}<extra>%{fullData.name}</extra>"))
     if len(queries) == 2 and len(queries[0].coords) == len(queries[1].coords):
-        fig.add_trace(_moves(three_d, queries[0].coords, queries[1].coords))
+        fig.add_trace(_segments(three_d, queries[0].coords, queries[1].coords, "A → B",
+                                {"dash": "dash", "color": "#6b7280", "width": 2}))
     if highlight is not None:
         picked, neighbours = highlight
+        ends = points.coords[list(neighbours)]
+        fig.add_trace(_segments(three_d, np.repeat(points.coords[[picked]], len(ends), axis=0), ends,
+                                "to the neighbours", {"color": "#f59e0b", "width": 1.5}))
         fig.add_trace(_scatter(three_d, points.coords[list(neighbours)], name="neighbours", mode="markers",
                                marker={"size": 8 if three_d else 14, "color": "rgba(0,0,0,0)",
                                        "line": {"width": 2, "color": "#f59e0b"}}, hoverinfo="skip"))
@@ -140,15 +157,15 @@ def _scatter(three_d: bool, coords: np.ndarray, **kwargs) -> go.Scatter3d | go.S
     return go.Scattergl(x=coords[:, 0], y=coords[:, 1], **kwargs)
 
 
-def _moves(three_d: bool, start: np.ndarray, end: np.ndarray) -> go.Scatter3d | go.Scattergl:
-    """Dashed segments from each query under A to the same query under B (None breaks the line between them)."""
+def _segments(three_d: bool, start: np.ndarray, end: np.ndarray, name: str, line: dict
+              ) -> go.Scatter3d | go.Scattergl:
+    """A line from each row of ``start`` to the same row of ``end`` (None breaks the line between them)."""
     segments = np.full((3 * len(start), start.shape[1]), np.nan)
     segments[0::3], segments[1::3] = start, end
     columns = {axis: [None if np.isnan(v) else float(v) for v in segments[:, i]]
                for i, axis in enumerate("xyz"[: start.shape[1]])}
     cls = go.Scatter3d if three_d else go.Scattergl
-    return cls(**columns, mode="lines", name="A → B", line={"dash": "dash", "color": "#6b7280", "width": 2},
-               hoverinfo="skip")
+    return cls(**columns, mode="lines", name=name, line=line, hoverinfo="skip")
 
 
 def _natural(name: str) -> tuple:
