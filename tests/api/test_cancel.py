@@ -33,7 +33,27 @@ def map_build(tag: str) -> dict:
     return dict(documents_paste="\n".join(f"document {i} {tag}" for i in range(80)), api_name="/map_build")
 
 
-@pytest.mark.parametrize("call", [lab_run, map_build])
+def search(tag: str) -> dict:
+    return dict(queries=f"question {tag}", corpus_paste="\n".join(f"passage {i} {tag}" for i in range(80)),
+                api_name="/cross_lingual_search")
+
+
+def bitext(tag: str) -> dict:
+    return dict(source_paste="\n".join(f"source {i} {tag}" for i in range(40)),
+                target_paste="\n".join(f"target {i} {tag}" for i in range(40)), api_name="/match_bitext")
+
+
+def ab_compare(tag: str) -> dict:
+    return dict(queries_paste="\n".join(f"question {i} {tag}" for i in range(40)),
+                corpus_paste="\n".join(f"passage {i} {tag}" for i in range(40)), api_name="/ab_compare")
+
+
+def align(tag: str) -> dict:
+    return dict(text_a=" ".join(f"Sentence {i} {tag}." for i in range(40)),
+                text_b=" ".join(f"Satz {i} {tag}." for i in range(40)), api_name="/align_documents")
+
+
+@pytest.mark.parametrize("call", [lab_run, map_build, search, bitext, ab_compare, align])
 def test_cancelling_a_run_stops_its_worker_at_the_next_batch(demo, client, monkeypatch, call):
     started, gate, stopped, finished = (threading.Event() for _ in range(4))
     embed = HashEncoder.embed

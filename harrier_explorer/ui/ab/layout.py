@@ -25,6 +25,7 @@ from harrier_explorer.ui.ab.handlers import (
     run_sweep,
     show_query,
 )
+from harrier_explorer.ui.cancel import stop_button, stops
 from harrier_explorer.ui.common import (
     NONE,
     example_path,
@@ -64,6 +65,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
         example = gr.Button("Load and run example (XQuAD questions, EN/DE paragraphs, labels)", size="sm",
                             elem_id="ab-example")
         run = gr.Button("Compare A vs B", variant="primary", elem_id="ab-run")
+        stop = stop_button(elem_id="ab-stop")
     status = gr.Markdown(elem_id="ab-status", min_height=36)
     summary = gr.Markdown(label="Summary", elem_id="ab-summary", latex_delimiters=[])
     verdict = gr.Markdown(label="Verdict", elem_id="ab-verdict", latex_delimiters=[])
@@ -99,7 +101,9 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                 rankings_file = gr.File(label="Rankings A and B (CSV)", interactive=False, height=70)
         with gr.Tab("Sweep"):
             sweep_lines = gr.Textbox(label="Instructions, one per line ('(none)' = no instruction)", lines=5)
-            sweep = gr.Button("Sweep instructions × queries", variant="primary", elem_id="ab-sweep")
+            with gr.Row():
+                sweep = gr.Button("Sweep instructions × queries", variant="primary", elem_id="ab-sweep")
+                stop_sweep = stop_button(elem_id="ab-sweep-stop")
             sweep_status = gr.Markdown(elem_id="ab-sweep-status", min_height=36)
             sweep_summary = gr.Markdown(label="Sweep summary", elem_id="ab-sweep-summary", latex_delimiters=[])
             heatmap = gr.Plot(label="Instruction × query")
@@ -120,22 +124,26 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     fill_picker = dict(fn=query_picker, inputs=state, outputs=picker, api_visibility="private", show_progress="hidden")
     show_b = dict(fn=lambda text: gr.Column(visible=bool(text)), inputs=model_b_status, outputs=model_b_section,
                   api_visibility="private", show_progress="hidden")
-    example.click(user_errors(functools.partial(load_example, backend)),
-                  outputs=[queries.files, corpus.files, qrels_file, instruction_a, instruction_b],
-                  api_visibility="private", show_progress="hidden").success(
-        **compare, api_visibility="private").success(**fill_picker).success(**show_b)
-    run.click(**compare, api_name="ab_compare").success(**fill_picker).success(**show_b)
+    example_compared = example.click(user_errors(functools.partial(load_example, backend)),
+                                     outputs=[queries.files, corpus.files, qrels_file, instruction_a, instruction_b],
+                                     api_visibility="private", show_progress="hidden").success(
+        **compare, api_visibility="private")
+    compared = run.click(**compare, api_name="ab_compare")
+    for event in (example_compared, compared):
+        event.success(**fill_picker).success(**show_b)
+    stops(stop, [example_compared, compared], status)
     side.select(mark_relevant, inputs=[state, picker, qrels_rows], outputs=[qrels_rows, status],
                 api_visibility="private", show_progress="hidden")
     picker.input(user_errors(forms.endpoint(QueryRequest, show_query)),
                  inputs_kwargs=forms.inputs(QueryRequest, run=state, query=picker),
                  outputs=forms.outputs(QueryResult, side_by_side=side, changes=changes, strings=strings),
                  api_name="ab_show_query", show_progress_on=status)
-    sweep.click(user_errors(forms.endpoint(SweepRequest, functools.partial(run_sweep, backend))),
-                inputs_kwargs=forms.inputs(SweepRequest, **data, instructions=sweep_lines),
-                outputs=forms.outputs(SweepResult, summary=sweep_summary, heatmap=heatmap, values=sweep_table,
-                                      values_csv=sweep_file),
-                api_name="ab_sweep", show_progress_on=sweep_status)
+    swept = sweep.click(user_errors(forms.endpoint(SweepRequest, functools.partial(run_sweep, backend))),
+                        inputs_kwargs=forms.inputs(SweepRequest, **data, instructions=sweep_lines),
+                        outputs=forms.outputs(SweepResult, summary=sweep_summary, heatmap=heatmap,
+                                              values=sweep_table, values_csv=sweep_file),
+                        api_name="ab_sweep", show_progress_on=sweep_status)
+    stops(stop_sweep, [swept], sweep_status)
     demo.load(lambda: (instruction_choices(backend, None), instruction_choices(backend, "qa"),
                        _sweep_default(backend)), outputs=[instruction_a, instruction_b, sweep_lines],
               api_visibility="private")

@@ -22,6 +22,7 @@ from harrier_explorer.models import NO_INSTRUCTION
 from harrier_explorer.ui import forms
 from harrier_explorer.ui.bitext.handlers import INSTRUCTION_DOC
 from harrier_explorer.ui.bitext.plots import alignment_figure
+from harrier_explorer.ui.cancel import stop_button, stops
 from harrier_explorer.ui.common import example_path, export_table, instruction_value, progress_to, user_errors
 from harrier_explorer.ui.embedded import exact_strings, strings_frame
 
@@ -125,6 +126,7 @@ def build_alignment(backend: Backend, instruction: gr.Dropdown) -> None:
     with gr.Row():
         skip = gr.Slider(0.0, 1.0, value=ordered.DEFAULT_SKIP_PENALTY, step=0.05, label="skip cost per sentence")
         go = gr.Button("Align documents", variant="primary", elem_id="align-run")
+        stop = stop_button(elem_id="align-stop")
         example = gr.Button("Load example documents", size="sm", elem_id="align-example")
     status = gr.Markdown(label="status", elem_id="align-status")
     strings = exact_strings()
@@ -138,7 +140,9 @@ def build_alignment(backend: Backend, instruction: gr.Dropdown) -> None:
     documents = {"text_a": text_a, "file_a": file_a, "text_b": text_b, "file_b": file_b}
     inputs = forms.inputs(AlignRequest, instruction=instruction, **documents, skip_cost=skip)
     outputs = forms.outputs(AlignResult, status=status, strings=strings, path=path, blocks=blocks, download=download)
-    go.click(run, inputs_kwargs=inputs, outputs=outputs, api_name="align_documents", show_progress_on=status)
-    example.click(forms.action(load_example), outputs=forms.outputs(AlignExample, **documents),
-                  api_visibility="private").then(run, inputs_kwargs=inputs, outputs=outputs, api_visibility="private",
-                                                 show_progress_on=status)
+    aligned = go.click(run, inputs_kwargs=inputs, outputs=outputs, api_name="align_documents",
+                       show_progress_on=status)
+    example_aligned = example.click(forms.action(load_example), outputs=forms.outputs(AlignExample, **documents),
+                                    api_visibility="private").then(run, inputs_kwargs=inputs, outputs=outputs,
+                                                                   api_visibility="private", show_progress_on=status)
+    stops(stop, [aligned, example_aligned], status)

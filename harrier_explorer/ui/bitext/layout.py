@@ -30,6 +30,7 @@ from harrier_explorer.ui.bitext.handlers import (
     rematch_both,
     select_pair,
 )
+from harrier_explorer.ui.cancel import stop_button, stops
 from harrier_explorer.ui.common import (
     instruction_choices,
     instruction_dropdown,
@@ -73,6 +74,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                                                 "(type it), or none")
         with gr.Column(min_width=160):
             go = gr.Button("Match", variant="primary", elem_id="bitext-run")
+            stop = stop_button(elem_id="bitext-stop")
             example = gr.Button("Load example (de–en)", size="sm", elem_id="bitext-example")
     status = gr.Markdown(label="status", elem_id="bitext-status", latex_delimiters=[])  # file names in notes
     strings = exact_strings()
@@ -135,11 +137,13 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     show_b = {"fn": lambda text: gr.Column(visible=bool(text)), "inputs": model_b_status,
               "outputs": model_b_section, "api_visibility": "private"}
     # Progress and errors on the status line only: the last match's views stay readable after an error.
-    go.click(match, inputs_kwargs=match_inputs, outputs=match_outputs, api_name="match_bitext",
-             show_progress_on=status).success(**show_b)
-    example.click(load_example, outputs=pair_file, api_visibility="private").then(
-        match, inputs_kwargs=match_inputs, outputs=match_outputs, api_visibility="private",
-        show_progress_on=status).success(**show_b)
+    matched = go.click(match, inputs_kwargs=match_inputs, outputs=match_outputs, api_name="match_bitext",
+                       show_progress_on=status)
+    example_matched = example.click(load_example, outputs=pair_file, api_visibility="private").then(
+        match, inputs_kwargs=match_inputs, outputs=match_outputs, api_visibility="private", show_progress_on=status)
+    for event in (matched, example_matched):
+        event.success(**show_b)
+    stops(stop, [matched, example_matched], status)
 
     rematch = user_errors(forms.endpoint(RematchRequest, rematch_bitext))
     rematch_inputs = forms.inputs(RematchRequest, run=state, **choices)

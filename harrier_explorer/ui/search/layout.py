@@ -9,6 +9,7 @@ import gradio as gr
 
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.ui import forms, why_match
+from harrier_explorer.ui.cancel import stop_button, stops
 from harrier_explorer.ui.common import instruction_choices, instruction_dropdown, text_source, user_errors
 from harrier_explorer.ui.embedded import exact_strings
 from harrier_explorer.ui.page import Page
@@ -43,6 +44,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
             k = gr.Slider(1, 50, value=5, step=1, label="top-k")
             with gr.Row():
                 go = gr.Button("Search", variant="primary", elem_id="search-run")
+                stop = stop_button(elem_id="search-stop")
                 example = gr.Button("Load example", size="sm", elem_id="search-example")
     status = gr.Markdown(label="status", elem_id="search-status", latex_delimiters=[])  # file names in notes
     strings = exact_strings()
@@ -86,12 +88,15 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
         event.success(present_model_b, model_b_hits, [model_b_section, model_b_hits], api_visibility="private")
 
     # Progress and errors on the status line only: the results of the last search stay readable after an error.
-    present(go.click(search, inputs_kwargs=inputs, outputs=outputs, api_name="cross_lingual_search",
-                     show_progress_on=status))
-    present(example.click(forms.action(load_example), outputs=forms.outputs(
+    searched = go.click(search, inputs_kwargs=inputs, outputs=outputs, api_name="cross_lingual_search",
+                        show_progress_on=status)
+    example_searched = example.click(forms.action(load_example), outputs=forms.outputs(
         SearchExample, corpus_paste=corpus.paste, corpus_files=corpus.files, queries=queries),
         api_visibility="private").then(search, inputs_kwargs=inputs, outputs=outputs, api_visibility="private",
-                                       show_progress_on=status))
+                                       show_progress_on=status)
+    for event in (searched, example_searched):
+        present(event)
+    stops(stop, [searched, example_searched], status)
     for n, table in enumerate(tables):
         table.select(pick_pair(n), inputs=[queries, table],
                      outputs=[why.query, why.document, why.accordion], api_visibility="private",
