@@ -40,7 +40,7 @@ class Settings:
     max_seq_length: int = _setting(0, "Token cap per text (0: the model's limit, at most 32768); longer texts are "
                                    "truncated and flagged")
     batch_tokens: int = _setting(0, "Token budget of one forward batch, padded tokens (0: auto — 1024 on CPU, where "
-                                 "small batches are faster, 16384 on GPU)")
+                                 "small batches are faster, 65536 on GPU)")
     memory_budget_gb: float = _setting(0.0, "Most GB of model weights held at once; the least recently used model is "
                                        "unloaded beyond it (0: 60% of this machine's memory)")
     cache_dir: str = _setting("", "Folder for the embedding cache and the offline demo model "

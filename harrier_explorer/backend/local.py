@@ -104,8 +104,9 @@ class LocalEncoder:
         self.precision = self.dtype
         self.revision = weights_fingerprint(folder, revision)
         self.eos_token_id = self.tokenizer.eos_token_id
-        # Measured on a 2-core CPU with EmbeddingGemma-300M: 512–1024-token batches run 5× faster than 16k ones.
-        self.batch_tokens = options.batch_tokens or (1024 if self.device == "cpu" else 16384)
+        # Measured: on a 2-core CPU (EmbeddingGemma-300M) 512–1024-token batches run 5× faster than 16k ones; on an
+        # H200 (Harrier's 270m and 0.6b shapes, benchmarks.gpu_shapes) 64k beats 16k by 1.7–2.2× and 256k or 1M.
+        self.batch_tokens = options.batch_tokens or (1024 if self.device == "cpu" else 65536)
         self.lock = FairLock()
         if options.dtype == "int8":
             self.to_int8()
