@@ -133,12 +133,13 @@ def upload(page, elem_id: str, path: Path) -> None:
 
 
 def dismiss_errors(page) -> None:
-    """Close every error toast, so none covers a button the test clicks next (clicked in the page at once: a toast
-    that closes itself meanwhile is no element left to wait for)."""
-    from playwright.sync_api import expect
-
-    page.evaluate("document.querySelectorAll('[data-testid=toast-close]').forEach(button => button.click())")
-    expect(page.locator("[data-testid=toast-body]")).to_have_count(0)
+    """Close every error toast, so none covers a button the test clicks next. Clicked in the page, again at each
+    poll until none is left: a toast that arrives after the first click (a loaded machine delivered one late and
+    a test failed) is closed too, and one that closes itself meanwhile is no element left to wait for."""
+    page.wait_for_function("""() => {
+        document.querySelectorAll('[data-testid=toast-close]').forEach(button => button.click());
+        return document.querySelectorAll('[data-testid=toast-body]').length === 0;
+    }""", timeout=SLOW, polling=250)
 
 
 def expect_no_sideways_scrolling(page, elem_id: str, timeout: float = 30_000) -> None:
