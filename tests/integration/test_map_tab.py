@@ -121,6 +121,16 @@ def test_small_sets_adapt_and_say_so(backend):
     assert "n_neighbors lowered" in plain(out.summary) and "KMeans k lowered from 9 to 4" in plain(out.summary)
 
 
+def test_the_layout_reports_umap_s_epochs_on_the_progress_bar(backend):
+    seen: list[tuple[float, str]] = []
+    request = MapRequest(documents=TextInput(paste="\n".join(WORDS)), instruction=CLUSTERING)
+    handlers.run_map(backend, request, lambda fraction, desc="", **_: seen.append((fraction, desc)))
+    epochs = [(fraction, desc) for fraction, desc in seen if "epoch" in desc]
+    assert epochs and epochs[-1][1] == "Laying out: epoch 500 of 500"  # UMAP's own count below 2,000 points
+    assert all(0.85 <= fraction <= 0.9 for fraction, _ in epochs)
+    assert [fraction for fraction, _ in epochs] == sorted(fraction for fraction, _ in epochs)
+
+
 def test_user_text_is_escaped_in_markdown_and_in_the_figure(backend):
     tag = "<b>bold</b> [link](http://example.com)"
     out = build(backend, paste=f"{tag}\ntwo\nthree", instruction=tag, queries="q", query_instruction_a=tag)

@@ -88,3 +88,26 @@ def test_nearest_neighbours_exclude_the_point_and_sort_by_cosine() -> None:
     indices, scores = nearest_neighbours(points, 0, k=2)
     assert indices.tolist() == [1, 3]
     np.testing.assert_allclose(scores, [0.8, 0.6])
+
+
+def test_umap_reports_its_epochs_and_a_raising_listener_stops_the_fit() -> None:
+    points, _ = _blobs(20, 8)
+    clear_cache()
+    seen: list[tuple[int, int]] = []
+    layout = project(points, ProjectionParams(seed=3), on_epoch=lambda done, total: seen.append((done, total)))
+    total = seen[-1][1]
+    assert seen[-1] == (total, total) and total >= 200
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+    count = len(seen)
+    layout.place(points[:2])  # placing queries later says nothing to the finished fit's listener
+    assert len(seen) == count
+
+    class Stop(Exception):
+        pass
+
+    def stop_at_once(done: int, total: int) -> None:
+        raise Stop
+
+    with pytest.raises(Stop):
+        project(points, ProjectionParams(seed=4), on_epoch=stop_at_once)
+    assert project(points, ProjectionParams(seed=4)).coords.shape == (60, 2)  # nothing half-made was cached

@@ -232,7 +232,7 @@ def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
     languages = tuple(resolve_languages([r.text for r in records], [r.lang for r in records]))
     centring = _centring(encoded.vectors, languages, request.language_neutral, notes)
     vectors = encoded.vectors if centring is None else centring.apply(encoded.vectors, languages)
-    layout = project(vectors, params)
+    layout = project(vectors, params, _epochs(progress, 0.85, "Laying out"))
     notes += layout.notes
     _stage(progress, 0.9, "Clustering")
     in_layout = request.cluster_space == "map layout"
@@ -261,7 +261,8 @@ def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
     report = map_report.agreement_report(vectors, clustering.labels, labels, languages)
     before = None
     if centring is not None:  # the same clustering of the raw embeddings (the same k): what the view changed
-        raw_space = project(encoded.vectors, params).coords if in_layout else encoded.vectors
+        raw_space = (project(encoded.vectors, params, _epochs(progress, 0.95, "Laying out the raw embeddings")).coords
+                     if in_layout else encoded.vectors)
         raw = _cluster(raw_space, request.cluster_method, clustering.n_clusters, min_cluster_size, [])
         before = map_report.agreement_report(encoded.vectors, raw.labels, labels, languages)
     drawn = redraw(ColourRequest(run, request.colour_by))
@@ -335,6 +336,12 @@ def _stage(progress, fraction: float, desc: str) -> None:
     progress(fraction, desc=desc)
 
 
+def _epochs(progress, fraction: float, desc: str):
+    """UMAP's epochs as the build's progress (within 5 % of the bar from `fraction`); Stop ends the fit between
+    epochs."""
+    return lambda done, total: _stage(progress, fraction + 0.05 * done / total, f"{desc}: epoch {done} of {total}")
+
+
 def _centring(vectors: np.ndarray, languages: Sequence[str], wanted: bool, notes: list[str]) -> LanguageCentring | None:
     """The language centring to apply, or None: not wanted, or one language only (said in a note)."""
     if not wanted:
@@ -369,7 +376,7 @@ def _map_b(backend: Backend, ref_b: str, request: MapRequest, records: list[Text
                      model=ref_b)
     centring = fit_centring(encoded.vectors, languages) if centring_a is not None else None
     vectors = encoded.vectors if centring is None else centring.apply(encoded.vectors, languages)
-    layout = project(vectors, layout_a.params)
+    layout = project(vectors, layout_a.params, _epochs(progress, 0.85, "Laying out model B's map"))
     alignment = align_layout(layout_a.coords, layout.coords)
     sides = [(side, instruction_for(backend, side_task, "retrieval", ref_b))
              for side, side_task in query_sides(request.query_instruction_a, request.query_instruction_b)]
