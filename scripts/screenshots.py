@@ -1,8 +1,9 @@
 """Retake the README's screenshots: the real app (the configured model, else the offline demo model) in headless
 Chromium at 1440×900, each tab's example run, then a full-page picture into docs/screenshots/. With ``--model-b``
-the pictures show comparison mode and are named ``<tab>-model-b.png``.
+the pictures show comparison mode and are named ``<tab>-model-b.png``; with ``--dark``, the page in dark mode,
+named ``<tab>-dark.png``.
 
-    .venv/bin/python scripts/screenshots.py [--model-b sentence-transformers/all-MiniLM-L6-v2]
+    .venv/bin/python scripts/screenshots.py [--model-b sentence-transformers/all-MiniLM-L6-v2] [--dark]
 """
 
 from __future__ import annotations
@@ -35,8 +36,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model-b", default="", help="also set model B at the top of the page")
     parser.add_argument("--only", nargs="*", default=None, help="file names of the pictures to retake (e.g. lab-tab)")
+    parser.add_argument("--dark", action="store_true", help="the page in dark mode (Gradio's ?__theme=dark)")
     args = parser.parse_args()
-    suffix = "-model-b" if args.model_b else ""
+    suffix = ("-model-b" if args.model_b else "") + ("-dark" if args.dark else "")
     port = free_port()
     log = ROOT / "artifacts" / "screenshots-app.log"
     log.parent.mkdir(exist_ok=True)
@@ -55,7 +57,7 @@ def main() -> None:
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])
             page = browser.new_page(viewport={"width": 1440, "height": 900})
             page.set_default_timeout(900_000)
-            page.goto(url)
+            page.goto(url + ("?__theme=dark" if args.dark else ""))
             expect(page.locator("#hx-header")).to_contain_text("self-check passed", timeout=900_000)
             if args.model_b:
                 box = page.locator("#hx-model-b input")

@@ -19,6 +19,7 @@ from harrier_explorer.models import KNOWN_MODELS
 from harrier_explorer.ui.ab import layout as ab_tab
 from harrier_explorer.ui.bitext import layout as bitext_tab
 from harrier_explorer.ui.common import open_dropdown
+from harrier_explorer.ui.glossary import GLOSSARY_JS
 from harrier_explorer.ui.lab import layout as lab_tab
 from harrier_explorer.ui.map import layout as map_tab
 from harrier_explorer.ui.model import layout as model_tab
@@ -30,9 +31,16 @@ CSS = """
 #hx-header {padding: 6px 12px; border-radius: 8px; background: var(--block-background-fill);}
 #hx-header p {margin: 2px 0;}
 .hx-fallback {color: #b45309; font-weight: 600;}
+/* Dark mode: plotly paints its own white paper, dark text and light grid; follow the page's theme instead. */
+.dark .js-plotly-plot .main-svg {background: transparent !important;}
+.dark .js-plotly-plot .bg {fill: var(--background-fill-secondary) !important;}
+.dark .js-plotly-plot :is(.gridlayer, .zerolinelayer) path {stroke: rgba(255, 255, 255, 0.12) !important;}
+.dark .js-plotly-plot :is(.xtick, .ytick, .g-gtitle, .g-xtitle, .g-ytitle, .legend, .cbaxis, .cbtitle, .annotation,
+  .scatterlayer .textpoint) text {fill: var(--body-text-color) !important;}
 """
-#: Page script: plotly clicks on the Cluster map → that point's nearest neighbours.
-JS = (Path(__file__).parent / "map" / "click.js").read_text(encoding="utf-8")
+#: Page script: plotly clicks on the Cluster map → that point's nearest neighbours; the glossary's hover help.
+_CLICK_JS = (Path(__file__).parent / "map" / "click.js").read_text(encoding="utf-8")
+JS = f"() => {{\n({_CLICK_JS})();\n({GLOSSARY_JS})();\n}}"
 
 
 def status_markdown(st, label: str = "") -> str:

@@ -39,6 +39,8 @@ def test_example_pairs_accuracy_neighbours_and_alignment(page):
     heatmap = plot_trace(page, "bitext-heatmap")
     assert heatmap["y"][0].startswith("1. ") and "source %{y}" in heatmap["hovertemplate"]
     assert "cosine %{customdata" in heatmap["hovertemplate"]  # the score not shown in colour, on hover
+    # The glossary's line on hover, where the number is shown.
+    expect(page.locator('#bitext-pairs th[title^="margin: Ratio margin"]')).to_have_count(1)
     screenshot(page, "bitext-example")
 
     # A row click fills the pair's numbers, opens the closed section and explains the pair.

@@ -70,11 +70,12 @@ def map_figure(points: MapPoints, colour_by: str, queries: Sequence[QueryMarks] 
                          unselected={"marker": {"opacity": 0.12}})
         fig.add_trace(trace)
     if regions is not None and len(regions.names):
-        fig.add_trace(_scatter(three_d, regions.coords, name="cluster names", mode="text", showlegend=False,
+        fig.add_trace(_scatter(three_d, regions.coords, svg=True, name="cluster names", mode="text", showlegend=False,
                                text=[html.escape(name) for name in regions.names], hoverinfo="skip",
                                textfont={"size": 13, "color": "#111827"}))
     for n, marks in enumerate(queries):
-        fig.add_trace(_scatter(three_d, marks.coords, name=f"queries · {html.escape(snippet(marks.instruction, 48))}",
+        name = f"queries · {html.escape(snippet(marks.instruction, 48))}"
+        fig.add_trace(_scatter(three_d, marks.coords, svg=True, name=name,
                                mode="markers+text", text=list(marks.labels), textposition="top center",
                                marker={"symbol": "diamond" if three_d else "star", "size": 9 if three_d else 18,
                                        "color": ("#111827", "#dc2626")[n % 2], "line": {"width": 1, "color": "white"}},
@@ -151,10 +152,13 @@ def _escaped(hover: np.ndarray) -> np.ndarray:
     return np.vectorize(lambda value: html.escape(str(value)), otypes=[object])(hover)
 
 
-def _scatter(three_d: bool, coords: np.ndarray, **kwargs) -> go.Scatter3d | go.Scattergl:
+def _scatter(three_d: bool, coords: np.ndarray, svg: bool = False, **kwargs
+             ) -> go.Scatter3d | go.Scattergl | go.Scatter:
+    """A 3-D trace, or a 2-D one in WebGL (fast for many points) or, for a few labelled points, in SVG, whose text
+    the page's stylesheet can recolour for dark mode."""
     if three_d:
         return go.Scatter3d(x=coords[:, 0], y=coords[:, 1], z=coords[:, 2], **kwargs)
-    return go.Scattergl(x=coords[:, 0], y=coords[:, 1], **kwargs)
+    return (go.Scatter if svg else go.Scattergl)(x=coords[:, 0], y=coords[:, 1], **kwargs)
 
 
 def _segments(three_d: bool, start: np.ndarray, end: np.ndarray, name: str, line: dict

@@ -10,6 +10,7 @@ from harrier_explorer.backend.core import Backend
 from harrier_explorer.models import ROLES
 from harrier_explorer.ui import forms
 from harrier_explorer.ui.common import instruction_choices, instruction_dropdown, open_dropdown, user_errors
+from harrier_explorer.ui.glossary import glossary_markdown
 from harrier_explorer.ui.model import compare
 from harrier_explorer.ui.model.handlers import CompareRequest, CompareResult, ModelReport, compare_two, model_report
 from harrier_explorer.ui.page import Page
@@ -99,4 +100,6 @@ def _comparisons(backend: Backend, demo: gr.Blocks, page) -> None:
                                            pair_file=pairs, instruction=sq_instruction),
                 outputs=forms.outputs(compare.SpeedQualityResult, table=sq_table, plot=sq_plot),
                 api_name="model_speed_quality")
+    with gr.Accordion("Glossary: the statistics the tabs show (also as hover help where they are shown)", open=False):
+        gr.Markdown(glossary_markdown(), elem_id="model-glossary")
     demo.load(lambda: instruction_choices(backend, "sts"), outputs=parity_instruction, api_visibility="private")
