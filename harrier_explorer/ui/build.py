@@ -31,6 +31,11 @@ CSS = """
 #hx-header {padding: 6px 12px; border-radius: 8px; background: var(--block-background-fill);}
 #hx-header p {margin: 2px 0;}
 .hx-fallback {color: #b45309; font-weight: 600;}
+/* Upload boxes are kept low; their icon and the prompt's tall minimum would push "Click to Upload" out of view. */
+.upload-container.boundedheight [data-testid="upload-icon"] {display: none;}
+.upload-container.boundedheight [data-testid="upload-text"] {min-height: 0;}
+/* An empty download box (nothing made yet) stays low instead of Gradio's large placeholder. */
+.hx-download .empty.large {min-height: 0; height: 56px;}
 /* Dark mode: plotly paints its own white paper, dark text and light grid; follow the page's theme instead. */
 .dark .js-plotly-plot .main-svg {background: transparent !important;}
 .dark .js-plotly-plot .bg {fill: var(--background-fill-secondary) !important;}

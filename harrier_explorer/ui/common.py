@@ -113,6 +113,12 @@ class TextSource:
         return {f"{prefix}_{f.name}": part for f, part in zip(dataclasses.fields(TextInput), parts, strict=True)}
 
 
+def download_box(label: str, **kwargs) -> gr.File:
+    """A file the user downloads: low while it is empty (the page's stylesheet shrinks the empty box via
+    ``hx-download``)."""
+    return gr.File(label=label, interactive=False, height=70, elem_classes="hx-download", **kwargs)
+
+
 def text_source(label: str, *, placeholder: str = "One item per line", lines: int = 6,
                 max_file_mb: float = 50) -> TextSource:
     """A paste box, a multi-file upload and the column / splitting choices for uploaded files."""

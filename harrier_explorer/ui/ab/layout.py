@@ -28,6 +28,7 @@ from harrier_explorer.ui.ab.handlers import (
 from harrier_explorer.ui.cancel import stop_button, stops
 from harrier_explorer.ui.common import (
     NONE,
+    download_box,
     example_path,
     instruction_choices,
     instruction_dropdown,
@@ -97,8 +98,8 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
             per_query = gr.Dataframe(label="Per-query metrics (MRR, Recall, top-1 scores and ids: in the CSV)",
                                      wrap=True, interactive=False, max_height=400, elem_id="ab-per-query")
             with gr.Row():
-                per_query_file = gr.File(label="Per-query metrics (CSV)", interactive=False, height=70)
-                rankings_file = gr.File(label="Rankings A and B (CSV)", interactive=False, height=70)
+                per_query_file = download_box("Per-query metrics (CSV)")
+                rankings_file = download_box("Rankings A and B (CSV)")
         with gr.Tab("Sweep"):
             sweep_lines = gr.Textbox(label="Instructions, one per line ('(none)' = no instruction)", lines=5)
             with gr.Row():
@@ -109,7 +110,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
             heatmap = gr.Plot(label="Instruction × query")
             sweep_table = gr.Dataframe(label="Sweep values (one row per query)", wrap=True, interactive=False,
                                        max_height=400)
-            sweep_file = gr.File(label="Sweep (CSV)", interactive=False, height=70)
+            sweep_file = download_box("Sweep (CSV)")
 
     data = dict(queries=queries, corpus=corpus, qrels_file=qrels_file, qrels_rows=qrels_rows, k=k, previous=state)
     compare = dict(fn=user_errors(forms.endpoint(ABRequest, functools.partial(run_ab, backend))),

@@ -23,7 +23,14 @@ from harrier_explorer.ui import forms
 from harrier_explorer.ui.bitext.handlers import INSTRUCTION_DOC
 from harrier_explorer.ui.bitext.plots import alignment_figure
 from harrier_explorer.ui.cancel import stop_button, stops
-from harrier_explorer.ui.common import example_path, export_table, instruction_value, progress_to, user_errors
+from harrier_explorer.ui.common import (
+    download_box,
+    example_path,
+    export_table,
+    instruction_value,
+    progress_to,
+    user_errors,
+)
 from harrier_explorer.ui.embedded import exact_strings, strings_frame
 
 #: The dynamic programme is pure Python, O(n × m): a few hundred sentences a side take a few seconds.
@@ -134,7 +141,7 @@ def build_alignment(backend: Backend, instruction: gr.Dropdown) -> None:
     blocks = gr.Dataframe(label="Aligned blocks (sentences numbered from 1, as on the plot)", wrap=True,
                           interactive=False, max_height=420, elem_id="align-blocks",
                           column_widths=["6%", "7%", "37%", "7%", "37%", "6%"])
-    download = gr.File(label="Download the alignment (TSV)", interactive=False, height=70)
+    download = download_box("Download the alignment (TSV)")
 
     run = user_errors(forms.endpoint(AlignRequest, functools.partial(align_documents, backend)))
     documents = {"text_a": text_a, "file_a": file_a, "text_b": text_b, "file_b": file_b}

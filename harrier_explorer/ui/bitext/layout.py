@@ -32,6 +32,7 @@ from harrier_explorer.ui.bitext.handlers import (
 )
 from harrier_explorer.ui.cancel import stop_button, stops
 from harrier_explorer.ui.common import (
+    download_box,
     instruction_choices,
     instruction_dropdown,
     open_dropdown,
@@ -92,7 +93,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     pairs = gr.Dataframe(elem_id="bitext-pairs", wrap=True, column_widths=PAIRS_WIDTHS, interactive=False,
                          label="Chosen pairs with both scores (click a row for its margin neighbours and why the two "
                                "match)", max_height=440)
-    download = gr.File(label="Download pairs (TSV)", interactive=False, height=70)
+    download = download_box("Download pairs (TSV)")
     unmatched = gr.Dataframe(label="Sentences in no matched pair", wrap=True, interactive=False, max_height=300,
                              column_widths=UNMATCHED_WIDTHS, elem_id="bitext-unmatched")
     with gr.Accordion("Margin neighbourhood of a pair", open=False) as neighbourhood:

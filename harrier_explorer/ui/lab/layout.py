@@ -17,6 +17,7 @@ from harrier_explorer.ui import forms
 from harrier_explorer.ui.cancel import stop_button, stops
 from harrier_explorer.ui.common import (
     NONE,
+    download_box,
     example_path,
     instruction_choices,
     instruction_dropdown,
@@ -129,8 +130,8 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                                 max_height=360, elem_id="lab-word-changes",
                                 column_widths=["10%", "42%", "8%", "8%", "8%", "8%", "8%", "8%"])
     with gr.Row():
-        csv_file = gr.File(label="Wordings (CSV)", interactive=False, height=70)
-        html_file = gr.File(label="Report (standalone HTML)", interactive=False, height=70, elem_id="lab-report")
+        csv_file = download_box("Wordings (CSV)")
+        html_file = download_box("Report (standalone HTML)", elem_id="lab-report")
     with gr.Accordion("Search for a better wording (on the train split, checked on the held-out queries)",
                       open=False):
         with gr.Row(equal_height=True):

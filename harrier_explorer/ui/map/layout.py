@@ -17,6 +17,7 @@ from harrier_explorer.ui import forms
 from harrier_explorer.ui.cancel import stop_button, stops
 from harrier_explorer.ui.common import (
     NONE,
+    download_box,
     example_path,
     instruction_choices,
     instruction_dropdown,
@@ -136,8 +137,8 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
         find_button = gr.Button("Select", scale=0, min_width=90, elem_id="map-find")
     selection_summary = gr.Markdown(elem_id="map-selection-summary", latex_delimiters=[])
     selected_table = gr.Dataframe(label="Selected points (box, lasso or Find)", wrap=True, interactive=False,
-                                  max_height=360, elem_id="map-selected")
-    selected_csv = gr.File(label="Selected points (CSV)", interactive=False, height=70)
+                                  max_height=360, elem_id="map-selected", headers=["point", "text"])
+    selected_csv = download_box("Selected points (CSV)")
     with gr.Row():
         picked = gr.Textbox(label="Click a point, or type its number (see hover) or words of its text", scale=3,
                             elem_id="map-pick")
@@ -158,9 +159,8 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     keywords = gr.Dataframe(label="Cluster keywords (c-TF-IDF, per language)", wrap=True, interactive=False,
                             max_height=360, column_widths=["12%", "8%", "20%", "60%"], elem_id="map-keywords")
     with gr.Row():
-        points_file = gr.File(label="Points (CSV: text, coordinates, cluster, label, language, source)",
-                              interactive=False, height=70)
-        html_file = gr.File(label="Plot (standalone HTML, works offline)", interactive=False, height=70)
+        points_file = download_box("Points (CSV: text, coordinates, cluster, label, language, source)")
+        html_file = download_box("Plot (standalone HTML, works offline)")
     # A superseded map's export is deleted by the next build; the session's last one when the session ends.
     state = gr.State(None, delete_callback=lambda run: run is not None and run.export.discard())
 

@@ -10,7 +10,7 @@ import gradio as gr
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.ui import forms, why_match
 from harrier_explorer.ui.cancel import stop_button, stops
-from harrier_explorer.ui.common import instruction_choices, instruction_dropdown, text_source, user_errors
+from harrier_explorer.ui.common import download_box, instruction_choices, instruction_dropdown, text_source, user_errors
 from harrier_explorer.ui.embedded import exact_strings
 from harrier_explorer.ui.page import Page
 from harrier_explorer.ui.search.handlers import (
@@ -60,7 +60,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
         distribution = gr.Plot(label="Score distribution")
     by_language = gr.Dataframe(label=f"Top {PER_LANGUAGE_K} hits of each query in each document language",
                                wrap=True, interactive=False, max_height=420, elem_id="search-by-language")
-    download = gr.File(label="Download all results (CSV)", interactive=False, height=70)
+    download = download_box("Download all results (CSV)")
     with gr.Column(visible=False, elem_id="search-model-b") as model_b_section:
         gr.Markdown("### Model A and model B")
         model_b_status = gr.Markdown(elem_id="search-model-b-status", latex_delimiters=[])
