@@ -1,10 +1,10 @@
-"""SIB-200 clustering agreement and UMAP timings, with the same analysis functions as the Cluster map tab.
+"""SIB-200 clustering agreement, with the same analysis functions as the Cluster map tab (UMAP's speed:
+benchmarks/umap_speed.py).
 
-(b) Topic agreement of the embeddings (silhouette, kNN accuracy, V-measure / ARI of KMeans with k = 7 topics) for
+Topic agreement of the embeddings (silhouette, kNN accuracy, V-measure / ARI of KMeans with k = 7 topics) for
 English and for a six-language mix (the same sentences in each language, joined on index_id), with no instruction
 and with the family's clustering preset on every text (role "symmetric"); for the mix also the topic-or-language
-view. (c) `project` (UMAP 2-D, cosine, the tab's defaults) timings on 1k real embeddings and on 1k / 10k random
-unit vectors of the model's width.
+view.
 
     python -m benchmarks.clustering [--per-language 150] > clustering.md
 """
@@ -16,12 +16,9 @@ import random
 import time
 from pathlib import Path
 
-import numpy as np
-
 from benchmarks._common import EVALDATA, log, progress, read_jsonl
 from harrier_explorer.analysis.clusters import kmeans
 from harrier_explorer.analysis.map_report import agreement_report
-from harrier_explorer.analysis.projection import ProjectionParams, clear_cache, project
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.settings import load_settings
 from harrier_explorer.ui.map.present import topic_or_language_sentence
@@ -50,7 +47,6 @@ def main() -> None:
           f"`{instruction}` ({spec.label}'s clustering preset) on every text (role symmetric).\n")
     rows = ["| texts | n | instruction | silhouette | kNN acc. | V-measure | ARI | kNN acc. by language |",
             "|---|---|---|---|---|---|---|---|"]
-    real_1k = None
     for name, records in sets.items():
         texts = [r["text"] for r in records]
         for task in (None, instruction):
@@ -69,10 +65,7 @@ def main() -> None:
             if report.topic_or_language:
                 print(f"- {name}, instruction {task or '(none)'}: "
                       f"{topic_or_language_sentence(report.topic_or_language)}")
-            if real_1k is None:
-                real_1k = vectors
     print("\n" + "\n".join(rows) + "\n")
-    print(umap_timings(real_1k, backend.status.dim))
 
 
 def clustering_backend() -> tuple[Backend, str]:
@@ -93,37 +86,6 @@ def parallel_mix(by_lang: dict[str, list[dict]], per_language: int, seed: int) -
     ids = sorted(r["index_id"] for r in by_lang["eng_Latn"])
     chosen = set(random.Random(seed).sample(ids, per_language))
     return [r for lang in LANGUAGES for r in by_lang[lang] if r["index_id"] in chosen]
-
-
-def umap_timings(real: np.ndarray, dim: int) -> str:
-    """Seconds per `project` call (cache cleared), after a warm-up that pays numba's one-off compilation."""
-    rng = np.random.default_rng(0)
-
-    def unit(n: int) -> np.ndarray:
-        x = rng.standard_normal((n, dim)).astype(np.float32)
-        return x / np.linalg.norm(x, axis=1, keepdims=True)
-
-    rows = []
-    # UMAP's numba code compiles on first use; from 4,096 points pynndescent's approximate neighbours take over,
-    # and compile on their first use too. Both warm-ups are timed and reported, not mixed into the figures below.
-    for n in (50, 5000):
-        start = time.perf_counter()
-        project(unit(n))
-        rows.append([f"warm-up: first fit of {n} random points (numba JIT)", n, f"{time.perf_counter() - start:.1f}"])
-    for label, data in ((f"real SIB-200 English embeddings (first 1,000, dim {dim})", real[:1000]),
-                        (f"random unit vectors, dim {dim}", unit(1000)),
-                        (f"random unit vectors, dim {dim}", unit(10000))):
-        for components in (2, 3):
-            clear_cache()
-            start = time.perf_counter()
-            layout = project(data, ProjectionParams(n_components=components))
-            seconds = time.perf_counter() - start
-            log(f"UMAP {components}-D {label} n={len(data)}: {seconds:.1f} s {layout.notes}")
-            rows.append([f"{label}, {components}-D", len(data), f"{seconds:.1f}"])
-    heading = ("### UMAP timings (`project`: PCA to 50 dims from 200 points, then UMAP n_neighbors 15, min_dist 0.1, "
-               "cosine, seed 42)\n")
-    lines = [heading, "| data | points | seconds |", "|---|---|---|"]
-    return "\n".join(lines + [f"| {a} | {b} | {c} |" for a, b, c in rows])
 
 
 if __name__ == "__main__":
