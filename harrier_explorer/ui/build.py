@@ -31,8 +31,10 @@ CSS = """
 #hx-header {padding: 6px 12px; border-radius: 8px; background: var(--block-background-fill);}
 #hx-header p {margin: 2px 0;}
 .hx-fallback {color: #b45309; font-weight: 600;}
-/* Upload boxes are kept low; their icon and the prompt's tall minimum would push "Click to Upload" out of view. */
-.upload-container.boundedheight [data-testid="upload-icon"] {display: none;}
+/* Upload boxes are kept low: without the icon, the "- or -" line and the prompt's tall minimum, and below the box's
+   floating label, "Drop File Here" and "Click to Upload" both show. */
+.upload-container.boundedheight {padding-top: 30px;}
+.upload-container.boundedheight :is([data-testid="upload-icon"], .or) {display: none;}
 .upload-container.boundedheight [data-testid="upload-text"] {min-height: 0;}
 /* An empty download box (nothing made yet) stays low instead of Gradio's large placeholder. */
 .hx-download .empty.large {min-height: 0; height: 56px;}

@@ -7,10 +7,15 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import open_tab, screen_size
 
-#: For every visible upload box: how far its prompt runs past the box's bottom, in pixels (≤ 0: all of it shows).
+#: For every visible upload box: how far its prompt runs past the box's bottom or under the box's floating label, in
+#: pixels (≤ 0: all of it shows).
 PROMPT_OVERFLOW = """() => [...document.querySelectorAll('button.upload-container')].filter(b => b.offsetParent)
-    .map(b => b.querySelector('[data-testid="upload-text"]').getBoundingClientRect().bottom
-              - b.getBoundingClientRect().bottom)"""
+    .map(b => {
+        const text = b.querySelector('[data-testid="upload-text"]').getBoundingClientRect();
+        const label = b.parentElement.querySelector('[data-testid="block-label"]');
+        const under = label ? label.getBoundingClientRect().bottom - text.top : 0;
+        return Math.max(text.bottom - b.getBoundingClientRect().bottom, under);
+    })"""
 #: Heights of the visible download boxes that hold no file yet.
 EMPTY_DOWNLOADS = """() => [...document.querySelectorAll('.hx-download')].filter(d => d.offsetParent
     && d.querySelector('.empty')).map(d => d.getBoundingClientRect().height)"""
