@@ -31,10 +31,11 @@ CSS = """
 #hx-header {padding: 6px 12px; border-radius: 8px; background: var(--block-background-fill);}
 #hx-header p {margin: 2px 0;}
 .hx-fallback {color: #b45309; font-weight: 600;}
-/* Upload boxes are kept low: without the icon, the "- or -" line and the prompt's tall minimum, and below the box's
-   floating label, "Drop File Here" and "Click to Upload" both show. */
+/* Upload boxes are kept low: without the icon and the prompt's tall minimum, with "- or -" inline, and below the
+   box's floating label, "Drop File Here - or - Click to Upload" shows whole. */
 .upload-container.boundedheight {padding-top: 30px;}
-.upload-container.boundedheight :is([data-testid="upload-icon"], .or) {display: none;}
+.upload-container.boundedheight [data-testid="upload-icon"] {display: none;}
+.upload-container.boundedheight .or {display: inline; margin: 0 0.4em;}
 .upload-container.boundedheight [data-testid="upload-text"] {min-height: 0;}
 /* An empty download box (nothing made yet) stays low instead of Gradio's large placeholder. */
 .hx-download .empty.large {min-height: 0; height: 56px;}
