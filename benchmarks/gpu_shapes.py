@@ -200,8 +200,12 @@ def measure(size: str, texts: list[str], tokenizer_dir: Path, work: Path, peak: 
     pad_id = tokenizer.pad_token_id
     row_tokens, per_forward = (512, 2) if smoke else (PACKED_ROW, 65536 // PACKED_ROW)
     for attention in packed:
-        packed_model = AutoModel.from_pretrained(folder, dtype=torch.bfloat16, attn_implementation=attention
-                                                 ).to(device).eval()
+        try:
+            packed_model = AutoModel.from_pretrained(folder, dtype=torch.bfloat16, attn_implementation=attention
+                                                     ).to(device).eval()
+        except (ImportError, ValueError) as error:  # e.g. flash-attn not installed: say so, measure the rest
+            print(f"{size}: {attention} unavailable: {error}", flush=True)  # noqa: T201
+            continue
         reference = padded_embed(packed_model, ids[:64], pad_id, device)
         agreement = (packed_embed(packed_model, ids[:64], row_tokens, per_forward, pad_id, device) * reference
                      ).sum(1).min()
