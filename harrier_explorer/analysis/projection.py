@@ -174,12 +174,28 @@ def _fit_umap_layout(embeddings: np.ndarray, params: ProjectionParams, on_epoch:
         force_approximation_algorithm=True,
         tqdm_kwds=_EpochSink(on_epoch).tqdm_kwds() if on_epoch else None,
     )
-    with warnings.catch_warnings():
-        # UMAP warns that a seed disables parallelism, and about tiny graphs; both are expected here.
-        warnings.simplefilter("ignore")
-        coords = reducer.fit_transform(points)
+    try:
+        with warnings.catch_warnings():
+            # UMAP warns that a seed disables parallelism, and about tiny graphs; both are expected here.
+            warnings.simplefilter("ignore")
+            coords = reducer.fit_transform(points)
+    except BaseException:
+        if on_epoch:
+            _release_tqdm_lock()
+        raise
     reducer.tqdm_kwds = None  # placing queries later must not report to this fit's listener
     return Projection(coords, params, pca, reducer, tuple(notes))
+
+
+def _release_tqdm_lock() -> None:
+    """Release tqdm's global lock where a stopped fit left it held. tqdm's ``refresh`` holds that lock around
+    ``display`` without try/finally, so a listener raising from the bar's file leaves it held by this thread, and
+    every later bar in the process (model loading, the next layout) would wait on it forever."""
+    from tqdm import tqdm
+
+    lock = tqdm.get_lock()
+    while lock.locks[-1]._is_owned():  # the thread lock, acquired last; release() frees each lock once
+        lock.release()
 
 
 class _EpochSink:
@@ -188,16 +204,20 @@ class _EpochSink:
     listener runs in the fitting thread only and may raise there to stop the fit."""
 
     def __init__(self, on_epoch: OnEpoch):
-        self.on_epoch, self.thread = on_epoch, threading.get_ident()
+        self.on_epoch, self.thread, self.stopped = on_epoch, threading.get_ident(), False
 
     def tqdm_kwds(self) -> dict:
         # miniters=1 keeps the bar from adapting its pace, which is what makes tqdm's monitor thread redraw it.
         return {"disable": False, "file": self, "bar_format": "{n}/{total}", "mininterval": 0.2, "miniters": 1}
 
     def write(self, text: str) -> None:
-        if threading.get_ident() == self.thread and (found := re.findall(r"(\d+)/(\d+)", text)):
+        if threading.get_ident() == self.thread and not self.stopped and (found := re.findall(r"(\d+)/(\d+)", text)):
             done, total = found[-1]
-            self.on_epoch(int(done), int(total))
+            try:
+                self.on_epoch(int(done), int(total))
+            except BaseException:
+                self.stopped = True  # the bar's close() writes once more on the way out: say nothing then
+                raise
 
     def flush(self) -> None:
         pass

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
+import threading
+
 import numpy as np
 import pytest
+from tqdm import tqdm
 
 from harrier_explorer.analysis import projection
 from harrier_explorer.analysis.projection import ProjectionParams, clear_cache, nearest_neighbours, project
@@ -111,3 +115,8 @@ def test_umap_reports_its_epochs_and_a_raising_listener_stops_the_fit() -> None:
     with pytest.raises(Stop):
         project(points, ProjectionParams(seed=4), on_epoch=stop_at_once)
     assert project(points, ProjectionParams(seed=4)).coords.shape == (60, 2)  # nothing half-made was cached
+    # tqdm's lock is free again: a bar in another thread (a model loading, say) still runs to its end.
+    other = threading.Thread(target=lambda: list(tqdm(range(3), file=io.StringIO())), daemon=True)
+    other.start()
+    other.join(timeout=30)
+    assert not other.is_alive()
