@@ -32,9 +32,6 @@ SHAPES = {
 }
 #: Not a speed setting: the positions the random model is built with (the corpus' longest text is far below).
 MAX_POSITIONS = 32768
-#: Packed mode: tokens per packed row (texts are cut to MAX_PACKED tokens so that each fits in a row).
-PACKED_ROW = 4096
-MAX_PACKED = 2048
 
 
 def prepare(out: Path, n: int) -> None:
@@ -82,74 +79,8 @@ def matmul_peak(device: str, n: int = 8192) -> float:
     return 10 * 2 * n**3 / timed(lambda: [a @ a for _ in range(10)])
 
 
-def pack(lengths: list[int], row_tokens: int) -> list[list[int]]:
-    """Texts (by index) packed into rows of at most ``row_tokens`` tokens, longest first, each into the first row
-    with room (first-fit decreasing)."""
-    rows: list[list[int]] = []
-    room: list[int] = []
-    for i in sorted(range(len(lengths)), key=lambda j: -lengths[j]):
-        r = next((k for k, free in enumerate(room) if free >= lengths[i]), None)
-        if r is None:
-            rows.append([])
-            room.append(row_tokens)
-            r = len(rows) - 1
-        rows[r].append(i)
-        room[r] -= lengths[i]
-    return rows
-
-
-def packed_embed(model, ids: list[list[int]], row_tokens: int, rows_per_forward: int, pad_id: int, device: str
-                 ) -> np.ndarray:
-    """Last-token embeddings (L2-normalised) of every text through packed rows of exactly ``row_tokens`` tokens: no
-    padding mask; position ids restart at each text, which transformers turns into a block-diagonal causal mask
-    (a sparse block mask under flex attention). The rest of a row is one filler text of pad tokens."""
-    import torch
-
-    rows = pack([len(x) for x in ids], row_tokens)
-    out = np.zeros((len(ids), model.config.hidden_size), dtype=np.float32)
-    for start in range(0, len(rows), rows_per_forward):
-        chunk = rows[start:start + rows_per_forward]
-        tokens = torch.full((len(chunk), row_tokens), pad_id, dtype=torch.long)
-        positions = torch.zeros((len(chunk), row_tokens), dtype=torch.long)
-        ends, owners = [], []
-        for r, members in enumerate(chunk):
-            at = 0
-            for i in members:
-                n = len(ids[i])
-                tokens[r, at:at + n] = torch.tensor(ids[i])
-                positions[r, at:at + n] = torch.arange(n)
-                ends.append((r, at + n - 1))
-                owners.append(i)
-                at += n
-            positions[r, at:] = torch.arange(row_tokens - at)
-        with torch.inference_mode():
-            hidden = model(input_ids=tokens.to(device), position_ids=positions.to(device), use_cache=False
-                           ).last_hidden_state
-            rows_idx, cols_idx = (torch.tensor(v, device=device) for v in zip(*ends))
-            vectors = torch.nn.functional.normalize(hidden[rows_idx, cols_idx].float(), dim=-1).cpu().numpy()
-        out[owners] = vectors
-    return out
-
-
-def padded_embed(model, ids: list[list[int]], pad_id: int, device: str) -> np.ndarray:
-    """The same texts one padded batch at a time (right padding, attention mask): the reference for packing."""
-    import torch
-
-    out = []
-    for start in range(0, len(ids), 32):
-        batch = ids[start:start + 32]
-        width = max(map(len, batch))
-        tokens = torch.tensor([x + [pad_id] * (width - len(x)) for x in batch], device=device)
-        mask = torch.tensor([[1] * len(x) + [0] * (width - len(x)) for x in batch], device=device)
-        with torch.inference_mode():
-            hidden = model(input_ids=tokens, attention_mask=mask, use_cache=False).last_hidden_state
-            last = hidden[torch.arange(len(batch), device=device), mask.sum(1) - 1]
-            out.append(torch.nn.functional.normalize(last.float(), dim=-1).cpu().numpy())
-    return np.concatenate(out)
-
-
 def measure(size: str, texts: list[str], tokenizer_dir: Path, work: Path, peak: float, device: str,
-            budgets: list[int], smoke: bool = False, packed: tuple[str, ...] = ()) -> list[dict]:
+            budgets: list[int], packings: list[str], smoke: bool = False) -> list[dict]:
     import torch
     from sentence_transformers import SentenceTransformer
     from transformers import AutoModel, AutoTokenizer
@@ -178,11 +109,15 @@ def measure(size: str, texts: list[str], tokenizer_dir: Path, work: Path, peak: 
 
     row("tokenizing alone (the CPU side of every mode)", timed(lambda: tokenizer(texts)), tokens, 0.0)
     for budget in budgets:
-        backend = Backend(load_settings(env={}, model=str(folder), device=device, dtype="bfloat16", no_cache=True,
-                                        batch_tokens=budget)).start()
-        backend.encode(texts[:256], None, "document")  # warm-up: kernels, allocator
-        seconds = timed(lambda b=backend: b.encode(texts, None, "document"))
-        row(f"harrier-explorer encode (token budget {budget})", seconds, tokens, mixed)
+        for packing in packings:
+            backend = Backend(load_settings(env={}, model=str(folder), device=device, dtype="bfloat16",
+                                            no_cache=True, batch_tokens=budget, packing=packing)).start()
+            encoder = backend.wait()
+            backend.encode(texts[:256], None, "document")  # warm-up: kernels, allocator, flex compiles
+            seconds = timed(lambda b=backend: b.encode(texts, None, "document"))
+            check = {c.name: c.detail for c in backend.status.selfcheck.checks}.get("packed = padded")
+            row(f"harrier-explorer encode, {encoder.batching} (budget {budget})"
+                + (f"; packed = padded: {check.split(' over')[0]}" if check else ""), seconds, tokens, mixed)
 
     st = SentenceTransformer(str(folder), device=device, model_kwargs={"dtype": torch.bfloat16})
     st.encode(texts[:256])
@@ -196,23 +131,6 @@ def measure(size: str, texts: list[str], tokenizer_dir: Path, work: Path, peak: 
         seconds = timed(lambda: [model(input_ids=batch) for _ in range(10)])
     row(f"padded forward, {len(batch)} × 512 tokens", seconds, 10 * batch.numel(), flops_per_token(shape, 256.0))
 
-    ids = [x[:MAX_PACKED] for x in tokenizer(texts)["input_ids"]]
-    pad_id = tokenizer.pad_token_id
-    row_tokens, per_forward = (512, 2) if smoke else (PACKED_ROW, 65536 // PACKED_ROW)
-    for attention in packed:
-        try:
-            packed_model = AutoModel.from_pretrained(folder, dtype=torch.bfloat16, attn_implementation=attention
-                                                     ).to(device).eval()
-        except (ImportError, ValueError) as error:  # e.g. flash-attn not installed: say so, measure the rest
-            print(f"{size}: {attention} unavailable: {error}", flush=True)  # noqa: T201
-            continue
-        reference = padded_embed(packed_model, ids[:64], pad_id, device)
-        agreement = (packed_embed(packed_model, ids[:64], row_tokens, per_forward, pad_id, device) * reference
-                     ).sum(1).min()
-        packed_embed(packed_model, ids[:512], row_tokens, per_forward, pad_id, device)  # warm-up (flex compiles)
-        seconds = timed(lambda m=packed_model: packed_embed(m, ids, row_tokens, per_forward, pad_id, device))
-        row(f"packed rows of {row_tokens} tokens, {attention} attention, no padding mask (min cos to padded "
-            f"{agreement:.4f})", seconds, sum(map(len, ids)), mixed)
     print(f"{size}: {len(texts)} texts, {tokens} tokens, median {int(np.median(lengths))}, max {lengths.max()}",  # noqa: T201
           flush=True)
     return rows
@@ -226,10 +144,11 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", default=list(SHAPES), choices=list(SHAPES))
     parser.add_argument("--out", type=Path, help="also write the table here (markdown)")
     parser.add_argument("--smoke", action="store_true", help="tiny shapes on the CPU, 64 texts: checks the script")
-    parser.add_argument("--budgets", nargs="+", type=int, default=[16384, 65536, 262144],
+    parser.add_argument("--budgets", nargs="+", type=int, default=[65536],
                         help="token budgets of the project's batches to compare")
-    parser.add_argument("--packed", nargs="*", default=[], choices=["sdpa", "flex_attention", "flash_attention_2"],
-                        help="also time packed rows without a padding mask under these attention implementations")
+    parser.add_argument("--packing", nargs="+", default=["off", "on"], choices=["off", "on"],
+                        help="the encode path with padded batches (off) and with packed rows (on: flex attention "
+                             "where it compiles, else SDPA)")
     args = parser.parse_args()
     if args.prepare:
         prepare(args.prepare, args.n)
@@ -248,7 +167,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as work:
         rows = [r for size in args.sizes
                 for r in measure(size, texts, args.data / "tokenizer", Path(work), peak, device, args.budgets,
-                                 args.smoke, tuple(args.packed))]
+                                 args.packing, args.smoke)]
     table = markdown_table(pd.DataFrame(rows), ".1f")
     print(table)  # noqa: T201
     if args.out:

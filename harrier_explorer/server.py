@@ -237,6 +237,7 @@ def make_server(backend: Backend) -> FastAPI:
         encoder = backend.wait(LOAD_WAIT_S)
         st, spec = backend.status, backend.spec
         return {"model": st.model_id, "revision": getattr(encoder, "revision", None), "dtype": st.dtype,
+                "batching": st.batching,
                 "device": st.device, "dim": st.dim, "max_seq_length": st.max_seq_length, "family": spec.family,
                 # Full prompt prefixes, so a client can apply the same template to a folder it cannot see.
                 "prompts": {name: spec.prompt(task, "query") for name, task in spec.presets.items()},

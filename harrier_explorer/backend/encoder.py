@@ -39,6 +39,7 @@ class StringEncoder(Protocol):
     max_seq_length: int  # 0 where unknown (some remote servers)
     dtype: str
     device: str
+    batching: str  # how texts share a forward pass (header, Model tab)
 
     def embed(self, strings: Sequence[str], progress: Progress | None = None,
               on_batch: OnBatch | None = None) -> Embedded: ...

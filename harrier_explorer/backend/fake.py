@@ -27,6 +27,7 @@ class HashEncoder:
         self.dim, self.max_seq_length, self.batch_size = dim, max_seq_length, batch_size
         self.fingerprint = f"hash-trigrams-v1|{dim}|{max_seq_length}"
         self.weight_bytes = 0
+        self.batching = f"batches of {batch_size} texts"
 
     def count_tokens(self, strings: Sequence[str]) -> np.ndarray:
         return np.array([len(s.split()) + 1 for s in strings], dtype=np.int64)

@@ -72,6 +72,7 @@ class Status:
     is_fallback: bool = False
     device: str = ""
     dtype: str = ""
+    batching: str = ""
     dim: int = 0
     max_seq_length: int = 0
     load_seconds: float = 0.0
@@ -140,7 +141,7 @@ class ModelSlot:
         spec = replace(loaded.spec, dim=encoder.dim) if loaded.truncate_dim else loaded.spec
         st = self.status
         st.model_id, st.reason, st.is_fallback = loaded.model_id, loaded.reason, loaded.is_fallback
-        st.device, st.dtype = loaded.encoder.device, loaded.encoder.dtype
+        st.device, st.dtype, st.batching = loaded.encoder.device, loaded.encoder.dtype, loaded.encoder.batching
         st.dim, st.max_seq_length, st.load_seconds = encoder.dim, loaded.encoder.max_seq_length, seconds
         st.state, st.message = "ready", "Ready"
         self.base, self.encoder, self.spec = loaded.encoder, encoder, spec
@@ -223,7 +224,7 @@ def _load_local(ref: ModelRef, settings: Settings, status: Status) -> Loaded:
     from harrier_explorer.backend.dtype_choice import choose_cpu_dtype
     from harrier_explorer.backend.local import LoadOptions, LocalEncoder
     from harrier_explorer.backend.resolve import resolve_model
-    from harrier_explorer.backend.selfcheck import batch_check, quick_checks
+    from harrier_explorer.backend.selfcheck import batch_check, packing_check, quick_checks
 
     status.message = f"Resolving {ref.source}…"
     resolved = resolve_model(ref.source, settings.cache_path)
@@ -231,7 +232,7 @@ def _load_local(ref: ModelRef, settings: Settings, status: Status) -> Loaded:
     dtype = ref.dtype or settings.dtype
 
     def build(dtype: str) -> LocalEncoder:
-        options = LoadOptions(settings.device, dtype, settings.max_seq_length, settings.batch_tokens)
+        options = LoadOptions(settings.device, dtype, settings.max_seq_length, settings.batch_tokens, settings.packing)
         return LocalEncoder(resolved.folder, resolved.spec, options, resolved.revision)
 
     encoder = build(dtype)
@@ -239,5 +240,8 @@ def _load_local(ref: ModelRef, settings: Settings, status: Status) -> Loaded:
     quick_checks(encoder, check)
     if encoder.device == "cpu" and dtype == "auto":
         encoder = choose_cpu_dtype(encoder, settings.cache_path, check, lambda: build("float32"))
+    if encoder.packing:
+        status.message = f"Checking packed rows against padded batches ({encoder.attention})…"
+        packing_check(encoder, check)
     return Loaded(encoder, resolved.spec, resolved.model_id, resolved.reason, resolved.is_fallback,
                   background_check=lambda: batch_check(encoder, check))

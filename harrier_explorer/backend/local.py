@@ -10,12 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from harrier_explorer.backend import packing
 from harrier_explorer.backend.encoder import Embedded, OnBatch, Progress, l2_normalise, token_budget_batches
 from harrier_explorer.backend.scheduling import FairLock
 from harrier_explorer.errors import ModelUnavailable
@@ -32,6 +33,7 @@ class LoadOptions:
     dtype: str = "auto"
     max_seq_length: int = 0
     batch_tokens: int = 0
+    packing: str = "auto"
 
 
 def pick_device(requested: str) -> str:
@@ -88,6 +90,13 @@ class LocalEncoder:
         wants_bf16 = options.dtype == "bfloat16" or (options.dtype == "auto" and self.device == "cuda")
         load_dtype = torch.bfloat16 if wants_bf16 else torch.float32
         model_kwargs = {"dtype": load_dtype, "use_safetensors": True}
+        # Packing needs the causal decoder stack built here (Transformer → last token → Normalize).
+        self.packing = self.last_token and (options.packing == "on" or
+                                            (options.packing == "auto" and self.device == "cuda"))
+        #: SDPA with a dense block-diagonal mask, or flex attention's sparse block mask (CUDA, compiled).
+        self.attention = "flex_attention" if self.packing and self.device == "cuda" else "sdpa"
+        if self.packing:
+            model_kwargs["attn_implementation"] = self.attention
         if self.last_token or not (folder / "modules.json").exists():
             self.model = SentenceTransformer(modules=self._decoder_modules(folder, model_kwargs), device=self.device)
         else:
@@ -129,6 +138,18 @@ class LocalEncoder:
         transformer = Transformer(str(folder), model_kwargs=model_kwargs)
         mode = "lasttoken" if self.last_token else "mean"
         return [transformer, Pooling(transformer.get_embedding_dimension(), mode), Normalize()]
+
+    @property
+    def batching(self) -> str:
+        """How texts share a forward pass, for the header and the Model tab."""
+        if self.packing:
+            return f"packed rows of {packing.row_width(self.batch_tokens)} tokens, {self.attention.replace('_', ' ')}"
+        return f"padded batches of {self.batch_tokens} tokens"
+
+    def use_attention(self, name: str) -> None:
+        """Switch the attention kernel in place (flex attention that does not compile falls back to SDPA)."""
+        self.model[0].auto_model.set_attn_implementation(name)
+        self.attention = name
 
     @property
     def identity(self) -> str:
@@ -174,17 +195,10 @@ class LocalEncoder:
 
     def embed(self, strings: Sequence[str], progress: Progress | None = None,
               on_batch: OnBatch | None = None) -> Embedded:
-        import torch
-
         ids, full, truncated = self.tokenize(strings)
         out = np.zeros((len(strings), self.dim), dtype=np.float32)
-        batches = token_budget_batches([len(x) for x in ids], self.batch_tokens)
         done = 0
-        for batch in batches:
-            padded = self.tokenizer.pad({"input_ids": [ids[i] for i in batch]}, return_tensors="pt")
-            features = {k: padded[k].to(self.device) for k in ("input_ids", "attention_mask")}
-            with self.lock, torch.inference_mode():
-                vectors = self.model(features)["sentence_embedding"].float().cpu().numpy()
+        for batch, vectors in (self._packed(ids) if self.packing else self._padded(ids)):
             out[batch] = l2_normalise(vectors)
             done += len(batch)
             if on_batch:
@@ -192,3 +206,31 @@ class LocalEncoder:
             if progress:
                 progress(done, len(strings))
         return Embedded(out, full, truncated)
+
+    def _padded(self, ids: list[list[int]]) -> Iterator[tuple[list[int], np.ndarray]]:
+        """Length-sorted batches within the token budget, padded on the tokenizer's side, through the module stack."""
+        import torch
+
+        for batch in token_budget_batches([len(x) for x in ids], self.batch_tokens):
+            padded = self.tokenizer.pad({"input_ids": [ids[i] for i in batch]}, return_tensors="pt")
+            features = {k: padded[k].to(self.device) for k in ("input_ids", "attention_mask")}
+            with self.lock, torch.inference_mode():
+                vectors = self.model(features)["sentence_embedding"].float().cpu().numpy()
+            yield batch, vectors
+
+    def _packed(self, ids: list[list[int]]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Packed rows (``packing.py``) through the decoder itself; each text's last hidden state is its vector."""
+        import torch
+
+        decoder = self.model[0].auto_model
+        pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self.eos_token_id
+        for forward in packing.packed_forwards(ids, self.batch_tokens, pad_id):
+            tensors = [torch.from_numpy(a) for a in (forward.input_ids, forward.position_ids,
+                                                     forward.last_row, forward.last_col)]
+            if self.device == "cuda":
+                tensors = [t.pin_memory().to(self.device, non_blocking=True) for t in tensors]
+            input_ids, position_ids, rows, cols = tensors
+            with self.lock, torch.inference_mode():
+                hidden = decoder(input_ids=input_ids, position_ids=position_ids, use_cache=False).last_hidden_state
+                vectors = hidden[rows, cols].float().cpu().numpy()
+            yield forward.owners, vectors

@@ -39,6 +39,7 @@ class RemoteEncoder:
         self.weight_bytes = 0  # held by the server, not here
         self.dim = int(info.get("dim") or len(self.embed(["dimension probe"]).vectors[0]))
         self.device = f"remote {self.base_url}"
+        self.batching = info.get("batching") or f"requests of {batch_size} texts"
 
     @property
     def fingerprint(self) -> str:

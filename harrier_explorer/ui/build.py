@@ -61,7 +61,8 @@ def status_markdown(st, label: str = "") -> str:
     fallback = (f' <span class="hx-fallback">({html.escape(st.reason)})</span>'
                 if st.is_fallback else f" <small>({html.escape(st.reason)})</small>")
     return (f"{title}**{html.escape(st.model_id)}**{fallback}  \n"
-            f"{st.device} · {st.dtype} · {st.dim} dims · max {st.max_seq_length} tokens · {st.selfcheck.summary}")
+            f"{st.device} · {st.dtype} · {st.batching} · {st.dim} dims · max {st.max_seq_length} tokens · "
+            f"{st.selfcheck.summary}")
 
 
 def header_markdown(backend: Backend, model_b: str = "") -> str:

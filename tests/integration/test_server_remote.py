@@ -126,6 +126,7 @@ def remote(base_url, tmp_path) -> Backend:
 
 def test_a_remote_backend_embeds_the_same_strings_to_the_same_vectors(remote, local, base_url):
     assert (remote.status.state, remote.status.dim, remote.status.device) == ("ready", 64, f"remote {base_url}/v1")
+    assert remote.status.batching == local.status.batching == "padded batches of 1024 tokens"  # the server's, shown
     prompts = local.encode(TEXTS, TASK, "query").prompts
     got, expected = remote.encode_strings(prompts), local.encode_strings(prompts)
     assert np.sum(got.vectors * expected.vectors, axis=1).min() >= 0.9999

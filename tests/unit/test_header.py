@@ -26,10 +26,11 @@ def test_a_failed_load_is_shown_with_its_reason_and_escaped():
 def test_a_fallback_is_labelled_in_the_highlighted_colour_with_its_reason():
     text = header(state="ready", model_id="google/embeddinggemma-300m", is_fallback=True,
                   reason="offline demo model, because the Hub is unreachable", device="cpu", dtype="float32",
-                  dim=768, max_seq_length=2048, selfcheck=SelfCheck(done=True))
+                  batching="padded batches of 1024 tokens", dim=768, max_seq_length=2048,
+                  selfcheck=SelfCheck(done=True))
     assert "**google/embeddinggemma-300m**" in text
     assert '<span class="hx-fallback">(offline demo model, because the Hub is unreachable)</span>' in text
-    assert "cpu · float32 · 768 dims · max 2048 tokens · self-check passed" in text
+    assert "cpu · float32 · padded batches of 1024 tokens · 768 dims · max 2048 tokens · self-check passed" in text
 
 
 def test_the_header_says_checking_while_the_background_self_check_runs():

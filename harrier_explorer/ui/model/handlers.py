@@ -23,6 +23,7 @@ def model_report(backend: Backend) -> ModelReport:
     st = backend.status
     spec = backend.spec
     facts = [["model", st.model_id], ["why this model", st.reason], ["device", st.device], ["dtype", st.dtype],
+             ["batching", st.batching],
              ["dimensions", st.dim], ["max tokens", st.max_seq_length], ["load time", f"{st.load_seconds:.1f} s"],
              ["query prompt template", repr(spec.query_template)],
              ["document prompt (documents of asymmetric tasks, and queries under (none))",
