@@ -33,9 +33,9 @@ class Settings:
     backend_url: str = _setting("", "Base URL of an OpenAI-compatible embeddings server (e.g. http://gpu-box:8000/v1);"
                                 " when set, texts are embedded there instead of locally")
     device: str = _setting("auto", "auto, cpu, cuda or mps", choices=("auto", "cpu", "cuda", "mps"))
-    dtype: str = _setting("auto", "auto, float32, bfloat16 or int8 (auto: bf16 on GPU; on CPU bf16 only where the CPU "
-                          "has AMX and bf16 keeps every probe's nearest neighbour — decided once and remembered; "
-                          "int8: CPU only, fast and approximate — never chosen by auto)",
+    dtype: str = _setting("auto", "auto, float32, bfloat16 or int8 (auto: bf16 on GPU, fp32 on CPU; on a CPU, bf16 "
+                          "and int8 are faster but approximate — they move Tatoeba accuracy beyond the fidelity bar "
+                          "— so auto never picks them; int8: CPU only)",
                           choices=("auto", "float32", "bfloat16", "int8"))
     max_seq_length: int = _setting(0, "Token cap per text (0: the model's limit, at most 32768); longer texts are "
                                    "truncated and flagged")

@@ -221,7 +221,6 @@ def _load_remote(ref: ModelRef, settings: Settings, status: Status) -> Loaded:
 
 
 def _load_local(ref: ModelRef, settings: Settings, status: Status) -> Loaded:
-    from harrier_explorer.backend.dtype_choice import choose_cpu_dtype
     from harrier_explorer.backend.local import LoadOptions, LocalEncoder
     from harrier_explorer.backend.resolve import resolve_model
     from harrier_explorer.backend.selfcheck import batch_check, packing_check, quick_checks
@@ -229,17 +228,11 @@ def _load_local(ref: ModelRef, settings: Settings, status: Status) -> Loaded:
     status.message = f"Resolving {ref.source}…"
     resolved = resolve_model(ref.source, settings.cache_path)
     status.message = f"Loading {resolved.model_id}…"
-    dtype = ref.dtype or settings.dtype
-
-    def build(dtype: str) -> LocalEncoder:
-        options = LoadOptions(settings.device, dtype, settings.max_seq_length, settings.batch_tokens, settings.packing)
-        return LocalEncoder(resolved.folder, resolved.spec, options, resolved.revision)
-
-    encoder = build(dtype)
+    options = LoadOptions(settings.device, ref.dtype or settings.dtype, settings.max_seq_length, settings.batch_tokens,
+                          settings.packing)
+    encoder = LocalEncoder(resolved.folder, resolved.spec, options, resolved.revision)
     check = status.selfcheck
     quick_checks(encoder, check)
-    if encoder.device == "cpu" and dtype == "auto":
-        encoder = choose_cpu_dtype(encoder, settings.cache_path, check, lambda: build("float32"))
     if encoder.packing:
         status.message = f"Checking packed rows against padded batches ({encoder.attention})…"
         packing_check(encoder, check)

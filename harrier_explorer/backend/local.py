@@ -169,14 +169,6 @@ class LocalEncoder:
     def n_parameters(self) -> int:
         return sum(p.numel() for p in self.model.parameters())
 
-    def to_bfloat16(self) -> None:
-        """Cast the weights in place (no second copy in memory); there is no way back but reloading."""
-        import torch
-
-        with self.lock:
-            self.model.to(torch.bfloat16)
-            self.dtype = self.precision = "bfloat16"
-
     def tokenize(self, strings: Sequence[str]) -> tuple[list[list[int]], np.ndarray, np.ndarray]:
         """Token ids per string (EOS appended by the tokenizer, after truncation), full lengths, truncated flags."""
         ids = self.tokenizer(list(strings), add_special_tokens=True)["input_ids"]

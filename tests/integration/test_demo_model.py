@@ -99,7 +99,6 @@ def test_find_demo_model_needs_the_verified_marker(tmp_path):
 
 @pytest.fixture(scope="module")
 def demo_backend(demo_model_dir, tmp_path_factory) -> Backend:
-    # float32 skips the CPU bf16 speed trial (seconds of extra embedding); the self-check itself still runs.
     return start_backend(tmp_path_factory.mktemp("demo"), timeout=300, model=str(demo_model_dir), dtype="float32")
 
 
