@@ -25,6 +25,12 @@ def model_folder(model: str | None) -> Path:
     return resolve_model(settings.model, settings.cache_path).folder
 
 
+def mode_settings(mode: str) -> dict:
+    """A benchmark's ``--modes`` entry as settings: a dtype (float32, bfloat16, int8), or ``onnx`` (fp32 with the
+    transformer run by ONNX Runtime)."""
+    return {"dtype": "float32", "runtime": "onnx"} if mode == "onnx" else {"dtype": mode}
+
+
 def read_jsonl(path: Path) -> list[dict]:
     with path.open(encoding="utf-8") as f:
         return [json.loads(line) for line in f]

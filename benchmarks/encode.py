@@ -22,7 +22,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from benchmarks._common import EVALDATA, model_folder, read_jsonl
+from benchmarks._common import EVALDATA, mode_settings, model_folder, read_jsonl
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.settings import load_settings
 
@@ -53,7 +53,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=1920)
     parser.add_argument("--model", default=None, help="default: the app's default resolution (demo model offline)")
-    parser.add_argument("--dtypes", nargs="+", default=["float32", "bfloat16", "int8"])
+    parser.add_argument("--dtypes", nargs="+", default=["float32", "bfloat16", "int8", "onnx"],
+                        help="dtypes, or onnx (fp32 by ONNX Runtime, exported once into the cache folder)")
     args = parser.parse_args()
     texts = mixed_corpus(args.n)
 
@@ -61,13 +62,13 @@ def main() -> None:
     runs = []  # (name, seconds, vectors, peak RSS GB)
     for dtype in args.dtypes:
         with tempfile.TemporaryDirectory() as tmp:  # an empty cache: the cold run embeds all
-            backend = Backend(load_settings(model=folder, cache_dir=tmp, dtype=dtype)).start()
+            backend = Backend(load_settings(model=folder, cache_dir=tmp, **mode_settings(dtype))).start()
             backend.wait_selfcheck()
             n_tokens = int(backend.count_tokens(texts).sum())
             ours, t_cold = timed(lambda b=backend: b.encode(texts, role="document"))
             warm, t_warm = timed(lambda b=backend: b.encode(texts, role="document"))
             assert warm.cached == len(texts) and np.allclose(warm.vectors, ours.vectors)
-            label = backend.status.dtype
+            label = backend.status.dtype + (", ONNX Runtime" if dtype == "onnx" else "")
             runs.append((f"harrier-explorer {label}, cold cache", t_cold, ours.vectors, peak_rss_gb()))
             runs.append((f"harrier-explorer {label}, warm cache", t_warm, warm.vectors, peak_rss_gb()))
 

@@ -17,7 +17,7 @@ import time
 
 import pandas as pd
 
-from benchmarks._common import EVALDATA, log, markdown_table, model_folder, read_jsonl
+from benchmarks._common import EVALDATA, log, markdown_table, mode_settings, model_folder, read_jsonl
 from benchmarks.tatoeba import read_pairs
 from harrier_explorer.analysis.ab_test import compare_instructions, compare_quality
 from harrier_explorer.analysis.bitext import accuracy_frame, gold_report
@@ -66,7 +66,8 @@ def measure(backend: Backend, pairs: int, queries: int, seed: int = 0) -> dict[s
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--modes", nargs="+", default=["float32", "int8"], help="dtypes; the first is the reference")
+    parser.add_argument("--modes", nargs="+", default=["float32", "int8"],
+                        help="dtypes, or onnx (fp32 by ONNX Runtime); the first is the reference")
     parser.add_argument("--pairs", type=int, default=300, help="Tatoeba pairs per language (swh has 390)")
     parser.add_argument("--queries", type=int, default=100, help="XQuAD questions per language pair (seed 0)")
     parser.add_argument("--model", default=None)
@@ -75,7 +76,7 @@ def main() -> None:
     results, seconds = {}, {}
     for mode in args.modes:
         with tempfile.TemporaryDirectory() as tmp:
-            backend = Backend(load_settings(model=folder, dtype=mode, cache_dir=tmp)).start()
+            backend = Backend(load_settings(model=folder, cache_dir=tmp, **mode_settings(mode))).start()
             backend.wait()
             start = time.perf_counter()
             results[mode] = measure(backend, args.pairs, args.queries)

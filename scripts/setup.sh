@@ -11,7 +11,7 @@ python3 -m venv .venv
 python -m pip install -q --disable-pip-version-check --upgrade pip
 # torch first and pinned: any later "torch>=…" requirement is then already met and never pulls a multi-GB CUDA build.
 python -m pip install -q --disable-pip-version-check "${HARRIER_TORCH:-torch==2.13.0}"
-python -m pip install -q --disable-pip-version-check -e ".[test]"
+python -m pip install -q --disable-pip-version-check -e ".[test,onnx]"
 if ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null

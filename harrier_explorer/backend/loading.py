@@ -3,8 +3,9 @@
 A reference is a Hugging Face id or local folder, an ``http(s)://`` URL of an OpenAI-compatible server, or
 ``fake:hash`` (the torch-free test encoder), optionally followed by options: ``?dtype=bfloat16`` (run in bf16),
 ``?dtype=int8`` (int8 linear layers on the CPU: faster, approximate, labelled so in the header and cached apart),
-``?dim=256`` (truncate Matryoshka-style and re-normalise, as sentence-transformers' ``truncate_dim``). So
-``google/embeddinggemma-300m?dim=256`` and ``…?dtype=bfloat16`` are models of their own, side by side with the
+``?dim=256`` (truncate Matryoshka-style and re-normalise, as sentence-transformers' ``truncate_dim``),
+``?runtime=onnx`` (the transformer by ONNX Runtime on the CPU). So ``google/embeddinggemma-300m?dim=256`` and
+``…?runtime=onnx`` are models of their own, side by side with the
 full one; their vectors below the truncation share the cache with it.
 """
 
@@ -26,7 +27,7 @@ from harrier_explorer.models import HARRIER_270M, ModelSpec, spec_for
 from harrier_explorer.settings import Settings
 
 log = logging.getLogger(__name__)
-_OPTIONS = ("dtype", "dim")
+_OPTIONS = ("dtype", "dim", "runtime")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class ModelRef:
     source: str
     dtype: str | None = None
     dim: int | None = None
+    runtime: str | None = None
 
     @property
     def kind(self) -> str:
@@ -45,12 +47,13 @@ class ModelRef:
 def parse_ref(ref: str) -> ModelRef:
     """``source[?dtype=…&dim=…]`` → ModelRef; InputError naming the bad option."""
     source, _, query = ref.strip().partition("?")
-    if ref.startswith(("http://", "https://")) and "dim=" not in query and "dtype=" not in query:
+    if ref.startswith(("http://", "https://")) and not any(f"{o}=" in query for o in _OPTIONS):
         source, query = ref.strip(), ""  # a URL's own query string
     options = dict(parse_qsl(query, strict_parsing=False)) if query else {}
     unknown = set(options) - set(_OPTIONS)
     if unknown:
-        raise InputError(f"Unknown model option {sorted(unknown)[0]!r} in {ref!r}; options are dtype= and dim=")
+        raise InputError(f"Unknown model option {sorted(unknown)[0]!r} in {ref!r}; "
+                         "options are dtype=, dim= and runtime=")
     dtype = options.get("dtype")
     if dtype not in (None, "float32", "bfloat16", "int8"):
         raise InputError(f"dtype={dtype!r} in {ref!r}: choose float32 or bfloat16 (or int8: fast, approximate)")
@@ -60,7 +63,10 @@ def parse_ref(ref: str) -> ModelRef:
         raise InputError(f"dim={options['dim']!r} in {ref!r} is not a number") from None
     if not source:
         raise InputError("Name a model: a Hugging Face id, a local folder or an http(s) URL")
-    return ModelRef(source, dtype, dim)
+    runtime = options.get("runtime")
+    if runtime not in (None, "torch", "onnx"):
+        raise InputError(f"runtime={runtime!r} in {ref!r}: choose torch or onnx")
+    return ModelRef(source, dtype, dim, runtime)
 
 
 @dataclass
@@ -228,8 +234,11 @@ def _load_local(ref: ModelRef, settings: Settings, status: Status) -> Loaded:
     status.message = f"Resolving {ref.source}…"
     resolved = resolve_model(ref.source, settings.cache_path)
     status.message = f"Loading {resolved.model_id}…"
+    runtime = ref.runtime or settings.runtime
+    if runtime == "onnx":
+        status.message = f"Loading {resolved.model_id} for ONNX Runtime (the first time: exporting it, about a minute)…"
     options = LoadOptions(settings.device, ref.dtype or settings.dtype, settings.max_seq_length, settings.batch_tokens,
-                          settings.packing)
+                          settings.packing, runtime, settings.cache_path / "onnx")
     encoder = LocalEncoder(resolved.folder, resolved.spec, options, resolved.revision)
     check = status.selfcheck
     quick_checks(encoder, check)

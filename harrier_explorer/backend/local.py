@@ -34,6 +34,8 @@ class LoadOptions:
     max_seq_length: int = 0
     batch_tokens: int = 0
     packing: str = "auto"
+    runtime: str = "torch"  # or "onnx": the transformer by ONNX Runtime (CPU, fp32), exported into onnx_dir
+    onnx_dir: Path | None = None
 
 
 def pick_device(requested: str) -> str:
@@ -117,8 +119,26 @@ class LocalEncoder:
         # H200 (Harrier's 270m and 0.6b shapes, benchmarks.gpu_shapes) 64k beats 16k by 1.7–2.2× and 256k or 1M.
         self.batch_tokens = options.batch_tokens or (1024 if self.device == "cpu" else 65536)
         self.lock = FairLock()
+        self.onnx = None
         if options.dtype == "int8":
             self.to_int8()
+        if options.runtime == "onnx":
+            self.onnx = self._onnx_transformer(options)
+
+    def _onnx_transformer(self, options: LoadOptions):
+        """The transformer as an ONNX Runtime session; fp32 on the CPU only (the export is of fp32 weights)."""
+        import torch
+
+        from harrier_explorer.backend.onnx_runtime import OnnxTransformer
+
+        if self.device != "cpu" or self.precision != "float32" or options.onnx_dir is None:
+            raise ModelUnavailable(f"runtime onnx runs float32 on the CPU (here: {self.dtype} on {self.device})")
+        sample = self.tokenizer.pad({"input_ids": self.tokenize(["an export sample", "two"])[0]}, return_tensors="pt")
+        onnx = OnnxTransformer(self.model[0].auto_model, sample, self.fingerprint, options.onnx_dir,
+                               torch.get_num_threads())
+        self.packing = False
+        self.precision = f"float32, onnxruntime {onnx.version}"
+        return onnx
 
     def to_int8(self) -> None:
         """int8 linear layers (per-token activations, SmoothQuant-folded MLPs; see ``int8.py``), in place. CPU only;
@@ -144,7 +164,8 @@ class LocalEncoder:
         """How texts share a forward pass, for the header and the Model tab."""
         if self.packing:
             return f"packed rows of {packing.row_width(self.batch_tokens)} tokens, {self.attention.replace('_', ' ')}"
-        return f"padded batches of {self.batch_tokens} tokens"
+        runtime = ", ONNX Runtime" if self.onnx else ""
+        return f"padded batches of {self.batch_tokens} tokens{runtime}"
 
     def use_attention(self, name: str) -> None:
         """Switch the attention kernel in place (flex attention that does not compile falls back to SDPA)."""
@@ -207,7 +228,14 @@ class LocalEncoder:
             padded = self.tokenizer.pad({"input_ids": [ids[i] for i in batch]}, return_tensors="pt")
             features = {k: padded[k].to(self.device) for k in ("input_ids", "attention_mask")}
             with self.lock, torch.inference_mode():
-                vectors = self.model(features)["sentence_embedding"].float().cpu().numpy()
+                if self.onnx:  # the transformer by ONNX Runtime, then the stack's own pooling, Dense, Normalize
+                    hidden = self.onnx(padded["input_ids"].numpy(), padded["attention_mask"].numpy())
+                    features["token_embeddings"] = torch.from_numpy(hidden)
+                    for module in list(self.model)[1:]:
+                        features = module(features)
+                else:
+                    features = self.model(features)
+                vectors = features["sentence_embedding"].float().cpu().numpy()
             yield batch, vectors
 
     def _packed(self, ids: list[list[int]]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
