@@ -46,8 +46,8 @@ class Settings:
                             "it compiles, else SDPA; checked against padded batches at load, and off if they differ)",
                             choices=("auto", "on", "off"))
     runtime: str = _setting("torch", "torch or onnx: run the transformer with ONNX Runtime on the CPU, in fp32 "
-                            "(exported once into <cache>/onnx; 2× torch on a 2-core AVX-512 CPU with the same vectors; "
-                            "needs the onnx extra)", choices=("torch", "onnx"))
+                            "(exported once into <cache>/onnx; 1.8× torch on a 2-core AVX-512 CPU with the same "
+                            "vectors; needs the onnx extra)", choices=("torch", "onnx"))
     memory_budget_gb: float = _setting(0.0, "Most GB of model weights held at once; the least recently used model is "
                                        "unloaded beyond it (0: 60% of this machine's memory)")
     cache_dir: str = _setting("", "Folder for the embedding cache and the offline demo model "

@@ -3,7 +3,7 @@
 Exported once with ``torch.onnx.export(dynamo=True)`` (dynamic batch and sequence axes) into
 ``<cache>/onnx/<fingerprint hash>/`` and reused at every later start; pooling, Dense layers and normalisation stay the
 model's own sentence-transformers modules, so only the transformer's kernels change. benchmarks.onnx_cpu on 2 cores
-(AVX-512): 2.06× the torch path, minimum cosine 0.99999988 to its vectors. sentence-transformers' own
+(AVX-512): 1.84× the torch path, minimum cosine 0.99999988 to its vectors. sentence-transformers' own
 ``backend="onnx"`` goes through optimum-onnx, which does not import with transformers 5.
 """
 
