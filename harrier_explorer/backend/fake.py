@@ -3,18 +3,26 @@
 Each string becomes the L2-normalised sum of hashed character trigrams (the same string always gets the same vector,
 strings sharing words get similar ones), so the UI and API can be driven end to end through ``build_app(backend)``
 in seconds. It is only ever used when asked for by name (``--model fake:hash``); it never stands in for a real model.
+
+With ``HARRIER_FAKE_GATE`` set to a folder, each ``embed`` call writes ``started`` there and waits for ``open`` to
+appear before its first batch, and writes ``left`` when it returns or raises: a browser test can then act while a run
+is surely in flight (the Stop buttons), waiting on files rather than on time.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
 from harrier_explorer.backend.encoder import Embedded, OnBatch, Progress, l2_normalise
 
 FAKE_PREFIX = "fake:"
+GATE_ENV = "HARRIER_FAKE_GATE"
 
 
 class HashEncoder:
@@ -28,6 +36,7 @@ class HashEncoder:
         self.fingerprint = f"hash-trigrams-v1|{dim}|{max_seq_length}"
         self.weight_bytes = 0
         self.batching = f"batches of {batch_size} texts"
+        self.gate = Path(os.environ[GATE_ENV]) if os.environ.get(GATE_ENV) else None
 
     def count_tokens(self, strings: Sequence[str]) -> np.ndarray:
         return np.array([len(s.split()) + 1 for s in strings], dtype=np.int64)
@@ -44,6 +53,17 @@ class HashEncoder:
 
     def embed(self, strings: Sequence[str], progress: Progress | None = None,
               on_batch: OnBatch | None = None) -> Embedded:
+        if self.gate is None:
+            return self._embed(strings, progress, on_batch)
+        (self.gate / "started").touch()
+        while not (self.gate / "open").exists():
+            time.sleep(0.05)
+        try:
+            return self._embed(strings, progress, on_batch)
+        finally:
+            (self.gate / "left").touch()
+
+    def _embed(self, strings: Sequence[str], progress: Progress | None, on_batch: OnBatch | None) -> Embedded:
         n_tokens = self.count_tokens(strings)
         truncated = n_tokens > self.max_seq_length
         out = np.zeros((len(strings), self.dim), np.float32)

@@ -36,15 +36,13 @@ def wait_for_server(url: str, proc: subprocess.Popen, log: Path, timeout: float 
     raise RuntimeError(f"app did not answer within {timeout}s:\n{log.read_text()[-4000:]}")
 
 
-@pytest.fixture(scope="session")
-def app_url(tiny_gemma, tmp_path_factory) -> str:
-    """URL of a running app over the tiny Gemma3 decoder, with its own cache folder."""
+def run_app(model: str, tmp: Path, **env: str):
+    """Run ``python app.py --model MODEL`` with its own cache folder; yield its URL once it answers."""
     port = free_port()
-    tmp = tmp_path_factory.mktemp("app")
     log = tmp / "app.log"
-    env = dict(os.environ, HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1")
+    env = dict(os.environ, HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1", **env)
     with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--model", str(tiny_gemma), "--port", str(port),
+        proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--model", model, "--port", str(port),
                                  "--cache-dir", str(tmp / "cache")], cwd=ROOT, env=env, stdout=out,
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
@@ -57,6 +55,24 @@ def app_url(tiny_gemma, tmp_path_factory) -> str:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(tiny_gemma, tmp_path_factory) -> str:
+    """URL of a running app over the tiny Gemma3 decoder, with its own cache folder."""
+    yield from run_app(str(tiny_gemma), tmp_path_factory.mktemp("app"))
+
+
+@pytest.fixture(scope="session")
+def gate(tmp_path_factory) -> Path:
+    """The folder through which the gated app's encoder says a run is in flight and waits to be let on (fake.py)."""
+    return tmp_path_factory.mktemp("gate")
+
+
+@pytest.fixture(scope="session")
+def gated_app_url(gate, tmp_path_factory) -> str:
+    """URL of an app over the hash test encoder whose every embedding call waits at ``gate``."""
+    yield from run_app("fake:hash", tmp_path_factory.mktemp("gated-app"), HARRIER_FAKE_GATE=str(gate))
 
 
 @pytest.fixture(scope="session")
@@ -73,16 +89,25 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, app_url):
-    """A fresh page on the app, with the model loaded (the header names it)."""
+def open_page(browser, url: str):
+    """A fresh page on the app at ``url``, with the model loaded (the header names it)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(60_000)
-    page.goto(app_url)
+    page.goto(url)
     page.get_by_text("self-check").first.wait_for()
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(browser, app_url):
+    yield from open_page(browser, app_url)
+
+
+@pytest.fixture
+def gated_page(browser, gated_app_url):
+    yield from open_page(browser, gated_app_url)
 
 
 def screenshot(page, name: str) -> Path:
