@@ -45,7 +45,7 @@ class ModelRef:
 
 
 def parse_ref(ref: str) -> ModelRef:
-    """``source[?dtype=…&dim=…]`` → ModelRef; InputError naming the bad option."""
+    """``source[?dtype=…&dim=…&runtime=…]`` → ModelRef; InputError naming the bad option."""
     source, _, query = ref.strip().partition("?")
     if ref.startswith(("http://", "https://")) and not any(f"{o}=" in query for o in _OPTIONS):
         source, query = ref.strip(), ""  # a URL's own query string
