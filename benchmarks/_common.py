@@ -27,8 +27,8 @@ def model_folder(model: str | None) -> Path:
 
 def mode_settings(mode: str) -> dict:
     """A benchmark's ``--modes`` entry as settings: a dtype (float32, bfloat16, int8), or ``onnx`` (fp32 with the
-    transformer run by ONNX Runtime)."""
-    return {"dtype": "float32", "runtime": "onnx"} if mode == "onnx" else {"dtype": mode}
+    transformer run by ONNX Runtime); the others run on torch."""
+    return {"dtype": "float32", "runtime": "onnx"} if mode == "onnx" else {"dtype": mode, "runtime": "torch"}
 
 
 def read_jsonl(path: Path) -> list[dict]:

@@ -36,10 +36,12 @@ def _settings(options: dict) -> Settings:
     return load_settings(**{k: v for k, v in options.items() if k in {s.name for s in SETTINGS}})
 
 
-def _backend(settings: Settings):
+def _backend(settings: Settings, *, serving: bool = False):
+    """A started backend; only a server moves a model to ONNX Runtime once its export is made in the background (a
+    one-shot command uses an export that exists, and does not wait for one)."""
     from harrier_explorer.backend.core import Backend
 
-    return Backend(settings).start()
+    return Backend(settings, upgrades=serving).start()
 
 
 class _Group(click.Group):
@@ -71,7 +73,7 @@ def serve(**options) -> None:
         from harrier_explorer.backend.core import Backend
         from harrier_explorer.ui.build import CSS, JS, build_app
 
-        backend = Backend(settings)
+        backend = Backend(settings, upgrades=True)
         demo = build_app(backend)
     _warn_if_exposed(settings, "the app")
     auth = tuple(settings.auth.split(":", 1)) if settings.auth else None
@@ -102,7 +104,7 @@ def serve_api(**options) -> None:
     from harrier_explorer.server import make_server
 
     settings = _settings(options)
-    backend = _backend(settings)
+    backend = _backend(settings, serving=True)
     backend.wait()
     _warn_if_exposed(settings, "the API server")
     uvicorn.run(make_server(backend), host=settings.host, port=settings.port, log_level="info")

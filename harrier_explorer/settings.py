@@ -45,9 +45,11 @@ class Settings:
                             "last-token decoders (auto: on with CUDA, where it is 2–5× faster; flex attention where "
                             "it compiles, else SDPA; checked against padded batches at load, and off if they differ)",
                             choices=("auto", "on", "off"))
-    runtime: str = _setting("torch", "torch or onnx: run the transformer with ONNX Runtime on the CPU, in fp32 "
-                            "(exported once into <cache>/onnx; 1.8× torch on a 2-core AVX-512 CPU with the same "
-                            "vectors; needs the onnx extra)", choices=("torch", "onnx"))
+    runtime: str = _setting("auto", "auto, torch or onnx: run the transformer with ONNX Runtime on the CPU, in fp32 "
+                            "(exported once into <cache>/onnx: 1.8× torch on a 2-core AVX-512 CPU, the same vectors; "
+                            "needs the onnx extra). auto: ONNX Runtime on a CPU in fp32 when installed — a server "
+                            "serves with torch while the first export is made, then moves over — else torch",
+                            choices=("auto", "torch", "onnx"))
     memory_budget_gb: float = _setting(0.0, "Most GB of model weights held at once; the least recently used model is "
                                        "unloaded beyond it (0: 60% of this machine's memory)")
     cache_dir: str = _setting("", "Folder for the embedding cache and the offline demo model "

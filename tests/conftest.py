@@ -14,6 +14,8 @@ if OWN_GRADIO_FOLDER:
     os.environ["GRADIO_TEMP_DIR"] = tempfile.mkdtemp(prefix="harrier-tests-gradio-")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+# Apps and commands the tests start run the model with torch (ONNX Runtime's export has tests of its own).
+os.environ.setdefault("HARRIER_RUNTIME", "torch")
 
 import pytest  # noqa: E402
 

@@ -10,10 +10,12 @@ from harrier_explorer.backend.core import Backend
 from harrier_explorer.settings import load_settings
 
 
-def start_backend(cache_dir: Path, timeout: float = 120, **settings) -> Backend:
+def start_backend(cache_dir: Path, timeout: float = 120, upgrades: bool = False, **settings) -> Backend:
     """A loaded Backend, its background self-check finished, with its own cache folder; HARRIER_* variables of the
-    test run are ignored."""
-    backend = Backend(load_settings(env={}, cache_dir=str(cache_dir), **settings)).start()
+    test run are ignored. Torch runs the model unless ``runtime`` says otherwise (ONNX Runtime has tests of its
+    own; exporting every tiny model would only slow the suite)."""
+    settings.setdefault("runtime", "torch")
+    backend = Backend(load_settings(env={}, cache_dir=str(cache_dir), **settings), upgrades=upgrades).start()
     backend.wait(timeout)
     backend.wait_selfcheck()
     return backend

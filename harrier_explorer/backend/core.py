@@ -17,7 +17,7 @@ import threading
 import time
 import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -70,9 +70,11 @@ class EncodeResult:
 
 
 class Backend:
-    def __init__(self, settings: Settings, loader=load_model):
-        """``loader(ref, settings, status) -> Loaded`` builds one model (reporting its steps in ``status``)."""
-        self.settings = settings
+    def __init__(self, settings: Settings, loader=load_model, *, upgrades: bool = False):
+        """``loader(ref, settings, status) -> Loaded`` builds one model (reporting its steps in ``status``);
+        ``upgrades``: whether a model moves to a faster runtime built in the background once it serves — for a
+        server; a script or one-shot command would only have the export compete with its own work."""
+        self.settings, self.upgrades = settings, upgrades
         self.store = None if settings.no_cache else EmbeddingStore(settings.cache_path / "embeddings.sqlite")
         self.default_ref = settings.backend_url or settings.model
         self._loader = loader
@@ -122,7 +124,25 @@ class Backend:
                  slot.status.load_seconds)
         if loaded.background_check:
             loaded.background_check()
+        if loaded.upgrade and self.upgrades:
+            self._upgrade(slot, loaded)
         slot.status.selfcheck.done = True
+
+    def _upgrade(self, slot: ModelSlot, loaded: Loaded) -> None:
+        """Put the faster encoder ``loaded.upgrade`` builds in the slot; requests under way finish on the old one."""
+        serving = slot.status.batching
+        slot.status.batching = f"{serving}; preparing ONNX Runtime (once)…"
+        try:
+            faster = loaded.upgrade()
+        except Exception as exc:  # noqa: BLE001 - the model keeps serving as it is
+            log.warning("%s stays on its runtime: %s", slot.ref, exc)
+            slot.status.selfcheck.add("faster runtime", True, f"not used: {exc}")
+            faster = loaded.encoder
+        slot.status.batching = serving
+        if faster is not loaded.encoder and slot.base is loaded.encoder:  # and not unloaded meanwhile
+            slot.install(replace(loaded, encoder=faster), CachedEncoder(faster, self.store),
+                         slot.status.load_seconds)
+            log.info("%s now runs on %s", slot.status.model_id, slot.status.batching)
 
     def _make_room(self, incoming: ModelSlot) -> None:
         """Unload least-recently-used models until the incoming one's weights fit the memory budget."""

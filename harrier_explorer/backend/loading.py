@@ -16,6 +16,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -96,6 +97,9 @@ class Loaded:
     reason: str
     is_fallback: bool = False
     background_check: Callable[[], None] | None = None
+    #: Builds, in the background once the model serves, a faster encoder of the same vectors (ONNX Runtime's
+    #: export), to take the encoder's place.
+    upgrade: Callable[[], StringEncoder] | None = None
     truncate_dim: int | None = None
 
 
@@ -229,14 +233,12 @@ def _load_remote(ref: ModelRef, settings: Settings, status: Status) -> Loaded:
 def _load_local(ref: ModelRef, settings: Settings, status: Status) -> Loaded:
     from harrier_explorer.backend.local import LoadOptions, LocalEncoder
     from harrier_explorer.backend.resolve import resolve_model
-    from harrier_explorer.backend.selfcheck import batch_check, packing_check, quick_checks
+    from harrier_explorer.backend.selfcheck import batch_check, packing_check, quick_checks, runtime_check
 
     status.message = f"Resolving {ref.source}…"
     resolved = resolve_model(ref.source, settings.cache_path)
     status.message = f"Loading {resolved.model_id}…"
     runtime = ref.runtime or settings.runtime
-    if runtime == "onnx":
-        status.message = f"Loading {resolved.model_id} for ONNX Runtime (the first time: exporting it, about a minute)…"
     options = LoadOptions(settings.device, ref.dtype or settings.dtype, settings.max_seq_length, settings.batch_tokens,
                           settings.packing, runtime, settings.cache_path / "onnx")
     encoder = LocalEncoder(resolved.folder, resolved.spec, options, resolved.revision)
@@ -245,5 +247,13 @@ def _load_local(ref: ModelRef, settings: Settings, status: Status) -> Loaded:
     if encoder.packing:
         status.message = f"Checking packed rows against padded batches ({encoder.attention})…"
         packing_check(encoder, check)
+    upgrade = None
+    if encoder.onnx_export is not None:
+        if runtime == "onnx" or encoder.onnx_export.exists():
+            status.message = (f"Loading {resolved.model_id} for ONNX Runtime"
+                              f"{'' if encoder.onnx_export.exists() else ' (exporting it, once: about a minute)'}…")
+            encoder = runtime_check(encoder, check, required=runtime == "onnx")
+        else:  # torch serves while the export is made; the model moves to ONNX Runtime when it is ready
+            upgrade = partial(runtime_check, encoder, check, required=False)
     return Loaded(encoder, resolved.spec, resolved.model_id, resolved.reason, resolved.is_fallback,
-                  background_check=lambda: batch_check(encoder, check))
+                  background_check=partial(batch_check, encoder, check), upgrade=upgrade)

@@ -1,4 +1,5 @@
-"""Embedding on this machine with torch: a sentence-transformers module stack run in token-budget batches.
+"""Embedding on this machine: a sentence-transformers module stack run in token-budget batches, the transformer by
+torch or, on a CPU in fp32, by ONNX Runtime (``on_onnx_runtime``).
 
 Harrier and any other causal decoder get Transformer → last-token Pooling → Normalize, built explicitly: a bare
 decoder folder loaded with ``SentenceTransformer(folder)`` silently gets *mean* pooling. Folders that ship
@@ -7,7 +8,9 @@ decoder folder loaded with ``SentenceTransformer(folder)`` silently gets *mean* 
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import importlib.util
 import json
 import logging
 from collections.abc import Iterator, Sequence
@@ -34,7 +37,9 @@ class LoadOptions:
     max_seq_length: int = 0
     batch_tokens: int = 0
     packing: str = "auto"
-    runtime: str = "torch"  # or "onnx": the transformer by ONNX Runtime (CPU, fp32), exported into onnx_dir
+    #: torch; onnx: the transformer by ONNX Runtime (CPU, fp32), exported into onnx_dir; auto: onnx where it runs
+    #: (a CPU, fp32, onnxruntime installed, an onnx_dir given), else torch.
+    runtime: str = "auto"
     onnx_dir: Path | None = None
 
 
@@ -85,6 +90,8 @@ class LocalEncoder:
 
         self.folder, self.spec = folder, spec
         self.device = pick_device(options.device)
+        #: Where this model's ONNX export lives when it is to run on ONNX Runtime (``on_onnx_runtime``), else None.
+        self.onnx_dir = self._onnx_dir(options)
         if not any(folder.rglob("*.safetensors")):
             raise ModelUnavailable(f"{folder} has no .safetensors weights (pickled .bin weights are not loaded)")
         config = read_config(folder)
@@ -93,8 +100,8 @@ class LocalEncoder:
         load_dtype = torch.bfloat16 if wants_bf16 else torch.float32
         model_kwargs = {"dtype": load_dtype, "use_safetensors": True}
         # Packing needs the causal decoder stack built here (Transformer → last token → Normalize).
-        self.packing = self.last_token and (options.packing == "on" or
-                                            (options.packing == "auto" and self.device == "cuda"))
+        self.packing = self.last_token and not self.onnx_dir and (
+            options.packing == "on" or (options.packing == "auto" and self.device == "cuda"))
         #: SDPA with a dense block-diagonal mask, or flex attention's sparse block mask (CUDA, compiled).
         self.attention = "flex_attention" if self.packing and self.device == "cuda" else "sdpa"
         if self.packing:
@@ -110,6 +117,7 @@ class LocalEncoder:
         self.max_seq_length = min(options.max_seq_length, limit) if options.max_seq_length else limit
         self.model.max_seq_length = self.max_seq_length
         self.dim = int(self.model.get_embedding_dimension())
+        self.n_parameters = sum(p.numel() for p in self.model.parameters())
         self.dtype = "bfloat16" if load_dtype == torch.bfloat16 else "float32"
         #: What the cache fingerprint records about the arithmetic (``dtype`` is what the header shows).
         self.precision = self.dtype
@@ -122,23 +130,40 @@ class LocalEncoder:
         self.onnx = None
         if options.dtype == "int8":
             self.to_int8()
-        if options.runtime == "onnx":
-            self.onnx = self._onnx_transformer(options)
 
-    def _onnx_transformer(self, options: LoadOptions):
-        """The transformer as an ONNX Runtime session; fp32 on the CPU only (the export is of fp32 weights)."""
+    def _onnx_dir(self, options: LoadOptions) -> Path | None:
+        fp32_cpu = self.device == "cpu" and options.dtype in ("auto", "float32")
+        if options.runtime == "onnx":
+            if not fp32_cpu or options.onnx_dir is None:
+                raise ModelUnavailable(f"runtime onnx runs float32 on the CPU (asked: {options.dtype} on "
+                                       f"{self.device})")
+            return options.onnx_dir
+        auto = options.runtime == "auto" and fp32_cpu and importlib.util.find_spec("onnxruntime") is not None
+        return options.onnx_dir if auto else None
+
+    @property
+    def onnx_export(self) -> Path | None:
+        """This model's ONNX export (it may not be made yet) when it is to run on ONNX Runtime, else None."""
+        from harrier_explorer.backend.onnx_runtime import export_path
+
+        return export_path(self.onnx_dir, self.fingerprint) if self.onnx_dir else None
+
+    def on_onnx_runtime(self) -> LocalEncoder:
+        """A twin that runs the transformer by ONNX Runtime (exported first if needed) and the stack's own pooling,
+        Dense and Normalize modules. This encoder is left whole for batches under way; its torch transformer is
+        freed with it. Sharing the lock, the two take turns."""
         import torch
 
         from harrier_explorer.backend.onnx_runtime import OnnxTransformer
 
-        if self.device != "cpu" or self.precision != "float32" or options.onnx_dir is None:
-            raise ModelUnavailable(f"runtime onnx runs float32 on the CPU (here: {self.dtype} on {self.device})")
         sample = self.tokenizer.pad({"input_ids": self.tokenize(["an export sample", "two"])[0]}, return_tensors="pt")
-        onnx = OnnxTransformer(self.model[0].auto_model, sample, self.fingerprint, options.onnx_dir,
+        onnx = OnnxTransformer(self.model[0].auto_model, sample, self.fingerprint, self.onnx_dir,
                                torch.get_num_threads())
-        self.packing = False
-        self.precision = f"float32, onnxruntime {onnx.version}"
-        return onnx
+        twin = copy.copy(self)
+        twin.onnx, twin.onnx_dir = onnx, None
+        twin.model = torch.nn.Sequential(*list(self.model)[1:])
+        twin.precision = f"float32, onnxruntime {onnx.version}"
+        return twin
 
     def to_int8(self) -> None:
         """int8 linear layers (per-token activations, SmoothQuant-folded MLPs; see ``int8.py``), in place. CPU only;
@@ -184,11 +209,7 @@ class LocalEncoder:
     @property
     def weight_bytes(self) -> int:
         tensors = [*self.model.parameters(), *self.model.buffers()]
-        return sum(t.numel() * t.element_size() for t in tensors)
-
-    @property
-    def n_parameters(self) -> int:
-        return sum(p.numel() for p in self.model.parameters())
+        return sum(t.numel() * t.element_size() for t in tensors) + (self.onnx.weight_bytes if self.onnx else 0)
 
     def tokenize(self, strings: Sequence[str]) -> tuple[list[list[int]], np.ndarray, np.ndarray]:
         """Token ids per string (EOS appended by the tokenizer, after truncation), full lengths, truncated flags."""
@@ -228,13 +249,10 @@ class LocalEncoder:
             padded = self.tokenizer.pad({"input_ids": [ids[i] for i in batch]}, return_tensors="pt")
             features = {k: padded[k].to(self.device) for k in ("input_ids", "attention_mask")}
             with self.lock, torch.inference_mode():
-                if self.onnx:  # the transformer by ONNX Runtime, then the stack's own pooling, Dense, Normalize
+                if self.onnx:  # the transformer by ONNX Runtime; self.model is the stack's pooling, Dense, Normalize
                     hidden = self.onnx(padded["input_ids"].numpy(), padded["attention_mask"].numpy())
                     features["token_embeddings"] = torch.from_numpy(hidden)
-                    for module in list(self.model)[1:]:
-                        features = module(features)
-                else:
-                    features = self.model(features)
+                features = self.model(features)
                 vectors = features["sentence_embedding"].float().cpu().numpy()
             yield batch, vectors
 

@@ -1,4 +1,5 @@
-"""A loaded model's transformer run by ONNX Runtime on the CPU, in fp32 (``--runtime onnx``, ``?runtime=onnx``).
+"""A loaded model's transformer run by ONNX Runtime on the CPU, in fp32 (``--runtime auto``, the default on a CPU
+where onnxruntime is installed; ``--runtime onnx``, ``?runtime=onnx``).
 
 Exported once with ``torch.onnx.export(dynamo=True)`` (dynamic batch and sequence axes) into
 ``<cache>/onnx/<fingerprint hash>/`` and reused at every later start; pooling, Dense layers and normalisation stay the
@@ -76,6 +77,7 @@ class OnnxTransformer:
         options.intra_op_num_threads = threads
         self.session = ort.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
         self.version = ort.__version__
+        self.weight_bytes = sum(f.stat().st_size for f in self.path.parent.iterdir())
 
     def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
         feed = {"input_ids": input_ids.astype(np.int64), "attention_mask": attention_mask.astype(np.int64)}

@@ -4,6 +4,7 @@ Quick checks (before the model is used; tokenising only):
 - EOS: for last-token-pooled decoders, the tokenizer must append the EOS itself (the pooled token is that EOS).
 - Dimension: the model's output size must match its profile.
 The packing check (at load, when packing is on): packed rows must reproduce padded batches.
+The runtime check (when the transformer moves to ONNX Runtime): ONNX Runtime must reproduce torch's vectors.
 The batch check (after the model is usable, in the background: the header says "checking…" meanwhile):
 - Batch vs single: padded batches must reproduce one-at-a-time vectors (catches padding-side pooling bugs).
 """
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from harrier_explorer.backend.local import LocalEncoder
+from harrier_explorer.errors import ModelUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,8 @@ PROBE = [
 BATCH_SINGLE_MIN_COS = 0.9999
 #: Packed against padded, by precision: bf16 rounds each op to 8 bits of mantissa (0.9998 on an H200, 64 texts).
 PACKED_MIN_COS = {"float32": 0.9999, "bfloat16": 0.999}
+#: ONNX Runtime against torch, both fp32: only the kernels' summation order differs (0.99999988 measured).
+ONNX_MIN_COS = 0.99999
 
 
 @dataclass(frozen=True)
@@ -120,3 +124,19 @@ def packing_check(encoder: LocalEncoder, check: SelfCheck) -> None:
         encoder.use_attention("sdpa")
         detail += "; packing is off, texts are padded"
     check.add("packed = padded", True, detail)
+
+
+def runtime_check(encoder: LocalEncoder, check: SelfCheck, *, required: bool) -> LocalEncoder:
+    """The encoder's ONNX Runtime twin (exported first if needed) when it reproduces torch's probe vectors; else
+    the torch encoder as it was (``auto``) or ModelUnavailable (``runtime onnx``, asked for by name)."""
+    twin = encoder.on_onnx_runtime()
+    theirs, ours = encoder.embed(PROBE).vectors, twin.embed(PROBE).vectors
+    min_cos = float(np.min(np.sum(theirs * ours, axis=1)))
+    detail = f"min cosine {min_cos:.7f} to torch over {len(PROBE)} texts (threshold {ONNX_MIN_COS})"
+    if min_cos >= ONNX_MIN_COS:
+        check.add("ONNX Runtime = torch", True, detail)
+        return twin
+    if required:
+        raise ModelUnavailable(f"ONNX Runtime does not reproduce torch's vectors: {detail}")
+    check.add("ONNX Runtime = torch", True, f"{detail}; differs, so torch runs the model")
+    return encoder

@@ -83,6 +83,7 @@ def compare_choices(backend: Backend) -> list[tuple[str, str]]:
             ("all-MiniLM-L6-v2: English-only (offline from PyPI)", "sentence-transformers/all-MiniLM-L6-v2"),
             (f"{a}, truncated to 256 dims", f"{a}?dim=256"), (f"{a}, truncated to 128 dims", f"{a}?dim=128"),
             (f"{a} in bfloat16", f"{a}?dtype=bfloat16"),
+            (f"{a} run by torch", f"{a}?runtime=torch"), (f"{a} run by ONNX Runtime (CPU)", f"{a}?runtime=onnx"),
             ("the same model behind `harrier-explorer serve-api` on port 8000", "http://127.0.0.1:8000/v1"),
             *((spec.label, hf_id) for hf_id, spec in KNOWN_MODELS.items() if hf_id != a)]
     return list(dict.fromkeys(rows))
@@ -100,7 +101,8 @@ def build_app(backend: Backend) -> gr.Blocks:
             model_b = open_dropdown(compare_choices(backend), value=backend.settings.compare_model,
                                     label="Compare with model B", elem_id="hx-model-b", scale=0, min_width=360,
                                     info="Every tab then shows model A and model B side by side. Any Hugging "
-                                         "Face id, folder, http(s)://…/v1 server, or ?dim=N / ?dtype=bfloat16")
+                                         "Face id, folder, http(s)://…/v1 server, or ?dim=N / ?dtype=bfloat16 / "
+                                         "?runtime=torch")
         timer = gr.Timer(1.0)
         page = Page(model_b)
 
