@@ -104,7 +104,7 @@ def build_app(backend: Backend) -> gr.Blocks:
                                          "Face id, folder, http(s)://…/v1 server, or ?dim=N / ?dtype=bfloat16 / "
                                          "?runtime=torch")
         timer = gr.Timer(1.0)
-        page = Page(model_b)
+        page = Page(model_b, header)
 
         def refresh(b: str):
             busy = any(backend.slot(ref, load=False).status.state == "loading" or

@@ -12,3 +12,6 @@ import gradio as gr
 class Page:
     #: The second model every tab compares model A with ("" for none): a reference as ``Backend.slot`` takes it.
     model_b: gr.Dropdown
+    #: The header (model, device, runtime, self-check): it changes while a model loads, checks itself or moves to a
+    #: faster runtime, and what shows the same facts follows it.
+    header: gr.Markdown

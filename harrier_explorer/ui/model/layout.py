@@ -21,8 +21,9 @@ TITLE = "Model"
 def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     with gr.Row():
         checks = gr.Dataframe(label="Load-time self-check", wrap=True, interactive=False,
-                              column_widths=["10%", "22%", "68%"])
-        facts = gr.Dataframe(label="Model and cache", wrap=True, interactive=False, column_widths=["32%", "68%"])
+                              column_widths=["10%", "22%", "68%"], elem_id="model-selfcheck")
+        facts = gr.Dataframe(label="Model and cache", wrap=True, interactive=False, column_widths=["32%", "68%"],
+                             elem_id="model-facts")
     refresh = gr.Button("Refresh", size="sm")
     gr.Markdown("### Playground: embed two texts and compare")
     with gr.Row():
@@ -49,6 +50,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
              outputs=forms.outputs(CompareResult, cosine=cosine, strings=detail), api_name="compare_two")
     _comparisons(backend, demo, page)
     demo.load(report, outputs=report_outputs, api_visibility="private")
+    page.header.change(report, outputs=report_outputs, api_visibility="private", show_progress="hidden")
     demo.load(lambda: instruction_choices(backend, None), outputs=instruction, api_visibility="private")
 
 
