@@ -31,7 +31,6 @@ from harrier_explorer.analysis.map_compare import align_layout
 from harrier_explorer.analysis.model_compare import NeighbourhoodChange, neighbourhood_change
 from harrier_explorer.analysis.projection import (
     MAX_SEED,
-    MIN_POINTS,
     Projection,
     ProjectionParams,
     nearest_neighbours,
@@ -43,7 +42,6 @@ from harrier_explorer.errors import USER_FACING, InputError
 from harrier_explorer.inputs.chunk_records import chunk_records
 from harrier_explorer.inputs.language import detect_languages, resolve_languages
 from harrier_explorer.inputs.parsing import TextRecord
-from harrier_explorer.inputs.vectors import load_vectors
 from harrier_explorer.models import NO_INSTRUCTION
 from harrier_explorer.ui.cancel import check_cancelled
 from harrier_explorer.ui.common import (
@@ -55,7 +53,7 @@ from harrier_explorer.ui.common import (
     whole_number,
 )
 from harrier_explorer.ui.forms import TextInput
-from harrier_explorer.ui.map import present
+from harrier_explorer.ui.map import own_vectors, present
 from harrier_explorer.ui.map.export import HtmlExport
 from harrier_explorer.ui.map.plots import MapPoints, QueryMarks, RegionNames, map_figure, silhouette_figure
 from harrier_explorer.ui.map.queries import place_queries, query_sides, query_texts
@@ -212,7 +210,10 @@ def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
     task = instruction_value(request.instruction)
     notes: list[str] = []
     if request.vectors:
-        records, encoded = _own_vectors(backend, request, notes)
+        if request.long_docs == LONG_DOCS[1]:
+            raise InputError("Token chunks are embedded here; with your own vectors each row is one point. Choose "
+                             f"'{LONG_DOCS[0]}' under Long documents.")
+        records, encoded = own_vectors.load(backend, request.vectors, request.documents, notes)
     else:
         loaded = load_text_source(backend, "Documents", request.documents,
                                   max_item_chars=None if request.long_docs == LONG_DOCS[1] else True)
@@ -220,7 +221,7 @@ def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
         records = list(loaded.records)
         if request.long_docs == LONG_DOCS[1]:
             records = _chunk(backend, records, task, chunk_tokens, overlap_tokens, notes)
-        _enough(records)
+        own_vectors.check_enough(records)
         previous = request.previous
         reusable = None if previous is None or previous.vectors_from else previous.encoded
         encoded = _embed(backend, reusable, records, task, progress)
@@ -240,7 +241,7 @@ def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
     title = (f"{request.method} {params.n_components}-D of {len(records)} texts · {clustering.method}, "
              f"{clustering.n_clusters} clusters" + (" · language-neutral" if centring else ""))
     sides = query_sides(request.query_instruction_a, request.query_instruction_b)
-    texts = _placeable(backend, query_texts(request.queries), encoded.vectors, request.vectors, notes)
+    texts = own_vectors.placeable(backend, query_texts(request.queries), encoded.vectors, request.vectors, notes)
     queries = place_queries(backend, layout, texts, sides, centre=query_centre(centring))
     b, b_status = None, ""
     if ref_b := model_b_ref(backend, request.model_b):
@@ -277,57 +278,6 @@ def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
                      export_table(points_table(run), "cluster_map_points.csv"),
                      b.status if b else b_status, drawn.plot_b,
                      present.changes_table(b.change, run.texts, CHANGED_ROWS) if b else None)
-
-
-def _enough(records: Sequence[TextRecord]) -> None:
-    if len(records) < MIN_POINTS:
-        raise InputError(f"The map needs at least {MIN_POINTS} documents (or chunks); got {len(records)}. "
-                         "Add more text, or split documents into sentences or chunks.")
-
-
-def _own_vectors(backend: Backend, request: MapRequest, notes: list[str]) -> tuple[list[TextRecord], EncodeResult]:
-    """The uploaded vectors and their texts (the parquet's own, else the documents given, row for row), as if
-    embedded: nothing is embedded, and the item limit does not apply to a parquet's rows."""
-    s = backend.settings
-    own = load_vectors(request.vectors, max_file_mb=s.max_file_mb, max_item_chars=s.max_item_chars)
-    if request.long_docs == LONG_DOCS[1]:
-        raise InputError("Token chunks are embedded here; with your own vectors each row is one point. Choose "
-                         f"'{LONG_DOCS[0]}' under Long documents.")
-    given = bool((request.documents.paste or "").strip() or request.documents.files)
-    if own.records:
-        records = list(own.records)
-        if given:
-            notes.append(f"The texts come from {own.name}; the documents box was not used.")
-    elif not given:
-        raise InputError(f"{own.name} holds vectors only: give their documents too, in the same order (paste or "
-                         "upload), or upload a parquet file with a text column.")
-    else:
-        loaded = load_text_source(backend, "Documents", request.documents)
-        records = list(loaded.records)
-        notes += loaded.notes
-        if len(records) != len(own.matrix):
-            raise InputError(f"{own.name} has {len(own.matrix)} vectors but the documents are {len(records)} "
-                             "texts; they must match row for row.")
-    _enough(records)
-    notes += own.notes
-    n = len(records)
-    return records, EncodeResult(own.matrix, np.full(n, -1), np.zeros(n, dtype=bool), [r.text for r in records],
-                                 cached=n)
-
-
-def _placeable(backend: Backend, texts: list[str], vectors: np.ndarray, vectors_from: str | None,
-               notes: list[str]) -> list[str]:
-    """The queries to place: all of them on the app's own embeddings; on uploaded vectors only when model A makes
-    vectors of the same size (said in a note: they are comparable only if model A made the file)."""
-    if not texts or not vectors_from:
-        return texts
-    if vectors.shape[1] != backend.status.dim:
-        notes.append(f"Queries not placed: the uploaded vectors have {vectors.shape[1]} dimensions, model A's "
-                     f"{backend.status.dim}.")
-        return []
-    notes.append("Queries are embedded by model A: their places mean something only if model A made the uploaded "
-                 "vectors.")
-    return texts
 
 
 def _stage(progress, fraction: float, desc: str) -> None:

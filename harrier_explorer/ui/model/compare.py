@@ -57,8 +57,8 @@ def facts_table(backend: Backend, refs: list[str]) -> pd.DataFrame:
 @dataclass(frozen=True)
 class ParityRequest:
     model_b: str = field(default="", metadata={
-        "doc": "the model to compare with model A (a Hugging Face id, a folder, an http(s) URL of a server, a ?dim= or "
-               "?dtype= variant)"})
+        "doc": "the model to compare with model A (a Hugging Face id, a folder, an http(s) URL of a server, a ?dim=, "
+               "?dtype= or ?runtime= variant)"})
     probe: str = field(default="", metadata={"doc": "texts to embed, one per line (empty: 20 built-in sentences, "
                                                     "four meanings in five languages)"})
     instruction: str = field(default=NO_INSTRUCTION, metadata={"doc": "instruction (any form; see compare_two)"})
