@@ -129,4 +129,9 @@ def build_app(backend: Backend) -> gr.Blocks:
     for fn in demo.fns.values():
         if fn.trigger_mode == "once":
             fn.trigger_mode = "always_last"
+    # A results table not yet filled shows an empty box, not the placeholder columns "1 2 3" Gradio gives a table
+    # built without headers (its columns come with its results).
+    for block in demo.blocks.values():
+        if isinstance(block, gr.Dataframe) and block.headers == ["1", "2", "3"] and not block.value["data"]:
+            block.headers, block.value = [""], {**block.value, "headers": [""]}
     return demo

@@ -1,5 +1,5 @@
 """Browser tests of the page's empty states (seen in screenshots at 1440×900): low upload boxes show their whole
-prompt, download boxes stay low until there is a file, and an empty table names its columns."""
+prompt, download boxes stay low until there is a file, and an empty table names its columns or shows none."""
 
 from __future__ import annotations
 
@@ -24,11 +24,28 @@ EMPTY_DOWNLOADS = """() => [...document.querySelectorAll('.hx-download')].filter
 def test_upload_prompts_show_whole_and_empty_downloads_stay_low(page):
     screen_size(page)
     for tab, ready in (("Cross-lingual search", "search-corpus"), ("Bitext matching", "bitext-pair-file"),
-                       ("Cluster map", "map-vectors")):
+                       ("Cluster map", "map-vectors"), ("Model", "model-pair-file")):
         open_tab(page, tab, ready)
         expect(page.locator(f"#{ready}")).to_be_visible()
         overflow = page.evaluate(PROMPT_OVERFLOW)
         assert overflow and max(overflow) <= 1, (tab, overflow)
-        heights = page.evaluate(EMPTY_DOWNLOADS)
-        assert heights and max(heights) < 140, (tab, heights)
+        if tab != "Model":  # it offers no download
+            heights = page.evaluate(EMPTY_DOWNLOADS)
+            assert heights and max(heights) < 140, (tab, heights)
     expect(page.locator("#map-selected th").first).to_contain_text("point")  # not Gradio's "1 2 3"
+
+
+#: Header rows of the visible tables that read "1 | 2 | 3 …": Gradio's placeholder for a table without columns.
+NUMBERED_HEADERS = """() => [...document.querySelectorAll('table')].filter(t => t.offsetParent)
+    .map(t => [...t.querySelectorAll('thead th')].map(h => h.innerText.trim()).join('|'))
+    .filter(h => h.startsWith('1|2'))"""
+
+
+def test_no_empty_table_is_headed_1_2_3(page):
+    for tab, ready in (("Cross-lingual search", "search-corpus"), ("Bitext matching", "bitext-pair-file"),
+                       ("Instruction A/B", "ab-summary"), ("Instruction lab", "lab-summary"),
+                       ("Cluster map", "map-vectors"), ("Model", "model-pair-file")):
+        open_tab(page, tab, ready)
+        expect(page.locator(f"#{ready}")).to_be_attached()
+        expect(page.locator("table").filter(visible=True).first).to_be_visible()
+        assert page.evaluate(NUMBERED_HEADERS) == [], tab

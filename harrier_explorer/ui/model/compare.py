@@ -41,14 +41,15 @@ def model_refs(backend: Backend, model_b: str, more: str = "") -> list[str]:
 
 
 def facts_table(backend: Backend, refs: list[str]) -> pd.DataFrame:
-    """One column per model: id, why, device, dtype, dims, max tokens, parameters, load time, self-check."""
+    """One column per model: id, why, device, dtype, batching (and runtime), dims, max tokens, parameters, load
+    time, self-check."""
     rows = {}
     for ref in refs:
         backend.wait(model=ref)
         st, base = backend.slot(ref).status, backend.wait(model=ref)
         params = getattr(base, "n_parameters", None)
         rows[ref] = {"model": st.model_id, "why": st.reason, "device": st.device, "dtype": st.dtype,
-                     "dimensions": st.dim, "max tokens": st.max_seq_length,
+                     "batching": st.batching, "dimensions": st.dim, "max tokens": st.max_seq_length,
                      "parameters": f"{params / 1e6:.1f} M" if params else "–",
                      "load time": f"{st.load_seconds:.1f} s", "self-check": st.selfcheck.summary}
     return pd.DataFrame(rows).rename_axis("").reset_index().astype(str)

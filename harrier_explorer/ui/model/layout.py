@@ -72,8 +72,10 @@ def _comparisons(backend: Backend, demo: gr.Blocks, page) -> None:
                                interactive=False)
         rho = gr.Number(None, label="similarity-matrix rank agreement (Spearman ρ)", precision=4, interactive=False)
     side_facts = gr.Dataframe(label="The models side by side", wrap=True, interactive=False,
+                              headers=["", "model A", "model B"],
                               column_widths=["14%", "43%", "43%"])  # the fact, model A, model B: both in view
-    parity_texts = gr.Dataframe(label="Per text", wrap=True, interactive=False, max_height=420)
+    parity_texts = gr.Dataframe(label="Per text", wrap=True, interactive=False, max_height=420,
+                                headers=["#", "text", "cosine A·B", "same nearest neighbour", "neighbour overlap"])
     parity_go.click(user_errors(forms.endpoint(compare.ParityRequest, functools.partial(compare.parity_check,
                                                                                         backend))),
                     inputs_kwargs=forms.inputs(compare.ParityRequest, model_b=page.model_b, probe=probe,
@@ -87,7 +89,7 @@ def _comparisons(backend: Backend, demo: gr.Blocks, page) -> None:
                 "trade-off of a model family as one chart.")
     with gr.Row():
         pairs = gr.File(label="Translation pairs (empty: 80 German–English Tatoeba pairs)", type="filepath",
-                        file_types=[".tsv", ".csv", ".txt", ".jsonl"], height=90)
+                        file_types=[".tsv", ".csv", ".txt", ".jsonl"], height=120, elem_id="model-pair-file")
         more = gr.Textbox(label="More models, one reference per line (beside A and B)", lines=3)
         with gr.Column(scale=0, min_width=260):
             sq_instruction = open_dropdown([compare.EACH_PRESET], value=compare.EACH_PRESET, label="Instruction",
