@@ -29,7 +29,8 @@ TABS = [("Cross-lingual search", "#search-example", "#search-status", "documents
         ("Bitext matching", "#bitext-example", "#bitext-status", "80 source", 2, "bitext-tab", True),
         ("Instruction A/B", "#ab-example", "#ab-summary", "Queries under B", 0, "ab-tab", True),
         ("Instruction lab", "#lab-example", "#lab-verdict", "Wording moves", 1, "lab-tab", False),
-        ("Cluster map", "#map-example", "#map-summary", "texts: ", 1, "map-tab", True)]
+        ("Cluster map", "#map-example", "#map-summary", "texts: ", 1, "map-tab", True),
+        ("Long documents", "#longdoc-example", "#longdoc-summary", "Best chunk", 1, "long-doc-tab", False)]
 
 
 def main() -> None:

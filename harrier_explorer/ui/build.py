@@ -21,12 +21,13 @@ from harrier_explorer.ui.bitext import layout as bitext_tab
 from harrier_explorer.ui.common import open_dropdown
 from harrier_explorer.ui.glossary import GLOSSARY_JS
 from harrier_explorer.ui.lab import layout as lab_tab
+from harrier_explorer.ui.long_doc import layout as long_doc_tab
 from harrier_explorer.ui.map import layout as map_tab
 from harrier_explorer.ui.model import layout as model_tab
 from harrier_explorer.ui.page import Page
 from harrier_explorer.ui.search import layout as search_tab
 
-TABS = (search_tab, bitext_tab, ab_tab, lab_tab, map_tab, model_tab)
+TABS = (search_tab, bitext_tab, ab_tab, lab_tab, map_tab, long_doc_tab, model_tab)
 CSS = """
 #hx-header {padding: 6px 12px; border-radius: 8px; background: var(--block-background-fill);}
 #hx-header p {margin: 2px 0;}

@@ -1,0 +1,35 @@
+"""/long_document through gradio_client: named parameters, numbers returned as numbers, the cut and the chunks
+consistent with the hash test encoder's own token counts (one per word, plus one); bad input answered with a
+message."""
+
+from __future__ import annotations
+
+import pytest
+from gradio_client.exceptions import AppError
+
+OUTPUTS = ["summary", "plot", "text", "chunks"]
+DOCUMENT = " ".join(f"Sentence number {i} tells about the harbour and its ships." for i in range(120))
+
+
+def read(client, **kwargs) -> dict:
+    return dict(zip(OUTPUTS, client.predict(**kwargs, api_name="/long_document"), strict=True))
+
+
+def test_a_document_past_the_limit_is_cut_and_read_along_in_chunks(client, fake_backend):
+    out = read(client, query="harbour ships", document=DOCUMENT, chunk_tokens=50)
+    limit = fake_backend.status.max_seq_length
+    assert f"the model reads {limit:,}" in out["summary"] and "tokens are not read" in out["summary"]
+    rows = out["chunks"]["data"]
+    assert [row[0] for row in rows] == list(range(1, len(rows) + 1)) and len(rows) > 20
+    assert all(isinstance(row[2], float) and -1 <= row[2] <= 1 for row in rows)
+    assert {row[3] for row in rows} == {"yes", "no"}  # some chunks lie past the limit
+    marked = [segment for segment in out["text"] if segment["class_or_confidence"]]
+    assert any("not read whole" in segment["class_or_confidence"] for segment in marked)
+    assert "".join(segment["token"] for segment in out["text"]) == DOCUMENT
+
+
+def test_bad_input_is_a_message(client):
+    with pytest.raises(AppError, match="Give a query and a document"):
+        read(client, query="harbour", document="   ")
+    with pytest.raises(AppError, match="overlap"):
+        read(client, query="harbour", document=DOCUMENT, chunk_tokens=20, overlap_tokens=20)
