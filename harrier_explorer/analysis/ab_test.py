@@ -14,7 +14,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from harrier_explorer.analysis.metrics import Qrels, RetrievalScores, evaluate_rankings, rank_corpus
+from harrier_explorer.analysis.metrics import Qrels, RetrievalScores, evaluate_rankings, rank_by_score
 from harrier_explorer.analysis.rank_agreement import kendall_tau_of_union, overlap_at_k, rank_biased_overlap
 from harrier_explorer.analysis.significance import PairedTest, paired_test
 from harrier_explorer.errors import InputError
@@ -101,8 +101,25 @@ def compare_instructions(
         rbo_p: RBO persistence.
     """
     _check_shapes(queries_a, queries_b, corpus, query_ids, doc_ids, k)
-    order_a, scores_a = rank_corpus(queries_a, corpus)
-    order_b, scores_b = rank_corpus(queries_b, corpus)
+    return compare_rankings(queries_a @ corpus.T, queries_b @ corpus.T, query_ids, doc_ids, k, rbo_p)
+
+
+def compare_rankings(
+    scores_a: np.ndarray,
+    scores_b: np.ndarray,
+    query_ids: Sequence[str],
+    doc_ids: Sequence[str],
+    k: int = 10,
+    rbo_p: float = 0.9,
+) -> ABComparison:
+    """Two score matrices (m queries × n docs) of one corpus — two instructions, or the corpus embedded whole and
+    chunked — ranked, with their agreement per query (see `ABComparison`)."""
+    if scores_a.shape != scores_b.shape or scores_a.shape != (len(query_ids), len(doc_ids)):
+        raise InputError(f"Score matrices {scores_a.shape} and {scores_b.shape} must both be "
+                         f"{len(query_ids)} queries × {len(doc_ids)} documents.")
+    if not 1 <= k <= len(doc_ids):
+        raise InputError(f"k must be between 1 and the corpus size {len(doc_ids)}, got {k}.")
+    order_a, order_b = rank_by_score(scores_a), rank_by_score(scores_b)
     rows = [
         (
             overlap_at_k(top_a, top_b, k),

@@ -39,3 +39,14 @@ def reading(query: np.ndarray, chunks: np.ndarray, whole: np.ndarray, starts, en
         raise ValueError("no chunks")
     return Reading(chunks @ query, np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64),
                    float(whole @ query), read_tokens)
+
+
+def max_over_chunks(scores: np.ndarray, owners, n_docs: int) -> np.ndarray:
+    """Query × chunk scores (m, c) → query × document scores (m, n_docs): each document scores its best chunk
+    (``owners[c]`` is chunk c's document; every document has at least one chunk)."""
+    owners = np.asarray(owners, dtype=np.int64)
+    if set(owners.tolist()) != set(range(n_docs)):
+        raise ValueError("every document needs at least one chunk")
+    out = np.full((scores.shape[0], n_docs), -np.inf, dtype=np.float64)
+    np.maximum.at(out, (np.arange(scores.shape[0])[:, None], owners[None, :]), scores)
+    return out

@@ -33,3 +33,17 @@ def test_bad_input_is_a_message(client):
         read(client, query="harbour", document="   ")
     with pytest.raises(AppError, match="overlap"):
         read(client, query="harbour", document=DOCUMENT, chunk_tokens=20, overlap_tokens=20)
+
+
+def test_whole_or_chunked_ranks_a_corpus_both_ways_with_metrics(client):
+    corpus = "\n".join([DOCUMENT, "The lighthouse keeper lives on the island.", "Bread is baked at dawn."])
+    out = client.predict(queries_paste="lighthouse keeper\nbaked bread", corpus_paste=corpus,
+                         qrels_rows={"headers": ["query_id", "doc_id"],
+                                     "data": [["paste:1", "paste:2"], ["paste:2", "paste:3"]]},
+                         k=3, chunk_tokens=40, api_name="/whole_or_chunked")
+    summary, metrics, per_query = out
+    assert "1 cut at the model's limit" in summary and "split into chunks of at most 40 tokens" in summary
+    rows = {row[0]: row[1:] for row in metrics["data"]}
+    assert set(rows) == {"nDCG@10", "MRR@10", "Recall@10"}
+    assert all(isinstance(v, float) and 0 <= v <= 1 for v in rows["nDCG@10"][:2])
+    assert [row[0].split(":")[0] for row in per_query["data"]] == ["Q1", "Q2"]

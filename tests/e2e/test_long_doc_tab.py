@@ -27,3 +27,13 @@ def test_the_example_reads_along_the_document_and_bad_input_keeps_it(page):
     expect(page.get_by_text("Give a query and a document").first).to_be_visible(timeout=SLOW)
     expect(summary).to_contain_text("Cosine to the whole document")  # the previous answer is still there
     dismiss_errors(page)
+
+
+def test_the_corpus_example_ranks_whole_and_chunked_with_metrics(page):
+    summary = open_tab(page, TAB, "longdoc-rank-summary")
+    page.locator("#longdoc-rank-example").click()
+    expect(summary).to_contain_text("on nDCG@10", timeout=SLOW)  # a verdict: labels came with the example
+    expect(summary).to_contain_text("split into chunks of at most 64 tokens")
+    expect(page.locator("#longdoc-rank-metrics")).to_contain_text("MRR@10")
+    expect(page.locator('#longdoc-rank-per-query [data-testid="cell-0-0"]')).to_contain_text("Q1")
+    screenshot(page, "long-document-corpus")

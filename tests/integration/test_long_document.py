@@ -1,13 +1,16 @@
-"""Reading along a long document with a tiny decoder at its limit: the cut lies where the model stops reading (the
-whole document's vector is the vector of the text up to the cut), the chunks cover the document in order, and each
-chunk's cosine is the query's cosine to that chunk embedded on its own."""
+"""Long documents with a tiny decoder at its limit: the cut lies where the model stops reading (the whole document's
+vector is the vector of the text up to the cut), the chunks cover the document in order, each chunk's cosine is the
+query's cosine to that chunk embedded on its own, and a corpus ranked chunked scores each document by its best
+chunk."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from harrier_explorer.errors import InputError
-from harrier_explorer.workflows.long_document import read_along
+from harrier_explorer.inputs.split import chunk_by_tokens
+from harrier_explorer.workflows.long_document import read_along, whole_vs_chunked
 from tests.helpers import start_backend
 
 SENTENCES = ["The harbour freezes in winter.", "Ships wait outside the breakwater for weeks.",
@@ -48,3 +51,18 @@ def test_a_short_document_is_read_whole_and_bad_input_says_what_to_do(backend):
         read_along(backend, "  ", DOCUMENT)
     with pytest.raises(InputError, match="Chunking needs"):
         read_along(backend, "q", DOCUMENT, chunk_tokens=16, overlap_tokens=16)
+
+
+def test_whole_vs_chunked_scores_are_the_documents_and_their_best_chunks(backend):
+    documents = [DOCUMENT[:2000], "The lighthouse was built in 1890.", " ".join(SENTENCES[3:] * 10)]
+    queries = ["When was the lighthouse built?", "Who mends the nets?"]
+    out = whole_vs_chunked(backend, queries, documents, "Retrieve passages", chunk_tokens=32)
+    q = backend.encode(queries, "Retrieve passages", "query").vectors
+    whole = backend.encode(documents, None, "document").vectors
+    np.testing.assert_allclose(out.whole, q @ whole.T, atol=1e-5)
+    tokens = lambda s: int(backend.count_tokens([s])[0]) - int(backend.count_tokens([""])[0])  # noqa: E731
+    for j, document in enumerate(documents):  # each document: its chunks embedded on their own, the best one
+        chunks = [c.text for c in chunk_by_tokens(document, tokens, out.chunk_tokens)]
+        alone = backend.encode(chunks, None, "document").vectors
+        np.testing.assert_allclose(out.chunked[:, j], (q @ alone.T).max(axis=1), atol=1e-5)
+    assert out.n_split == 2 and out.n_truncated == 2 and out.n_chunks > 3

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from harrier_explorer.analysis.long_document import reading
+from harrier_explorer.analysis.long_document import max_over_chunks, reading
 
 
 def unit(*rows):
@@ -33,3 +33,11 @@ def test_a_document_read_whole_has_no_unread_chunk():
 def test_no_chunk_is_an_error():
     with pytest.raises(ValueError):
         reading(unit([1, 0]), np.zeros((0, 2), np.float32), unit([1, 0]), [], [], None)
+
+
+def test_each_document_scores_its_best_chunk():
+    scores = np.array([[0.1, 0.7, 0.3, 0.2], [0.9, 0.1, 0.0, 0.5]])
+    out = max_over_chunks(scores, owners=[0, 0, 1, 2], n_docs=3)
+    np.testing.assert_array_equal(out, [[0.7, 0.3, 0.2], [0.9, 0.0, 0.5]])
+    with pytest.raises(ValueError, match="at least one chunk"):
+        max_over_chunks(scores, owners=[0, 0, 2, 2], n_docs=3)

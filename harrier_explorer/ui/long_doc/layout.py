@@ -9,7 +9,8 @@ import gradio as gr
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.ui import forms
 from harrier_explorer.ui.cancel import stop_button, stops
-from harrier_explorer.ui.common import instruction_choices, instruction_dropdown, user_errors
+from harrier_explorer.ui.common import example_path, instruction_choices, instruction_dropdown, user_errors
+from harrier_explorer.ui.long_doc.corpus import ChunkedRequest, ChunkedResult, whole_or_chunked
 from harrier_explorer.ui.long_doc.handlers import (
     COLOURS,
     LongDocExample,
@@ -19,6 +20,7 @@ from harrier_explorer.ui.long_doc.handlers import (
     long_document,
 )
 from harrier_explorer.ui.page import Page
+from harrier_explorer.ui.ranking_data import ranking_inputs
 
 TITLE = "Long documents"
 
@@ -58,4 +60,43 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
         LongDocExample, query=query, document=document), api_visibility="private").then(
         run, inputs_kwargs=inputs, outputs=outputs, api_visibility="private", show_progress_on=summary)
     stops(stop, [read, example_read], summary)
+    demo.load(lambda: instruction_choices(backend, "retrieval"), outputs=instruction, api_visibility="private")
+    _corpus_section(backend, demo)
+
+
+def _corpus_section(backend: Backend, demo: gr.Blocks) -> None:
+    """A corpus ranked with each document embedded whole and chunked, side by side."""
+    gr.Markdown("### A corpus embedded whole vs chunked\nThe same queries against the same documents, each document "
+                "embedded whole (cut at the model's limit) and in chunks (scored by its best chunk): does chunking "
+                "help retrieval on your corpus? With relevance labels, both sides' nDCG@10, MRR@10 and Recall@10 "
+                "and a paired test.")
+    data = ranking_inputs("longdoc", backend.settings.max_file_mb, labels_title="Relevance labels (optional)")
+    with gr.Row(equal_height=True):
+        instruction = instruction_dropdown(info="Put on the queries")
+        chunk_tokens = gr.Number(256, precision=0, label="chunk size (tokens)", minimum=16)
+        overlap = gr.Number(0, precision=0, label="overlap (tokens)", minimum=0)
+        k = gr.Slider(1, 50, value=10, step=1, label="k (top-k depth)")
+    with gr.Row():
+        go = gr.Button("Rank whole and chunked", variant="primary", elem_id="longdoc-rank")
+        stop = stop_button(elem_id="longdoc-rank-stop")
+        example = gr.Button("Load example", size="sm", elem_id="longdoc-rank-example")
+    summary = gr.Markdown(elem_id="longdoc-rank-summary", latex_delimiters=[])
+    metrics = gr.Dataframe(label="Metrics (with labels)", interactive=False, elem_id="longdoc-rank-metrics",
+                           headers=["metric", "whole", "chunked", "chunked − whole"])
+    per_query = gr.Dataframe(label="Per query", wrap=True, interactive=False, max_height=420,
+                             elem_id="longdoc-rank-per-query")
+    run = dict(fn=user_errors(forms.endpoint(ChunkedRequest, functools.partial(whole_or_chunked, backend))),
+               inputs_kwargs=forms.inputs(ChunkedRequest, queries=data.queries, corpus=data.corpus,
+                                          qrels_file=data.qrels_file, qrels_rows=data.qrels_rows, k=k,
+                                          previous=gr.State(None),  # no reuse: the embedding cache serves repeats
+                                          instruction=instruction, chunk_tokens=chunk_tokens, overlap_tokens=overlap),
+               outputs=forms.outputs(ChunkedResult, summary=summary, metrics=metrics, per_query=per_query),
+               show_progress_on=summary)
+    ranked = go.click(**run, api_name="whole_or_chunked")
+    # The XQuAD sample of the A/B tab, its paragraphs cut into chunks of 64 tokens.
+    example_ranked = example.click(
+        lambda: ([example_path("ab_queries.tsv")], [example_path("ab_corpus.tsv")], example_path("ab_qrels.tsv"), 64),
+        outputs=[data.queries.files, data.corpus.files, data.qrels_file, chunk_tokens], api_visibility="private",
+        show_progress="hidden").success(**run, api_visibility="private")
+    stops(stop, [ranked, example_ranked], summary)
     demo.load(lambda: instruction_choices(backend, "retrieval"), outputs=instruction, api_visibility="private")
