@@ -32,12 +32,15 @@ CSS = """
 #hx-header {padding: 6px 12px; border-radius: 8px; background: var(--block-background-fill);}
 #hx-header p {margin: 2px 0;}
 .hx-fallback {color: #b45309; font-weight: 600;}
-/* Upload boxes are kept low: without the icon and the prompt's tall minimum, with "- or -" inline, and below the
-   box's floating label, "Drop File Here - or - Click to Upload" shows whole. */
+/* Upload boxes are kept low: without the icon and the prompt's tall minimum, the prompt on one line (its parts are
+   flex items: "display: inline" would not join them), below the box's floating label, so that "Drop File Here - or -
+   Click to Upload" shows whole. */
 .upload-container.boundedheight {padding-top: 30px;}
 .upload-container.boundedheight [data-testid="upload-icon"] {display: none;}
-.upload-container.boundedheight .or {display: inline; margin: 0 0.4em;}
-.upload-container.boundedheight [data-testid="upload-text"] {min-height: 0;}
+.upload-container.boundedheight [data-testid="upload-text"] {min-height: 0; flex-direction: row; flex-wrap: wrap;
+  justify-content: center; align-items: baseline; column-gap: 0.4em;}
+/* A long document, marked, scrolls in its own box: the sections below it stay within reach. */
+#longdoc-text {max-height: 520px; overflow-y: auto;}
 /* An empty download box (nothing made yet) stays low instead of Gradio's large placeholder. */
 .hx-download .empty.large {min-height: 0; height: 56px;}
 /* Dark mode: plotly paints its own white paper, dark text and light grid; follow the page's theme instead. */

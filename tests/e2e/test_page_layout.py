@@ -7,14 +7,16 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import open_tab, screen_size
 
-#: For every visible upload box: how far its prompt runs past the box's bottom or under the box's floating label, in
-#: pixels (≤ 0: all of it shows).
+#: For every visible upload box: how far its prompt runs past the box's bottom, past its own clipped height, or under
+#: the box's floating label, in pixels (≤ 0: all of it shows).
 PROMPT_OVERFLOW = """() => [...document.querySelectorAll('button.upload-container')].filter(b => b.offsetParent)
     .map(b => {
-        const text = b.querySelector('[data-testid="upload-text"]').getBoundingClientRect();
+        const prompt = b.querySelector('[data-testid="upload-text"]');
+        const text = prompt.getBoundingClientRect();
         const label = b.parentElement.querySelector('[data-testid="block-label"]');
         const under = label ? label.getBoundingClientRect().bottom - text.top : 0;
-        return Math.max(text.bottom - b.getBoundingClientRect().bottom, under);
+        const clipped = prompt.scrollHeight - prompt.clientHeight;
+        return Math.max(text.bottom - b.getBoundingClientRect().bottom, under, clipped);
     })"""
 #: Heights of the visible download boxes that hold no file yet.
 EMPTY_DOWNLOADS = """() => [...document.querySelectorAll('.hx-download')].filter(d => d.offsetParent
@@ -24,12 +26,13 @@ EMPTY_DOWNLOADS = """() => [...document.querySelectorAll('.hx-download')].filter
 def test_upload_prompts_show_whole_and_empty_downloads_stay_low(page):
     screen_size(page)
     for tab, ready in (("Cross-lingual search", "search-corpus"), ("Bitext matching", "bitext-pair-file"),
-                       ("Cluster map", "map-vectors"), ("Model", "model-pair-file")):
+                       ("Instruction A/B", "ab-queries"), ("Cluster map", "map-vectors"),
+                       ("Long documents", "longdoc-queries"), ("Model", "model-pair-file")):
         open_tab(page, tab, ready)
-        expect(page.locator(f"#{ready}")).to_be_visible()
+        expect(page.locator(f"#{ready} button.upload-container")).to_be_visible()
         overflow = page.evaluate(PROMPT_OVERFLOW)
         assert overflow and max(overflow) <= 1, (tab, overflow)
-        if tab != "Model":  # it offers no download
+        if tab in ("Cross-lingual search", "Bitext matching", "Cluster map"):  # their downloads show on the tab
             heights = page.evaluate(EMPTY_DOWNLOADS)
             assert heights and max(heights) < 140, (tab, heights)
     expect(page.locator("#map-selected th").first).to_contain_text("point")  # not Gradio's "1 2 3"

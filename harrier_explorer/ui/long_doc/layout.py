@@ -47,7 +47,8 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     summary = gr.Markdown(elem_id="longdoc-summary", latex_delimiters=[])
     plot = gr.Plot(label="Cosine along the document", elem_id="longdoc-plot")
     chunks = gr.Dataframe(label="Chunks", wrap=True, interactive=False, max_height=420, elem_id="longdoc-chunks",
-                          headers=["#", "tokens", "cosine", "read whole", "text"])
+                          headers=["#", "tokens", "cosine", "read whole", "text"],
+                          column_widths=["5%", "12%", "9%", "9%", "65%"])  # the text wraps in view, no sideways scroll
     text = gr.HighlightedText(label="The document (the best chunk, and what the model does not read whole)",
                               color_map=COLOURS, show_legend=True, elem_id="longdoc-text")
 
