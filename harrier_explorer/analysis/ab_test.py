@@ -100,7 +100,7 @@ def compare_instructions(
         k: depth of "top k" for overlap, Kendall tau and RBO; 1 <= k <= n.
         rbo_p: RBO persistence.
     """
-    _check_shapes(queries_a, queries_b, corpus, query_ids, doc_ids, k)
+    _check_shapes(queries_a, queries_b, corpus, query_ids, doc_ids)
     return compare_rankings(queries_a @ corpus.T, queries_b @ corpus.T, query_ids, doc_ids, k, rbo_p)
 
 
@@ -232,9 +232,8 @@ def _check_shapes(
     corpus: np.ndarray,
     query_ids: Sequence[str],
     doc_ids: Sequence[str],
-    k: int,
 ) -> None:
-    """Raise InputError unless both query matrices, the corpus, the ids and k fit together."""
+    """Raise InputError unless both query matrices, the corpus and the ids fit together (k: `compare_rankings`)."""
     if queries_a.shape != queries_b.shape:
         raise InputError(f"Query matrices under A and B differ in shape: {queries_a.shape} vs {queries_b.shape}.")
     if queries_a.ndim != 2 or corpus.ndim != 2 or queries_a.shape[1] != corpus.shape[1]:
@@ -244,5 +243,3 @@ def _check_shapes(
             f"Got {len(query_ids)} query ids for {queries_a.shape[0]} queries "
             f"and {len(doc_ids)} doc ids for {corpus.shape[0]} docs."
         )
-    if not 1 <= k <= corpus.shape[0]:
-        raise InputError(f"k must be between 1 and the corpus size {corpus.shape[0]}, got {k}.")

@@ -32,16 +32,18 @@ def query_choices(query_ids: Sequence[str], texts: Sequence[str]) -> list[tuple[
             for i, (qid, text) in enumerate(zip(query_ids, texts, strict=True))]
 
 
-def verdict(quality: ABQuality) -> str:
-    """One sentence, e.g. "B beats A on nDCG@10 by +0.042 (p = 0.03, 40 queries: 12 wins, 3 losses)."."""
+def verdict(quality: ABQuality, a: str = "A", b: str = "B") -> str:
+    """One sentence, e.g. "B beats A on nDCG@10 by +0.042 (p = 0.03, 40 queries: 12 wins, 3 losses)."; ``a`` and
+    ``b`` name the two sides (two instructions, or a corpus embedded whole and chunked)."""
     test, name = quality.test, quality.scores_a.label(quality.metric)
     counts = (f"p = {_p(test.p_value)}, {test.n_pairs} queries: {quality.wins} wins, {quality.ties} ties, "
-              f"{quality.losses} losses for B; 95% CI of B − A [{test.ci_low:+.3f}, {test.ci_high:+.3f}]")
+              f"{quality.losses} losses for {b}; 95% CI of {b} − {a} [{test.ci_low:+.3f}, {test.ci_high:+.3f}]")
     if test.p_value < ALPHA and test.mean_difference > 0:
-        return f"B beats A on {name} by {test.mean_difference:+.3f} ({counts})."
+        return f"{b} beats {a} on {name} by {test.mean_difference:+.3f} ({counts})."
     if test.p_value < ALPHA and test.mean_difference < 0:
-        return f"A beats B on {name} by {-test.mean_difference:+.3f} ({counts})."
-    return f"No significant difference between A and B on {name}: B − A = {test.mean_difference:+.3f} ({counts})."
+        return f"{a} beats {b} on {name} by {-test.mean_difference:+.3f} ({counts})."
+    return (f"No significant difference between {a} and {b} on {name}: {b} − {a} = {test.mean_difference:+.3f} "
+            f"({counts}).")
 
 
 def headline(comparison: ABComparison, quality: ABQuality | None) -> str:

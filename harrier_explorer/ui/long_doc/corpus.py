@@ -14,12 +14,10 @@ from harrier_explorer.analysis.ab_test import ABQuality, compare_quality, compar
 from harrier_explorer.analysis.snippets import snippet
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.models import NO_INSTRUCTION
-from harrier_explorer.ui.ab.present import query_name
+from harrier_explorer.ui.ab.present import query_name, verdict
 from harrier_explorer.ui.common import INSTRUCTION_FORMS, instruction_value, progress_to, whole_number
 from harrier_explorer.ui.ranking_data import RankingData, load_ranking_data
 from harrier_explorer.workflows.long_document import whole_vs_chunked
-
-ALPHA = 0.05
 
 
 @dataclass(frozen=True)
@@ -46,7 +44,7 @@ def whole_or_chunked(backend: Backend, request: ChunkedRequest, progress=gr.Prog
                            chunk_tokens, overlap, progress_to(progress, "Embedding documents and chunks"))
     comparison = compare_rankings(out.whole, out.chunked, data.queries.ids, data.docs.ids, data.k)
     quality = compare_quality(comparison, data.qrels) if data.qrels else None
-    lines = [_verdict(quality) if quality else
+    lines = [f"**{verdict(quality, 'whole', 'chunked')}**" if quality else
              f"**Whole and chunked share {comparison.per_query['overlap'].mean():.0%} of their top {data.k} on "
              "average.** Add relevance labels to see which retrieves better.",
              f"{len(data.docs.texts)} documents: {out.n_truncated} cut at the model's limit when embedded whole, "
@@ -63,16 +61,6 @@ def whole_or_chunked(backend: Backend, request: ChunkedRequest, progress=gr.Prog
             values = scores.per_query[quality.metric].reindex(data.queries.ids)
             per_query[f"{scores.label(quality.metric)} {side}"] = values.to_numpy().round(4)
     return ChunkedResult("\n\n".join(lines), _metrics(quality), per_query)
-
-
-def _verdict(quality: ABQuality) -> str:
-    test, name = quality.test, quality.scores_a.label(quality.metric)
-    counts = (f"p = {test.p_value:.2g}, {test.n_pairs} queries: chunked better on {quality.wins}, equal on "
-              f"{quality.ties}, worse on {quality.losses}")
-    if test.p_value < ALPHA:
-        better = "Chunked beats whole" if test.mean_difference > 0 else "Whole beats chunked"
-        return f"**{better} on {name} by {abs(test.mean_difference):.3f}** ({counts})."
-    return f"**No significant difference on {name}:** chunked − whole = {test.mean_difference:+.3f} ({counts})."
 
 
 def _metrics(quality: ABQuality | None) -> pd.DataFrame:
