@@ -11,14 +11,16 @@ import re
 import threading
 import warnings
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 from sklearn.decomposition import PCA
 
 from harrier_explorer.analysis.metrics import rank_by_score
+from harrier_explorer.builtins_guard import BUILTINS_PATCHED
 from harrier_explorer.errors import InputError
 
 #: Width that PCA reduces to before UMAP.
@@ -68,20 +70,58 @@ class Projection:
     pca: PCA | None
     umap: Any
     notes: tuple[str, ...]
+    #: Opened from a saved scenario: the coordinates without the fitted reducers (which are never saved).
+    replayed: bool = False
 
     def place(self, embeddings: np.ndarray) -> np.ndarray:
         """Positions (k, n_components) of new (k, d) embeddings in this layout, through the same PCA and UMAP."""
         points = np.atleast_2d(embeddings)
+        key = (_fingerprint(np.ascontiguousarray(self.coords)), _fingerprint(np.ascontiguousarray(points)))
+        saved = getattr(_taped, "saved", None)
+        if saved is not None and key in saved.placed:
+            coords = saved.placed[key]
+        elif self.replayed:
+            raise InputError("This map was opened from a saved scenario, which keeps the map's coordinates but not "
+                             "the fitted layout that places new points: build the map again to place them.")
+        else:
+            coords = self._place(points)
+        if hasattr(_taped, "used"):
+            _taped.used.placed[key] = coords
+        return coords
+
+    def _place(self, points: np.ndarray) -> np.ndarray:
         if self.pca is not None:
             points = self.pca.transform(points)
         if self.umap is None:
             return points
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), BUILTINS_PATCHED:
             warnings.simplefilter("ignore")
             return self.umap.transform(points)
 
 
 _cache: OrderedDict[tuple[str, ProjectionParams], Projection] = OrderedDict()
+_taped = threading.local()
+LayoutKey = tuple[str, ProjectionParams]
+
+
+@dataclass
+class LayoutTape:
+    """Layouts by (data, parameters), and points placed on them by (layout, points) fingerprints: what a saved
+    scenario keeps of its maps, since the fitted reducers are not saved."""
+
+    layouts: dict[LayoutKey, Projection] = field(default_factory=dict)
+    placed: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+
+
+@contextmanager
+def taped_layouts(saved: LayoutTape | None = None) -> Iterator[LayoutTape]:
+    """Within the block, in this thread: ``project`` and ``place`` answer from ``saved`` first (a saved scenario's),
+    and every layout and placement made is noted in the tape yielded (what a scenario saves)."""
+    _taped.saved, _taped.used = saved or LayoutTape(), LayoutTape()
+    try:
+        yield _taped.used
+    finally:
+        del _taped.saved, _taped.used
 
 
 def project(embeddings: np.ndarray, params: ProjectionParams | None = None, on_epoch: OnEpoch | None = None
@@ -100,6 +140,15 @@ def project(embeddings: np.ndarray, params: ProjectionParams | None = None, on_e
     params = params or ProjectionParams()
     _check(embeddings, params)
     key = (_fingerprint(embeddings), params)
+    saved = getattr(_taped, "saved", None)
+    layout = (saved and saved.layouts.get(key)) or _cached_or_fitted(key, embeddings, on_epoch)
+    if hasattr(_taped, "used"):
+        _taped.used.layouts[key] = layout
+    return layout
+
+
+def _cached_or_fitted(key: LayoutKey, embeddings: np.ndarray, on_epoch: OnEpoch | None) -> Projection:
+    params = key[1]
     if key in _cache:
         _cache.move_to_end(key)
         return _cache[key]
@@ -175,7 +224,7 @@ def _fit_umap_layout(embeddings: np.ndarray, params: ProjectionParams, on_epoch:
         tqdm_kwds=_EpochSink(on_epoch).tqdm_kwds() if on_epoch else None,
     )
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), BUILTINS_PATCHED:  # numba may compile: not while torch.export traces
             # UMAP warns that a seed disables parallelism, and about tiny graphs; both are expected here.
             warnings.simplefilter("ignore")
             coords = reducer.fit_transform(points)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from harrier_explorer.builtins_guard import BUILTINS_PATCHED
 from harrier_explorer.errors import ModelUnavailable
 
 log = logging.getLogger(__name__)
@@ -45,10 +46,11 @@ def export(decoder, sample: dict, path: Path) -> None:
     work = Path(tempfile.mkdtemp(dir=path.parent.parent, prefix=".export-"))
     try:
         batch, seq = torch.export.Dim("batch"), torch.export.Dim("seq")
-        torch.onnx.export(HiddenStates().eval(), (sample["input_ids"], sample["attention_mask"]),
-                          str(work / path.name), dynamo=True, external_data=True,
-                          input_names=["input_ids", "attention_mask"],
-                          dynamic_shapes={"input_ids": {0: batch, 1: seq}, "attention_mask": {0: batch, 1: seq}})
+        with BUILTINS_PATCHED:
+            torch.onnx.export(HiddenStates().eval(), (sample["input_ids"], sample["attention_mask"]),
+                              str(work / path.name), dynamo=True, external_data=True,
+                              input_names=["input_ids", "attention_mask"],
+                              dynamic_shapes={"input_ids": {0: batch, 1: seq}, "attention_mask": {0: batch, 1: seq}})
         try:
             work.rename(path.parent)
         except OSError:  # another process finished the same export first: keep theirs

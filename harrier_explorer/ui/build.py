@@ -7,6 +7,7 @@ polls their status until they are ready.
 
 from __future__ import annotations
 
+import functools
 import html
 import threading
 from pathlib import Path
@@ -16,6 +17,7 @@ import gradio as gr
 from harrier_explorer.analysis.projection import warm_up
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.models import KNOWN_MODELS
+from harrier_explorer.ui import scenarios
 from harrier_explorer.ui.ab import layout as ab_tab
 from harrier_explorer.ui.bitext import layout as bitext_tab
 from harrier_explorer.ui.common import open_dropdown
@@ -93,6 +95,11 @@ def compare_choices(backend: Backend) -> list[tuple[str, str]]:
     return list(dict.fromkeys(rows))
 
 
+def tab_key(tab) -> str:
+    """A tab's id (its package: "search", "bitext", …), as saved scenarios name their tab."""
+    return tab.__name__.split(".")[-2]
+
+
 def build_app(backend: Backend) -> gr.Blocks:
     """The page over ``backend``; start the backend after launching it (``serve`` does) so that loading the model
     never delays the page."""
@@ -107,6 +114,7 @@ def build_app(backend: Backend) -> gr.Blocks:
                                     info="Every tab then shows model A and model B side by side. Any Hugging "
                                          "Face id, folder, http(s)://…/v1 server, or ?dim=N / ?dtype=bfloat16 / "
                                          "?runtime=torch")
+        scenario_bar = scenarios.bar()
         timer = gr.Timer(1.0)
         page = Page(model_b, header)
 
@@ -124,9 +132,14 @@ def build_app(backend: Backend) -> gr.Blocks:
 
         timer.tick(refresh, inputs=model_b, outputs=[header, timer], api_visibility="private")
         model_b.change(choose_b, inputs=model_b, outputs=[header, timer], api_visibility="private")
-        for tab in TABS:
-            with gr.Tab(tab.TITLE):
-                tab.build(backend, demo, page)
+        current = gr.State(tab_key(TABS[0]))  # the open tab: what "Save this tab" saves
+        with gr.Tabs() as tabs:
+            for tab in TABS:
+                with gr.Tab(tab.TITLE, id=tab_key(tab)) as shown:
+                    tab.build(backend, demo, page)
+                shown.select(functools.partial(tab_key, tab), outputs=current, api_visibility="private",
+                             show_progress="hidden")
+        scenarios.wire(backend, demo, page, scenario_bar, tabs, current)
     # Gradio drops a click on a button whose action is still running (trigger mode "once"), and it still counts as
     # running for a moment after its results are drawn: a user who changes a setting and clicks again would see
     # nothing happen. Such a click instead runs once more when the running one ends, with the page's inputs then.

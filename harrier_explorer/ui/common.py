@@ -23,7 +23,7 @@ import pandas as pd
 
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.backend.encoder import Progress
-from harrier_explorer.errors import USER_FACING, InputError
+from harrier_explorer.errors import USER_FACING, InputError, ModelUnavailable
 from harrier_explorer.inputs.decoding import check_item_limit
 from harrier_explorer.inputs.language import language_name
 from harrier_explorer.inputs.parsing import (
@@ -194,11 +194,34 @@ def instruction_dropdown(label: str = "Instruction", info: str | None = None, **
                          "A preset of the active model's family, free text (type it), or none", **kwargs)
 
 
-def instruction_choices(backend: Backend, task_kind: str | None, default: bool = True) -> gr.Dropdown:
-    """The active model's instructions: (none), (raw text), its saved prompt names, its family's presets."""
+def instruction_choices(backend: Backend, task_kind: str | None, default: bool = True,
+                        keep: bool = False) -> gr.Dropdown:
+    """The active model's instructions: (none), (raw text), its saved prompt names, its family's presets; the value
+    becomes the task's preset unless ``keep``."""
     spec = backend.spec
+    if keep:
+        return gr.Dropdown(choices=spec.choices())
     value = (spec.preset(task_kind) if task_kind and default else None) or NONE
     return gr.Dropdown(choices=spec.choices(), value=value)
+
+
+#: Pages (Gradio session hashes) where a saved scenario was opened: what fills in once the model has loaded (the
+#: presets) must not overwrite what the scenario set meanwhile.
+SCENARIO_SESSIONS: set[str] = set()
+
+
+def on_model_known(demo: gr.Blocks, fill: Callable[[bool], object], outputs) -> None:
+    """On page load, ``fill(keep)`` once the model is known (what needs its profile: it waits for the load);
+    ``keep``: a scenario was opened on the page meanwhile, and its values stay. A model that could not load leaves
+    the values as they are: the header says why, once."""
+
+    def load(request: gr.Request):
+        try:
+            return fill(request is not None and request.session_hash in SCENARIO_SESSIONS)
+        except ModelUnavailable:
+            return [gr.skip()] * len(outputs) if isinstance(outputs, list) else gr.skip()
+
+    demo.load(load, outputs=outputs, api_visibility="private")
 
 
 #: What an instruction parameter accepts, for API and MCP descriptions.

@@ -60,7 +60,8 @@ def _default(f: dataclasses.Field):
     return inspect.Parameter.empty
 
 
-def _build(request_cls: type, values: dict):
+def build_request(request_cls: type, values: dict):
+    """The request from endpoint parameters by name (TextInput groups flattened, as ``parameter_names``)."""
     hints = typing.get_type_hints(request_cls)
     kwargs = {}
     for f in dataclasses.fields(request_cls):
@@ -70,6 +71,18 @@ def _build(request_cls: type, values: dict):
         else:
             kwargs[f.name] = values[f.name]
     return request_cls(**kwargs)
+
+
+def parameters(request) -> dict:
+    """A request's endpoint parameters by name: the inverse of ``build_request``."""
+    values = {}
+    for f in dataclasses.fields(request):
+        value = getattr(request, f.name)
+        if isinstance(value, TextInput):
+            values.update({f"{f.name}_{sub.name}": getattr(value, sub.name) for sub in dataclasses.fields(TextInput)})
+        else:
+            values[f.name] = value
+    return values
 
 
 def endpoint(request_cls: type, handler: Callable, *, doc: str | None = None) -> Callable:
@@ -95,7 +108,7 @@ def endpoint(request_cls: type, handler: Callable, *, doc: str | None = None) ->
         bound.apply_defaults()
         values = dict(bound.arguments)
         progress = values.pop("progress")
-        return _returned(fields_of(handler(_build(request_cls, values), progress)))
+        return _returned(fields_of(handler(build_request(request_cls, values), progress)))
 
     _describe(call, handler, doc, docs)
     call.__signature__ = signature

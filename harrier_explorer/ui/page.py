@@ -1,11 +1,28 @@
-"""Controls above the tabs that every tab's actions take as inputs (kept apart from build.py so that tabs can name
-the type without importing the page that imports them)."""
+"""Controls above the tabs that every tab's actions take as inputs, and the shelf where a tab puts the action a saved
+scenario replays (kept apart from build.py so that tabs can name the types without importing the page that imports
+them)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import gradio as gr
+
+
+@dataclass(frozen=True)
+class Replayable:
+    """A tab's main action as a saved scenario keeps and replays it."""
+
+    key: str  # the tab's id, and a scenario file's "tab"
+    title: str
+    request: type  # the action's request dataclass (``forms``)
+    handler: Callable  # handler(backend, request, progress) -> result
+    inputs: dict  # endpoint parameter name → component
+    outputs: list  # components, in the result's field order
+    status: gr.components.Component  # where a replay's progress shows
+    #: Chains the tab's follow-ups (tables shown, pickers filled) on an event that filled ``outputs``.
+    follow: Callable[[object], None] = lambda event: None
 
 
 @dataclass(frozen=True)
@@ -15,3 +32,9 @@ class Page:
     #: The header (model, device, runtime, self-check): it changes while a model loads, checks itself or moves to a
     #: faster runtime, and what shows the same facts follows it.
     header: gr.Markdown
+    #: Each tab that can be saved as a scenario, by key (filled as the tabs are built).
+    shelf: dict[str, Replayable] = field(default_factory=dict)
+
+    def replayable(self, **kwargs) -> None:
+        entry = Replayable(**kwargs)
+        self.shelf[entry.key] = entry

@@ -32,6 +32,7 @@ from harrier_explorer.ui.common import (
     example_path,
     instruction_choices,
     instruction_dropdown,
+    on_model_known,
     open_dropdown,
     user_errors,
 )
@@ -130,8 +131,13 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                                      api_visibility="private", show_progress="hidden").success(
         **compare, api_visibility="private")
     compared = run.click(**compare, api_name="ab_compare")
-    for event in (example_compared, compared):
+    def follow(event) -> None:
         event.success(**fill_picker).success(**show_b)
+
+    for event in (example_compared, compared):
+        follow(event)
+    page.replayable(key="ab", title=TITLE, request=ABRequest, handler=run_ab, inputs=compare["inputs_kwargs"],
+                    outputs=compare["outputs"], status=status, follow=follow)
     stops(stop, [example_compared, compared], status)
     side.select(mark_relevant, inputs=[state, picker, qrels_rows], outputs=[qrels_rows, status],
                 api_visibility="private", show_progress="hidden")
@@ -145,9 +151,10 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                                               values=sweep_table, values_csv=sweep_file),
                         api_name="ab_sweep", show_progress_on=sweep_status)
     stops(stop_sweep, [swept], sweep_status)
-    demo.load(lambda: (instruction_choices(backend, None), instruction_choices(backend, "qa"),
-                       _sweep_default(backend)), outputs=[instruction_a, instruction_b, sweep_lines],
-              api_visibility="private")
+    on_model_known(demo, lambda keep: (instruction_choices(backend, None, keep=keep),
+                                       instruction_choices(backend, "qa", keep=keep),
+                                       gr.skip() if keep else _sweep_default(backend)),
+                   [instruction_a, instruction_b, sweep_lines])
 
 
 def _sweep_default(backend: Backend) -> str:

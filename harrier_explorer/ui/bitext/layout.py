@@ -35,6 +35,7 @@ from harrier_explorer.ui.common import (
     download_box,
     instruction_choices,
     instruction_dropdown,
+    on_model_known,
     open_dropdown,
     text_source,
     user_errors,
@@ -144,6 +145,8 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
         match, inputs_kwargs=match_inputs, outputs=match_outputs, api_visibility="private", show_progress_on=status)
     for event in (matched, example_matched):
         event.success(**show_b)
+    page.replayable(key="bitext", title=TITLE, request=BitextRequest, handler=match_bitext, inputs=match_inputs,
+                    outputs=match_outputs, status=status, follow=lambda event: event.success(**show_b))
     stops(stop, [matched, example_matched], status)
 
     rematch = user_errors(forms.endpoint(RematchRequest, rematch_bitext))
@@ -173,4 +176,4 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                           why.accordion], api_visibility="private").success(**why.run, api_visibility="private")
     pair_file.change(user_errors(functools.partial(pair_file_columns, backend)), pair_file, [source_col, target_col],
                      api_visibility="private")
-    demo.load(lambda: instruction_choices(backend, "bitext"), outputs=instruction, api_visibility="private")
+    on_model_known(demo, lambda keep: instruction_choices(backend, "bitext", keep=keep), instruction)

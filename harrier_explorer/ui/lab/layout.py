@@ -21,6 +21,7 @@ from harrier_explorer.ui.common import (
     example_path,
     instruction_choices,
     instruction_dropdown,
+    on_model_known,
     open_dropdown,
     user_errors,
 )
@@ -171,8 +172,13 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                                    api_visibility="private", show_progress="hidden")
     example_lab = example_loaded.success(**lab, api_visibility="private")
     run_lab_event = run.click(**lab, api_name="lab_run")
-    for event in (example_lab, run_lab_event):
+    def follow(event) -> None:
         event.success(**pickers).success(**first_word).success(**show_b)
+
+    for event in (example_lab, run_lab_event):
+        follow(event)
+    page.replayable(key="lab", title=TITLE, request=LabRequest, handler=run_lab, inputs=lab["inputs_kwargs"],
+                    outputs=lab["outputs"], status=status, follow=follow)
     stops(stop, [example_lab, run_lab_event], status)
     gr.on([word_picker.input, query_picker.input], user_errors(forms.endpoint(WordQueryRequest, word_query)),
           inputs_kwargs=forms.inputs(WordQueryRequest, run=state, word=word_picker, query=query_picker),
@@ -184,5 +190,5 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                                 outputs=forms.outputs(SearchResult, summary=search_summary, steps=steps),
                                 api_name="lab_search", show_progress_on=search_status)
     stops(stop_search, [search_event], search_status)
-    demo.load(lambda: instruction_choices(backend, "qa"), outputs=base, api_visibility="private")
+    on_model_known(demo, lambda keep: instruction_choices(backend, "qa", keep=keep), base)
 

@@ -9,7 +9,13 @@ import gradio as gr
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.ui import forms
 from harrier_explorer.ui.cancel import stop_button, stops
-from harrier_explorer.ui.common import example_path, instruction_choices, instruction_dropdown, user_errors
+from harrier_explorer.ui.common import (
+    example_path,
+    instruction_choices,
+    instruction_dropdown,
+    on_model_known,
+    user_errors,
+)
 from harrier_explorer.ui.long_doc.corpus import ChunkedRequest, ChunkedResult, whole_or_chunked
 from harrier_explorer.ui.long_doc.handlers import (
     COLOURS,
@@ -61,7 +67,9 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
         LongDocExample, query=query, document=document), api_visibility="private").then(
         run, inputs_kwargs=inputs, outputs=outputs, api_visibility="private", show_progress_on=summary)
     stops(stop, [read, example_read], summary)
-    demo.load(lambda: instruction_choices(backend, "retrieval"), outputs=instruction, api_visibility="private")
+    page.replayable(key="long_doc", title=TITLE, request=LongDocRequest, handler=long_document, inputs=inputs,
+                    outputs=outputs, status=summary)
+    on_model_known(demo, lambda keep: instruction_choices(backend, "retrieval", keep=keep), instruction)
     _corpus_section(backend, demo)
 
 
@@ -100,4 +108,4 @@ def _corpus_section(backend: Backend, demo: gr.Blocks) -> None:
         outputs=[data.queries.files, data.corpus.files, data.qrels_file, chunk_tokens], api_visibility="private",
         show_progress="hidden").success(**run, api_visibility="private")
     stops(stop, [ranked, example_ranked], summary)
-    demo.load(lambda: instruction_choices(backend, "retrieval"), outputs=instruction, api_visibility="private")
+    on_model_known(demo, lambda keep: instruction_choices(backend, "retrieval", keep=keep), instruction)

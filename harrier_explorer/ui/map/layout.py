@@ -21,6 +21,7 @@ from harrier_explorer.ui.common import (
     example_path,
     instruction_choices,
     instruction_dropdown,
+    on_model_known,
     open_dropdown,
     text_source,
     user_errors,
@@ -189,8 +190,13 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                                    show_progress="hidden")
     example_map = example_loaded.success(**build_map, api_visibility="private")
     build_event = run.click(**build_map, api_name="map_build")
-    for event in (example_map, build_event):
+    def follow(event) -> None:
         event.success(**show_b).success(**show_filters)
+
+    for event in (example_map, build_event):
+        follow(event)
+    page.replayable(key="map", title=TITLE, request=MapRequest, handler=run_map, inputs=build_map["inputs_kwargs"],
+                    outputs=build_map["outputs"], status=status, follow=follow)
     stops(stop, [example_map, build_event], status)
     colour_by.input(user_errors(forms.endpoint(ColourRequest, redraw)),
                     inputs_kwargs=forms.inputs(ColourRequest, run=state, colour_by=colour_by),
@@ -211,6 +217,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
           inputs_kwargs=forms.inputs(FindRequest, run=state, colour_by=colour_by, find=find_text, match=match,
                                      k=find_k, only=only, instruction=query_a),
           outputs=selected, api_name="map_find", show_progress_on=status)
-    demo.load(lambda: (instruction_choices(backend, "clustering"), instruction_choices(backend, None),
-                       instruction_choices(backend, "retrieval")), outputs=[instruction, query_a, query_b],
-              api_visibility="private")
+    on_model_known(demo, lambda keep: (instruction_choices(backend, "clustering", keep=keep),
+                                       instruction_choices(backend, None, keep=keep),
+                                       instruction_choices(backend, "retrieval", keep=keep)),
+                   [instruction, query_a, query_b])

@@ -7,9 +7,16 @@ import functools
 import gradio as gr
 
 from harrier_explorer.backend.core import Backend
+from harrier_explorer.errors import ModelUnavailable
 from harrier_explorer.models import ROLES
 from harrier_explorer.ui import forms
-from harrier_explorer.ui.common import instruction_choices, instruction_dropdown, open_dropdown, user_errors
+from harrier_explorer.ui.common import (
+    instruction_choices,
+    instruction_dropdown,
+    on_model_known,
+    open_dropdown,
+    user_errors,
+)
 from harrier_explorer.ui.glossary import glossary_markdown
 from harrier_explorer.ui.model import compare
 from harrier_explorer.ui.model.handlers import CompareRequest, CompareResult, ModelReport, compare_two, model_report
@@ -49,9 +56,19 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                                         role_a=role_a, role_b=role_b),
              outputs=forms.outputs(CompareResult, cosine=cosine, strings=detail), api_name="compare_two")
     _comparisons(backend, demo, page)
-    demo.load(report, outputs=report_outputs, api_visibility="private")
-    page.header.change(report, outputs=report_outputs, api_visibility="private", show_progress="hidden")
-    demo.load(lambda: instruction_choices(backend, None), outputs=instruction, api_visibility="private")
+    # On page load and as the header changes, a model that could not load leaves the tables as they are: the header
+    # says why, once (Refresh still says it as a message).
+    following = dict(outputs=report_outputs, api_visibility="private", show_progress="hidden")
+    on_model_known(demo, lambda _keep: forms.fields_of(model_report(backend)), report_outputs)
+    page.header.change(user_errors(functools.partial(_quiet_report, backend)), **following)
+    on_model_known(demo, lambda keep: instruction_choices(backend, None, keep=keep), instruction)
+
+
+def _quiet_report(backend: Backend):
+    try:
+        return forms.fields_of(model_report(backend))
+    except ModelUnavailable:
+        return gr.skip(), gr.skip()
 
 
 def _comparisons(backend: Backend, demo: gr.Blocks, page) -> None:
@@ -106,4 +123,4 @@ def _comparisons(backend: Backend, demo: gr.Blocks, page) -> None:
                 api_name="model_speed_quality")
     with gr.Accordion("Glossary: the statistics the tabs show (also as hover help where they are shown)", open=False):
         gr.Markdown(glossary_markdown(), elem_id="model-glossary")
-    demo.load(lambda: instruction_choices(backend, "sts"), outputs=parity_instruction, api_visibility="private")
+    on_model_known(demo, lambda keep: instruction_choices(backend, "sts", keep=keep), parity_instruction)

@@ -10,7 +10,14 @@ import gradio as gr
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.ui import forms, why_match
 from harrier_explorer.ui.cancel import stop_button, stops
-from harrier_explorer.ui.common import download_box, instruction_choices, instruction_dropdown, text_source, user_errors
+from harrier_explorer.ui.common import (
+    download_box,
+    instruction_choices,
+    instruction_dropdown,
+    on_model_known,
+    text_source,
+    user_errors,
+)
 from harrier_explorer.ui.embedded import exact_strings
 from harrier_explorer.ui.page import Page
 from harrier_explorer.ui.search.handlers import (
@@ -96,9 +103,11 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                                        show_progress_on=status)
     for event in (searched, example_searched):
         present(event)
+    page.replayable(key="search", title=TITLE, request=SearchRequest, handler=cross_lingual_search, inputs=inputs,
+                    outputs=outputs, status=status, follow=present)
     stops(stop, [searched, example_searched], status)
     for n, table in enumerate(tables):
         table.select(pick_pair(n), inputs=[queries, table],
                      outputs=[why.query, why.document, why.accordion], api_visibility="private",
                      show_progress="hidden").success(**why.run, api_visibility="private")
-    demo.load(lambda: instruction_choices(backend, "retrieval"), outputs=instruction, api_visibility="private")
+    on_model_known(demo, lambda keep: instruction_choices(backend, "retrieval", keep=keep), instruction)

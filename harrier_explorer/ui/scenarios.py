@@ -1,0 +1,177 @@
+"""Saved scenarios on the page: a picker of the curated ones (``assets/scenarios``), "open" for any saved file and
+"save this tab", above the tabs; ``?scenario=NAME`` opens one from a link.
+
+Opening one switches to its tab, fills the tab's inputs and replays the tab's handler on the scenario's answers
+(``workflows/scenario``): the results come back without a model, also while the page's own model is still loading.
+Saving runs the open tab's action once more on a recording of the backend (its strings come from the cache).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+import tempfile
+import threading
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import gradio as gr
+
+from harrier_explorer.backend.core import Backend
+from harrier_explorer.errors import InputError
+from harrier_explorer.ui import forms
+from harrier_explorer.ui.common import ASSETS, SCENARIO_SESSIONS, markdown_text, user_errors
+from harrier_explorer.ui.page import Page, Replayable
+from harrier_explorer.workflows import scenario as scenarios
+from harrier_explorer.workflows.scenario import Scenario
+
+log = logging.getLogger(__name__)
+CURATED = ASSETS / "scenarios"
+#: Scenarios opened in this process, by the token a tab's trigger is given (the latest few: each holds its vectors).
+_OPENED: OrderedDict[str, Scenario] = OrderedDict()
+_KEEP = 16
+
+
+@dataclass(frozen=True)
+class Bar:
+    picker: gr.Dropdown
+    upload: gr.UploadButton
+    save: gr.Button
+    saved: gr.File
+    notice: gr.Markdown
+
+
+def curated() -> list[tuple[str, str]]:
+    """(title, name) of each scenario shipped in assets/scenarios."""
+    return [(_curated(path.stem).title, path.stem) for path in sorted(CURATED.glob("*.zip"))]
+
+
+@functools.cache
+def _curated(name: str) -> Scenario:
+    path = CURATED / f"{name}.zip"
+    if not path.is_file():
+        raise FileNotFoundError(name)
+    return scenarios.read(path, Path(tempfile.mkdtemp(prefix=f"harrier-scenario-{name}-")))
+
+
+def bar() -> Bar:
+    """The scenario controls, built where they show (above the tabs); ``wire`` connects them once the tabs exist."""
+    with gr.Row(equal_height=False, elem_id="hx-scenarios"):
+        picker = gr.Dropdown([("(choose a demo)", ""), *curated()], value="", label="Scenario: a demo that replays "
+                             "at once, without the model", elem_id="hx-scenario", scale=3)
+        upload = gr.UploadButton("Open a saved scenario…", file_types=[".zip"], size="sm", scale=1,
+                                 elem_id="hx-scenario-open")
+        save = gr.Button("Save this tab as a scenario", size="sm", scale=1, elem_id="hx-scenario-save")
+        saved = gr.File(label="Saved scenario", visible=False, interactive=False, height=70, scale=1,
+                        elem_id="hx-scenario-file")
+    notice = gr.Markdown(elem_id="hx-scenario-notice", latex_delimiters=[])
+    return Bar(picker, upload, save, saved, notice)
+
+
+def wire(backend: Backend, demo: gr.Blocks, page: Page, bar: Bar, tabs: gr.Tabs, current: gr.State) -> None:
+    entries = list(page.shelf.values())
+    triggers = {entry.key: gr.State("") for entry in entries}
+    opened = [tabs, current, bar.notice, *triggers.values()]
+
+    def show(scenario: Scenario, request: gr.Request) -> list:
+        if scenario.tab not in page.shelf:
+            raise InputError(f"This scenario is of a tab this page has not got ({scenario.tab!r}).")
+        token = uuid.uuid4().hex
+        _OPENED[token] = scenario
+        while len(_OPENED) > _KEEP:
+            _OPENED.popitem(last=False)
+        SCENARIO_SESSIONS.add(request.session_hash)
+        return [gr.Tabs(selected=scenario.tab), scenario.tab, _notice(scenario, page.shelf[scenario.tab]),
+                *(token if key == scenario.tab else gr.skip() for key in triggers)]
+
+    def open_curated(name: str, request: gr.Request):
+        return show(_curated(name), request) if name else [gr.skip()] * len(opened)
+
+    def open_file(file, request: gr.Request):
+        folder = Path(tempfile.mkdtemp(prefix="harrier-scenario-"))
+        return show(scenarios.read(Path(_path(file)), folder, backend.settings.max_file_mb), request)
+
+    def open_link(request: gr.Request):
+        name = _linked(request)
+        return [gr.skip()] * (len(opened) + 1) if not name else [name, *open_curated(name, request)]
+
+    bar.picker.input(user_errors(open_curated), bar.picker, opened, api_visibility="private", show_progress="hidden")
+    demo.load(user_errors(open_link), outputs=[bar.picker, *opened], api_visibility="private", show_progress="hidden")
+    bar.upload.upload(user_errors(open_file), bar.upload, opened, api_visibility="private")
+    for entry in entries:
+        # What a replay sets: the tab's own inputs (not the page's model B; not a previous run kept in a State).
+        settable = {n: c for n, c in entry.inputs.items() if c is not page.model_b and not isinstance(c, gr.State)}
+        event = triggers[entry.key].change(user_errors(functools.partial(_replay, backend, entry, settable)),
+                                           triggers[entry.key], [*settable.values(), *entry.outputs],
+                                           api_visibility="private", show_progress_on=entry.status)
+        entry.follow(event)
+    everything = {current, *(c for e in entries for c in e.inputs.values())}
+    bar.save.click(user_errors(functools.partial(_save, backend, page, current)), everything, bar.saved,
+                   api_visibility="private", show_progress_on=bar.notice)
+    threading.Thread(target=_warm_up, args=(backend, page), name="scenario-warm-up", daemon=True).start()
+
+
+def _path(file) -> str:
+    return file if isinstance(file, str) else getattr(file, "name", str(file))
+
+
+def _notice(scenario: Scenario, entry: Replayable) -> str:
+    story = f"{scenario.story}\n\n" if scenario.story else ""
+    return (f"**{markdown_text(scenario.title or entry.title)}** — replayed from a saved scenario "
+            f"({markdown_text(scenario.saved)}; {markdown_text(scenario.models)}): no model ran. Change an input "
+            f"and run the tab to compute it live.\n\n{story}")
+
+
+def _replay(backend: Backend, entry: Replayable, settable: dict, token: str, progress=gr.Progress()) -> list:
+    scenario = _OPENED.get(token)
+    if scenario is None:
+        raise InputError("This scenario is no longer open: open it again.")
+    request = forms.build_request(entry.request, scenario.params)
+    result = scenarios.replay(scenario, backend.settings, entry.handler, request, progress)
+    return [*(scenario.params[name] for name in settable), *forms.fields_of(result)]
+
+
+def _save(backend: Backend, page: Page, current: gr.State, data: dict, progress=gr.Progress()) -> gr.File:
+    key = data[current]
+    if key not in page.shelf:
+        saveable = ", ".join(e.title for e in page.shelf.values())
+        raise InputError(f"This tab is not saved as a scenario; these are: {saveable}.")
+    entry = page.shelf[key]
+    # A previous run (a State) is not reused: the run is recorded whole, its strings served from the cache.
+    request = forms.build_request(entry.request, {name: None if isinstance(c, gr.State) else data[c]
+                                                  for name, c in entry.inputs.items()})
+    result, tapes, layouts = scenarios.record(backend, entry.handler, request, progress)
+    stamp = datetime.now()
+    scenario = Scenario(key, forms.parameters(request), backend.default_ref, tapes, layouts,
+                        title=f"{entry.title}, saved {stamp:%Y-%m-%d %H:%M}")
+    files = {name: c.file_count == "multiple" for name, c in entry.inputs.items() if isinstance(c, gr.File)}
+    path = Path(tempfile.mkdtemp(prefix="harrier-save-")) / f"harrier-{key}-{stamp:%Y%m%d-%H%M%S}.zip"
+    return gr.File(str(scenarios.write(scenario, path, files)), visible=True)
+
+
+def _linked(request: gr.Request) -> str:
+    """The curated scenario a link names (``?scenario=NAME``), or ""; a name that is none of them is said so."""
+    name = (request.query_params or {}).get("scenario", "") if request else ""
+    known = [n for _, n in curated()]
+    if name and name not in known:
+        gr.Warning(html.escape(f"No scenario called {name!r}; the demos are: {', '.join(known)}."))
+        return ""
+    return name
+
+
+def _warm_up(backend: Backend, page: Page) -> None:
+    """Open and replay each curated scenario once, at start-up: the first replay in a process pays one-off costs
+    (plot and language-detection set-up, clustering's first call) of a few seconds, which a demo's visitor would
+    otherwise wait through."""
+    for _, name in curated():
+        try:
+            scenario = _curated(name)
+            entry = page.shelf[scenario.tab]
+            scenarios.replay(scenario, backend.settings, entry.handler,
+                             forms.build_request(entry.request, scenario.params), lambda *a, **k: None)
+        except Exception:  # noqa: BLE001 - a broken curated file is a bug to log; the page serves without it
+            log.exception("Curated scenario %s does not replay", name)
