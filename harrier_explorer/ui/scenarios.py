@@ -14,7 +14,6 @@ import logging
 import tempfile
 import threading
 import uuid
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -31,9 +30,6 @@ from harrier_explorer.workflows.scenario import Scenario
 
 log = logging.getLogger(__name__)
 CURATED = ASSETS / "scenarios"
-#: Scenarios opened in this process, by the token a tab's trigger is given (the latest few: each holds its vectors).
-_OPENED: OrderedDict[str, Scenario] = OrderedDict()
-_KEEP = 16
 
 
 @dataclass(frozen=True)
@@ -73,43 +69,47 @@ def bar() -> Bar:
 
 
 def wire(backend: Backend, demo: gr.Blocks, page: Page, bar: Bar, tabs: gr.Tabs, current: gr.State) -> None:
-    entries = list(page.shelf.values())
-    triggers = {entry.key: gr.State("") for entry in entries}
-    opened = [tabs, current, bar.notice, *triggers.values()]
+    """Opening fills the scenario's tab in the same event (one round trip: a demo's first screen is waited for);
+    the tab's follow-ups (tables shown, pickers filled) run on its trigger."""
+    # What a replay sets of each tab: its own inputs (not the page's model B, not a previous run kept in a State).
+    settable = {e.key: {n: c for n, c in e.inputs.items() if c is not page.model_b and not isinstance(c, gr.State)}
+                for e in page.shelf.values()}
+    triggers = {key: gr.State("") for key in page.shelf}
+    filled = [c for e in page.shelf.values() for c in (*settable[e.key].values(), *e.outputs)]
+    opened = [tabs, current, bar.notice, *triggers.values(), *filled]
 
-    def show(scenario: Scenario, request: gr.Request) -> list:
+    def show(scenario: Scenario, request: gr.Request, progress) -> list:
         if scenario.tab not in page.shelf:
             raise InputError(f"This scenario is of a tab this page has not got ({scenario.tab!r}).")
-        token = uuid.uuid4().hex
-        _OPENED[token] = scenario
-        while len(_OPENED) > _KEEP:
-            _OPENED.popitem(last=False)
+        values = []
+        for entry in page.shelf.values():
+            chosen = settable[entry.key]
+            values += (_replay(backend, entry, chosen, scenario, progress) if entry.key == scenario.tab
+                       else [gr.skip()] * (len(chosen) + len(entry.outputs)))
         SCENARIO_SESSIONS.add(request.session_hash)
         return [gr.Tabs(selected=scenario.tab), scenario.tab, _notice(scenario, page.shelf[scenario.tab]),
-                *(token if key == scenario.tab else gr.skip() for key in triggers)]
+                *(uuid.uuid4().hex if key == scenario.tab else gr.skip() for key in triggers), *values]
 
-    def open_curated(name: str, request: gr.Request):
-        return show(_curated(name), request) if name else [gr.skip()] * len(opened)
+    def open_curated(name: str, request: gr.Request, progress=gr.Progress()):
+        return show(_curated(name), request, progress) if name else [gr.skip()] * len(opened)
 
-    def open_file(file, request: gr.Request):
+    def open_file(file, request: gr.Request, progress=gr.Progress()):
         folder = Path(tempfile.mkdtemp(prefix="harrier-scenario-"))
-        return show(scenarios.read(Path(_path(file)), folder, backend.settings.max_file_mb), request)
+        return show(scenarios.read(Path(_path(file)), folder, backend.settings.max_file_mb), request, progress)
 
-    def open_link(request: gr.Request):
+    def open_link(request: gr.Request, progress=gr.Progress()):
         name = _linked(request)
-        return [gr.skip()] * (len(opened) + 1) if not name else [name, *open_curated(name, request)]
+        return [gr.skip()] * (len(opened) + 1) if not name else [name, *open_curated(name, request, progress)]
 
-    bar.picker.input(user_errors(open_curated), bar.picker, opened, api_visibility="private", show_progress="hidden")
-    demo.load(user_errors(open_link), outputs=[bar.picker, *opened], api_visibility="private", show_progress="hidden")
-    bar.upload.upload(user_errors(open_file), bar.upload, opened, api_visibility="private")
-    for entry in entries:
-        # What a replay sets: the tab's own inputs (not the page's model B; not a previous run kept in a State).
-        settable = {n: c for n, c in entry.inputs.items() if c is not page.model_b and not isinstance(c, gr.State)}
-        event = triggers[entry.key].change(user_errors(functools.partial(_replay, backend, entry, settable)),
-                                           triggers[entry.key], [*settable.values(), *entry.outputs],
-                                           api_visibility="private", show_progress_on=entry.status)
-        entry.follow(event)
-    everything = {current, *(c for e in entries for c in e.inputs.values())}
+    bar.picker.input(user_errors(open_curated), bar.picker, opened, api_visibility="private",
+                     show_progress_on=bar.notice)
+    demo.load(user_errors(open_link), outputs=[bar.picker, *opened], api_visibility="private",
+              show_progress_on=bar.notice)
+    bar.upload.upload(user_errors(open_file), bar.upload, opened, api_visibility="private",
+                      show_progress_on=bar.notice)
+    for entry in page.shelf.values():
+        entry.follow(triggers[entry.key].change(None, api_visibility="private"))
+    everything = {current, *(c for e in page.shelf.values() for c in e.inputs.values())}
     bar.save.click(user_errors(functools.partial(_save, backend, page, current)), everything, bar.saved,
                    api_visibility="private", show_progress_on=bar.notice)
     threading.Thread(target=_warm_up, args=(backend, page), name="scenario-warm-up", daemon=True).start()
@@ -126,10 +126,7 @@ def _notice(scenario: Scenario, entry: Replayable) -> str:
             f"and run the tab to compute it live.\n\n{story}")
 
 
-def _replay(backend: Backend, entry: Replayable, settable: dict, token: str, progress=gr.Progress()) -> list:
-    scenario = _OPENED.get(token)
-    if scenario is None:
-        raise InputError("This scenario is no longer open: open it again.")
+def _replay(backend: Backend, entry: Replayable, settable: dict, scenario: Scenario, progress) -> list:
     request = forms.build_request(entry.request, scenario.params)
     result = scenarios.replay(scenario, backend.settings, entry.handler, request, progress)
     return [*(scenario.params[name] for name in settable), *forms.fields_of(result)]
