@@ -97,8 +97,18 @@ def test_example_map_keywords_agreement_neighbours_and_exports(page):
         expect(plot).to_contain_text(f"point #{number}", timeout=SLOW)
     screenshot(page, "map-click")
 
+    # Recolouring happens in the browser: with the server's answer held back, the legend already shows the groups.
+    held = []
+    page.route("**/gradio_api/queue/join*", lambda route: held.append(route))
     page.get_by_role("radio", name="language").click()  # the example starts coloured by label
-    expect(plot).to_contain_text("zh (98)", timeout=SLOW)
+    expect(plot).to_contain_text("zh (98)")
+    expect(plot).to_contain_text(f"point #{number}")  # the picked point's rings stay
+    assert held  # the server's redraw was asked for, and waits
+    for route in held:
+        route.continue_()
+    page.unroute("**/gradio_api/queue/join*")
+    expect(page.locator("#map-status")).not_to_contain_text("rror")
+    expect(page.locator('a[download="cluster_map.html"]')).to_be_visible(timeout=SLOW)  # the server's redraw too
     page.locator("#map-pick textarea, #map-pick input").first.fill("12")
     page.locator("#map-neighbours").click()
     expect(page.locator("#map-picked")).to_contain_text("Point #12", timeout=SLOW)

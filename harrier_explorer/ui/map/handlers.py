@@ -443,7 +443,7 @@ def fields(run: MapRun) -> dict[str, list[str]]:
 def _points(run: MapRun, colour_by: str, coords: np.ndarray) -> MapPoints:
     groups = fields(run)
     cluster_names = groups["cluster"]
-    hover = np.array([[i, cluster_names[i], snippet(r.text, 140), r.source, r.label or "–", run.languages[i]]
+    hover = np.array([[i, cluster_names[i], snippet(r.text, 140), r.source, groups["label"][i], run.languages[i]]
                       for i, r in enumerate(run.records)], dtype=object)
     values = run.b.change.jaccard if colour_by == JACCARD and run.b is not None else None
     return MapPoints(coords, groups.get(colour_by, cluster_names), hover, values)

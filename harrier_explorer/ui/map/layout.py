@@ -43,6 +43,7 @@ from harrier_explorer.ui.map.handlers import (
     redraw,
     run_map,
 )
+from harrier_explorer.ui.map.plots import RECOLOUR_JS
 from harrier_explorer.ui.map.selection import (
     MATCH,
     FindRequest,
@@ -198,6 +199,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     page.replayable(key="map", title=TITLE, request=MapRequest, handler=run_map, inputs=build_map["inputs_kwargs"],
                     outputs=build_map["outputs"], status=status, follow=follow)
     stops(stop, [example_map, build_event], status)
+    colour_by.input(None, inputs=colour_by, js=RECOLOUR_JS)  # at once, in the browser; then the server's redraw:
     colour_by.input(user_errors(forms.endpoint(ColourRequest, redraw)),
                     inputs_kwargs=forms.inputs(ColourRequest, run=state, colour_by=colour_by),
                     outputs=forms.outputs(PlotResult, plot=plot, plot_html=html_file, plot_b=plot_b),

@@ -8,8 +8,10 @@ HTML-escaped here.
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
@@ -21,6 +23,9 @@ from harrier_explorer.ui.common import failsafe_plot
 
 PALETTE = qualitative.Plotly + qualitative.D3 + qualitative.Set3
 NOISE_COLOUR = "#b8b8b8"
+#: The browser's recolouring of a drawn map (groups as ``_group_traces`` draws them, the same colours).
+RECOLOUR_JS = ((Path(__file__).parent / "recolour.js").read_text(encoding="utf-8")
+               .replace("__PALETTE__", json.dumps(PALETTE)).replace("__NOISE__", json.dumps(NOISE_COLOUR)))
 HOVER = ("#%{customdata[0]} · %{customdata[1]}<br>%{customdata[2]}<br>"
          "<i>file</i> %{customdata[3]} · <i>label</i> %{customdata[4]} · <i>lang</i> %{customdata[5]}<extra></extra>")
 #: Low values (neighbourhoods that change) red, high ones blue.
