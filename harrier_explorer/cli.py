@@ -74,7 +74,7 @@ def serve(**options) -> None:
         from harrier_explorer.ui.build import CSS, JS, build_app
 
         backend = Backend(settings, upgrades=True)
-        demo = build_app(backend)
+        demo = build_app(backend, warm_up_scenarios=True)  # a served page: its first visitor should not pay
     _warn_if_exposed(settings, "the app")
     auth = tuple(settings.auth.split(":", 1)) if settings.auth else None
     log.info("Serving on http://%s:%d%s", settings.host, settings.port,

@@ -100,9 +100,10 @@ def tab_key(tab) -> str:
     return tab.__name__.split(".")[-2]
 
 
-def build_app(backend: Backend) -> gr.Blocks:
+def build_app(backend: Backend, *, warm_up_scenarios: bool = False) -> gr.Blocks:
     """The page over ``backend``; start the backend after launching it (``serve`` does) so that loading the model
-    never delays the page."""
+    never delays the page. ``warm_up_scenarios``: replay each curated scenario once in the background, for a
+    served page (``serve``), so that its first visitor does not pay one-off costs; not for an in-process app."""
     # UMAP's numba kernels compile in ~15 s of CPU: after the model is ready, so the two never compete for it.
     threading.Thread(target=lambda: (backend.slot().ready.wait(), warm_up()), name="umap-warm-up",
                      daemon=True).start()
@@ -139,7 +140,7 @@ def build_app(backend: Backend) -> gr.Blocks:
                     tab.build(backend, demo, page)
                 shown.select(functools.partial(tab_key, tab), outputs=current, api_visibility="private",
                              show_progress="hidden")
-        scenarios.wire(backend, demo, page, scenario_bar, tabs, current)
+        scenarios.wire(backend, demo, page, scenario_bar, tabs, current, warm_up_scenarios)
     # Gradio drops a click on a button whose action is still running (trigger mode "once"), and it still counts as
     # running for a moment after its results are drawn: a user who changes a setting and clicks again would see
     # nothing happen. Such a click instead runs once more when the running one ends, with the page's inputs then.

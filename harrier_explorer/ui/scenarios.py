@@ -68,7 +68,8 @@ def bar() -> Bar:
     return Bar(picker, upload, save, saved, notice)
 
 
-def wire(backend: Backend, demo: gr.Blocks, page: Page, bar: Bar, tabs: gr.Tabs, current: gr.State) -> None:
+def wire(backend: Backend, demo: gr.Blocks, page: Page, bar: Bar, tabs: gr.Tabs, current: gr.State,
+         warm_up: bool) -> None:
     """Opening fills the scenario's tab in the same event (one round trip: a demo's first screen is waited for);
     the tab's follow-ups (tables shown, pickers filled) run on its trigger."""
     # What a replay sets of each tab: its own inputs (not the page's model B, not a previous run kept in a State).
@@ -112,7 +113,8 @@ def wire(backend: Backend, demo: gr.Blocks, page: Page, bar: Bar, tabs: gr.Tabs,
     everything = {current, *(c for e in page.shelf.values() for c in e.inputs.values())}
     bar.save.click(user_errors(functools.partial(_save, backend, page, current)), everything, bar.saved,
                    api_visibility="private", show_progress_on=bar.notice)
-    threading.Thread(target=_warm_up, args=(backend, page), name="scenario-warm-up", daemon=True).start()
+    if warm_up:
+        threading.Thread(target=_warm_up, args=(backend, page), name="scenario-warm-up", daemon=True).start()
 
 
 def _path(file) -> str:
