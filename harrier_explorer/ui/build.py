@@ -41,6 +41,8 @@ CSS = """
 .upload-container.boundedheight [data-testid="upload-icon"] {display: none;}
 .upload-container.boundedheight [data-testid="upload-text"] {min-height: 0; flex-direction: row; flex-wrap: wrap;
   justify-content: center; align-items: baseline; column-gap: 0.4em;}
+/* An opened scenario's story, above the results it points at. */
+.hx-story {border-left: 4px solid var(--color-accent); padding-left: 12px !important;}
 /* A long document, marked, scrolls in its own box: the sections below it stay within reach. */
 #longdoc-text {max-height: 520px; overflow-y: auto;}
 /* An empty download box (nothing made yet) stays low instead of Gradio's large placeholder. */
@@ -133,7 +135,9 @@ def build_app(backend: Backend, *, warm_up_scenarios: bool = False) -> gr.Blocks
 
         timer.tick(refresh, inputs=model_b, outputs=[header, timer], api_visibility="private")
         model_b.change(choose_b, inputs=model_b, outputs=[header, timer], api_visibility="private")
-        current = gr.State(tab_key(TABS[0]))  # the open tab: what "Save this tab" saves
+        # The open tab: what "Save this tab" saves, and where an opened scenario's results are (a hidden Textbox,
+        # not a State, so that the page's script reads it too).
+        current = gr.Textbox(tab_key(TABS[0]), visible=False)
         with gr.Tabs() as tabs:
             for tab in TABS:
                 with gr.Tab(tab.TITLE, id=tab_key(tab)) as shown:

@@ -21,8 +21,16 @@ class Replayable:
     inputs: dict  # endpoint parameter name → component
     outputs: list  # components, in the result's field order
     status: gr.components.Component  # where a replay's progress shows
+    story: gr.Markdown  # where an opened scenario's story shows (``story_box``)
     #: Chains the tab's follow-ups (tables shown, pickers filled) on an event that filled ``outputs``.
     follow: Callable[[object], None] = lambda event: None
+
+
+def story_box(key: str) -> gr.Markdown:
+    """Where an opened scenario's story shows: right above the tab's results, which the page scrolls to, so that a
+    viewer reads what to look at next to it. Hidden until a scenario of the tab opens, and again once an input of the
+    tab is changed (the story told of the saved inputs)."""
+    return gr.Markdown(visible=False, elem_id=f"hx-story-{key}", elem_classes=["hx-story"], latex_delimiters=[])
 
 
 @dataclass(frozen=True)

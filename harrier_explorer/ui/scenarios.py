@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 import logging
 import tempfile
 import threading
@@ -68,7 +69,7 @@ def bar() -> Bar:
     return Bar(picker, upload, save, saved, notice)
 
 
-def wire(backend: Backend, demo: gr.Blocks, page: Page, bar: Bar, tabs: gr.Tabs, current: gr.State,
+def wire(backend: Backend, demo: gr.Blocks, page: Page, bar: Bar, tabs: gr.Tabs, current: gr.Textbox,
          warm_up: bool) -> None:
     """Opening fills the scenario's tab in the same event (one round trip: a demo's first screen is waited for);
     the tab's follow-ups (tables shown, pickers filled) run on its trigger."""
@@ -77,7 +78,7 @@ def wire(backend: Backend, demo: gr.Blocks, page: Page, bar: Bar, tabs: gr.Tabs,
                 for e in page.shelf.values()}
     triggers = {key: gr.State("") for key in page.shelf}
     filled = [c for e in page.shelf.values() for c in (*settable[e.key].values(), *e.outputs)]
-    opened = [tabs, current, bar.notice, *triggers.values(), *filled]
+    opened = [tabs, current, bar.notice, *triggers.values(), *(e.story for e in page.shelf.values()), *filled]
 
     def show(scenario: Scenario, request: gr.Request, progress) -> list:
         if scenario.tab not in page.shelf:
@@ -89,7 +90,8 @@ def wire(backend: Backend, demo: gr.Blocks, page: Page, bar: Bar, tabs: gr.Tabs,
                        else [gr.skip()] * (len(chosen) + len(entry.outputs)))
         SCENARIO_SESSIONS.add(request.session_hash)
         return [gr.Tabs(selected=scenario.tab), scenario.tab, _notice(scenario, page.shelf[scenario.tab]),
-                *(uuid.uuid4().hex if key == scenario.tab else gr.skip() for key in triggers), *values]
+                *(uuid.uuid4().hex if key == scenario.tab else gr.skip() for key in triggers),
+                *(_story(scenario) if key == scenario.tab else gr.skip() for key in page.shelf), *values]
 
     def open_curated(name: str, request: gr.Request, progress=gr.Progress()):
         return show(_curated(name), request, progress) if name else [gr.skip()] * len(opened)
@@ -102,14 +104,19 @@ def wire(backend: Backend, demo: gr.Blocks, page: Page, bar: Bar, tabs: gr.Tabs,
         name = _linked(request)
         return [gr.skip()] * (len(opened) + 1) if not name else [name, *open_curated(name, request, progress)]
 
-    bar.picker.input(user_errors(open_curated), bar.picker, opened, api_visibility="private",
-                     show_progress_on=bar.notice)
-    demo.load(user_errors(open_link), outputs=[bar.picker, *opened], api_visibility="private",
-              show_progress_on=bar.notice)
-    bar.upload.upload(user_errors(open_file), bar.upload, opened, api_visibility="private",
-                      show_progress_on=bar.notice)
+    scroll = _scroll_js(page)
+    for event in (bar.picker.input(user_errors(open_curated), bar.picker, opened, api_visibility="private",
+                                   show_progress_on=bar.notice),
+                  demo.load(user_errors(open_link), outputs=[bar.picker, *opened], api_visibility="private",
+                            show_progress_on=bar.notice),
+                  bar.upload.upload(user_errors(open_file), bar.upload, opened, api_visibility="private",
+                                    show_progress_on=bar.notice)):
+        event.success(None, [current, bar.notice], js=scroll, api_visibility="private", queue=False)
     for entry in page.shelf.values():
         entry.follow(triggers[entry.key].change(None, api_visibility="private"))
+        edits = [getattr(c, "input", None) or c.upload for c in settable[entry.key].values()]
+        gr.on(edits, lambda: gr.Markdown(visible=False), outputs=entry.story, api_visibility="private",
+              show_progress="hidden", queue=False)
     everything = {current, *(c for e in page.shelf.values() for c in e.inputs.values())}
     bar.save.click(user_errors(functools.partial(_save, backend, page, current)), everything, bar.saved,
                    api_visibility="private", show_progress_on=bar.notice)
@@ -122,10 +129,33 @@ def _path(file) -> str:
 
 
 def _notice(scenario: Scenario, entry: Replayable) -> str:
-    story = f"{scenario.story}\n\n" if scenario.story else ""
     return (f"**{markdown_text(scenario.title or entry.title)}** — replayed from a saved scenario "
             f"({markdown_text(scenario.saved)}; {markdown_text(scenario.models)}): no model ran. Change an input "
-            f"and run the tab to compute it live.\n\n{story}")
+            "and run the tab to compute it live.")
+
+
+def _story(scenario: Scenario) -> gr.Markdown:
+    """The story next to the results, titled; a scenario saved without one (a user's own) shows none."""
+    text = f"**{markdown_text(scenario.title)}.** {scenario.story}" if scenario.title else scenario.story
+    return gr.Markdown(text, visible=bool(scenario.story))
+
+
+def _scroll_js(page: Page) -> str:
+    """Brings the opened tab's story (else its status line) to the top of the window once the tab shows it: the
+    results a scenario is about sit below the tab's inputs, out of a first screen's view."""
+    targets = {key: [e.story.elem_id, e.status.elem_id] for key, e in page.shelf.items()}
+    return f"""(tab, notice) => {{
+      if (!notice) return;  // the page opened without a scenario
+      const ids = {json.dumps(targets)}[tab] || [];
+      let frames = 0;
+      const shown = () => ids.map((id) => document.getElementById(id)).find((el) => el && el.offsetParent !== null);
+      const go = () => {{
+        const target = shown();
+        if (target) target.scrollIntoView({{block: "start"}});
+        else if (frames++ < 120) requestAnimationFrame(go);  // until the tab and the story have rendered
+      }};
+      go();
+    }}"""
 
 
 def _replay(backend: Backend, entry: Replayable, settable: dict, scenario: Scenario, progress) -> list:
@@ -134,7 +164,7 @@ def _replay(backend: Backend, entry: Replayable, settable: dict, scenario: Scena
     return [*(scenario.params[name] for name in settable), *forms.fields_of(result)]
 
 
-def _save(backend: Backend, page: Page, current: gr.State, data: dict, progress=gr.Progress()) -> gr.File:
+def _save(backend: Backend, page: Page, current: gr.Textbox, data: dict, progress=gr.Progress()) -> gr.File:
     key = data[current]
     if key not in page.shelf:
         saveable = ", ".join(e.title for e in page.shelf.values())

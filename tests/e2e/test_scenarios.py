@@ -33,7 +33,9 @@ def test_a_link_opens_a_curated_scenario_without_the_model(browser, modelless_ur
         notice = page.locator("#hx-scenario-notice")
         expect(notice).to_contain_text("Mining translations from two unaligned lists")
         expect(notice).to_contain_text("no model ran")
-        expect(notice).to_contain_text("80 of 80 right")
+        story = page.locator("#hx-story-bitext")  # next to the results, which the page scrolls to
+        expect(story).to_contain_text("80 of 80 right")
+        expect(story).to_be_in_viewport()
         expect(page.locator("#hx-header")).to_contain_text("could not be loaded")
         expect(page.locator("#bitext-accuracy")).to_contain_text("margin")
         screenshot(page, "scenario-link")
@@ -44,7 +46,11 @@ def test_a_link_opens_a_curated_scenario_without_the_model(browser, modelless_ur
         expect(page.get_by_role("tab", name="Cluster map")).to_have_attribute("aria-selected", "true")
         expect(page.locator("#map-plot .js-plotly-plot")).to_be_visible(timeout=SLOW)
         expect(notice).to_contain_text("Topics, not languages")
+        expect(page.locator("#hx-story-map")).to_be_in_viewport()
         expect(page.locator("[data-testid=toast-body]")).to_have_count(0)  # no model, and still no error on the page
+
+        page.locator("#map-docs textarea").first.press_sequentially("my own")  # the story told of the saved inputs
+        expect(page.locator("#hx-story-map")).to_be_hidden()
     finally:
         page.close()
 
@@ -82,5 +88,7 @@ def test_a_saved_tab_reopens_from_its_file_and_bad_files_are_messages(page, tmp_
     open_file(page, saved)
     expect(page.locator("#hx-scenario-notice")).to_contain_text("replayed from a saved scenario", timeout=SLOW)
     expect(status).to_contain_text("126 texts: 126 from cache, 0 embedded", timeout=SLOW)
+    expect(status).to_be_in_viewport()  # a file saved without a story: the page scrolls to the results
+    expect(page.locator("#hx-story-search")).to_be_hidden()
     for cell, text in zip(cells, shown, strict=True):  # the same hits and scores, from the file
         expect(cell).to_have_text(text)

@@ -36,7 +36,7 @@ from harrier_explorer.ui.common import (
     open_dropdown,
     user_errors,
 )
-from harrier_explorer.ui.page import Page
+from harrier_explorer.ui.page import Page, story_box
 from harrier_explorer.ui.ranking_data import ranking_inputs
 
 TITLE = "Instruction A/B"
@@ -68,6 +68,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                             elem_id="ab-example")
         run = gr.Button("Compare A vs B", variant="primary", elem_id="ab-run")
         stop = stop_button(elem_id="ab-stop")
+    story = story_box("ab")
     status = gr.Markdown(elem_id="ab-status", min_height=36)
     summary = gr.Markdown(label="Summary", elem_id="ab-summary", latex_delimiters=[])
     verdict = gr.Markdown(label="Verdict", elem_id="ab-verdict", latex_delimiters=[])
@@ -137,7 +138,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     for event in (example_compared, compared):
         follow(event)
     page.replayable(key="ab", title=TITLE, request=ABRequest, handler=run_ab, inputs=compare["inputs_kwargs"],
-                    outputs=compare["outputs"], status=status, follow=follow)
+                    outputs=compare["outputs"], status=status, follow=follow, story=story)
     stops(stop, [example_compared, compared], status)
     side.select(mark_relevant, inputs=[state, picker, qrels_rows], outputs=[qrels_rows, status],
                 api_visibility="private", show_progress="hidden")

@@ -42,7 +42,7 @@ from harrier_explorer.ui.common import (
 )
 from harrier_explorer.ui.embedded import exact_strings
 from harrier_explorer.ui.forms import AUTO
-from harrier_explorer.ui.page import Page
+from harrier_explorer.ui.page import Page, story_box
 from harrier_explorer.workflows.bitext import SCORES
 
 TITLE = "Bitext matching"
@@ -78,6 +78,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
             go = gr.Button("Match", variant="primary", elem_id="bitext-run")
             stop = stop_button(elem_id="bitext-stop")
             example = gr.Button("Load example (de–en)", size="sm", elem_id="bitext-example")
+    story = story_box("bitext")
     status = gr.Markdown(label="status", elem_id="bitext-status", latex_delimiters=[])  # file names in notes
     strings = exact_strings()
     with gr.Row():
@@ -146,7 +147,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     for event in (matched, example_matched):
         event.success(**show_b)
     page.replayable(key="bitext", title=TITLE, request=BitextRequest, handler=match_bitext, inputs=match_inputs,
-                    outputs=match_outputs, status=status, follow=lambda event: event.success(**show_b))
+                    outputs=match_outputs, status=status, follow=lambda event: event.success(**show_b), story=story)
     stops(stop, [matched, example_matched], status)
 
     rematch = user_errors(forms.endpoint(RematchRequest, rematch_bitext))

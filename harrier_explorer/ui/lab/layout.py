@@ -46,7 +46,7 @@ from harrier_explorer.ui.lab.handlers import (
     word_query_pickers,
 )
 from harrier_explorer.ui.lab.present import metric_label
-from harrier_explorer.ui.page import Page
+from harrier_explorer.ui.page import Page, story_box
 from harrier_explorer.ui.ranking_data import ranking_inputs
 
 TITLE = "Instruction lab"
@@ -105,6 +105,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                             elem_id="lab-example")
         run = gr.Button("Run the lab", variant="primary", elem_id="lab-run")
         stop = stop_button(elem_id="lab-stop")
+    story = story_box("lab")
     status = gr.Markdown(elem_id="lab-status", min_height=36)
     verdict = gr.Markdown(label="Verdict", elem_id="lab-verdict", latex_delimiters=[])
     summary = gr.Markdown(label="Summary", elem_id="lab-summary", latex_delimiters=[])
@@ -178,7 +179,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     for event in (example_lab, run_lab_event):
         follow(event)
     page.replayable(key="lab", title=TITLE, request=LabRequest, handler=run_lab, inputs=lab["inputs_kwargs"],
-                    outputs=lab["outputs"], status=status, follow=follow)
+                    outputs=lab["outputs"], status=status, follow=follow, story=story)
     stops(stop, [example_lab, run_lab_event], status)
     gr.on([word_picker.input, query_picker.input], user_errors(forms.endpoint(WordQueryRequest, word_query)),
           inputs_kwargs=forms.inputs(WordQueryRequest, run=state, word=word_picker, query=query_picker),

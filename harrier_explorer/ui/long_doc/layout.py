@@ -25,7 +25,7 @@ from harrier_explorer.ui.long_doc.handlers import (
     load_example,
     long_document,
 )
-from harrier_explorer.ui.page import Page
+from harrier_explorer.ui.page import Page, story_box
 from harrier_explorer.ui.ranking_data import ranking_inputs
 
 TITLE = "Long documents"
@@ -50,6 +50,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                 go = gr.Button("Read along", variant="primary", elem_id="longdoc-run")
                 stop = stop_button(elem_id="longdoc-stop")
                 example = gr.Button("Load example", size="sm", elem_id="longdoc-example")
+    story = story_box("long_doc")
     summary = gr.Markdown(elem_id="longdoc-summary", latex_delimiters=[])
     plot = gr.Plot(label="Cosine along the document", elem_id="longdoc-plot")
     chunks = gr.Dataframe(label="Chunks", wrap=True, interactive=False, max_height=420, elem_id="longdoc-chunks",
@@ -68,7 +69,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
         run, inputs_kwargs=inputs, outputs=outputs, api_visibility="private", show_progress_on=summary)
     stops(stop, [read, example_read], summary)
     page.replayable(key="long_doc", title=TITLE, request=LongDocRequest, handler=long_document, inputs=inputs,
-                    outputs=outputs, status=summary)
+                    outputs=outputs, status=summary, story=story)
     on_model_known(demo, lambda keep: instruction_choices(backend, "retrieval", keep=keep), instruction)
     _corpus_section(backend, demo)
 

@@ -53,7 +53,7 @@ from harrier_explorer.ui.map.selection import (
     find,
     select,
 )
-from harrier_explorer.ui.page import Page
+from harrier_explorer.ui.page import Page, story_box
 
 TITLE = "Cluster map"
 INTRO = ("Embed documents from one or several files (the instruction goes on **every** document: role *symmetric*), "
@@ -117,6 +117,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
         example = gr.Button("Load and run example (SIB-200 topics, three languages)", size="sm", elem_id="map-example")
         run = gr.Button("Embed and map", variant="primary", elem_id="map-run")
         stop = stop_button(elem_id="map-stop")
+    story = story_box("map")
     status = gr.Markdown(elem_id="map-status", min_height=36)
     summary = gr.Markdown(label="Summary", elem_id="map-summary", latex_delimiters=[])
     colour_by = gr.Radio(list(COLOUR_BY), value=COLOUR_BY[0], label="colour by")
@@ -197,7 +198,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     for event in (example_map, build_event):
         follow(event)
     page.replayable(key="map", title=TITLE, request=MapRequest, handler=run_map, inputs=build_map["inputs_kwargs"],
-                    outputs=build_map["outputs"], status=status, follow=follow)
+                    outputs=build_map["outputs"], status=status, follow=follow, story=story)
     stops(stop, [example_map, build_event], status)
     colour_by.input(None, inputs=colour_by, js=RECOLOUR_JS)  # at once, in the browser; then the server's redraw:
     colour_by.input(user_errors(forms.endpoint(ColourRequest, redraw)),

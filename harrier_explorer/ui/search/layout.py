@@ -19,7 +19,7 @@ from harrier_explorer.ui.common import (
     user_errors,
 )
 from harrier_explorer.ui.embedded import exact_strings
-from harrier_explorer.ui.page import Page
+from harrier_explorer.ui.page import Page, story_box
 from harrier_explorer.ui.search.handlers import (
     MAX_QUERIES,
     PER_LANGUAGE_K,
@@ -53,6 +53,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                 go = gr.Button("Search", variant="primary", elem_id="search-run")
                 stop = stop_button(elem_id="search-stop")
                 example = gr.Button("Load example", size="sm", elem_id="search-example")
+    story = story_box("search")
     status = gr.Markdown(label="status", elem_id="search-status", latex_delimiters=[])  # file names in notes
     strings = exact_strings()
     tables = []
@@ -104,7 +105,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     for event in (searched, example_searched):
         present(event)
     page.replayable(key="search", title=TITLE, request=SearchRequest, handler=cross_lingual_search, inputs=inputs,
-                    outputs=outputs, status=status, follow=present)
+                    outputs=outputs, status=status, follow=present, story=story)
     stops(stop, [searched, example_searched], status)
     for n, table in enumerate(tables):
         table.select(pick_pair(n), inputs=[queries, table],
