@@ -9,10 +9,7 @@ each figure against the replayed results.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
@@ -20,8 +17,8 @@ from playwright.sync_api import expect, sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from harrier_explorer.workflows.scenario import describe  # noqa: E402
-from tests.e2e.conftest import CHROMIUM, wait_for_server  # noqa: E402
-from tests.helpers import free_port  # noqa: E402
+from scripts.served import served_app  # noqa: E402
+from tests.e2e.conftest import CHROMIUM  # noqa: E402
 
 OUT = ROOT / "assets" / "scenarios"
 expect.set_options(timeout=900_000)
@@ -71,46 +68,30 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", default=None, help="names of the scenarios to make again")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    log = ROOT / "artifacts" / "scenarios-app.log"
-    log.parent.mkdir(exist_ok=True)
-    with log.open("w") as out:
-        app = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port)], cwd=ROOT,
-                               env=dict(os.environ, HF_HUB_OFFLINE="1"), stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_for_server(url, app, log)
-        while "Model ready" not in log.read_text():
-            if app.poll() is not None:
-                raise RuntimeError(log.read_text()[-2000:])
-            time.sleep(1)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-            page = browser.new_page(viewport={"width": 1440, "height": 900}, accept_downloads=True)
-            page.set_default_timeout(900_000)
-            page.goto(url)
-            expect(page.locator("#hx-header")).to_contain_text("self-check passed")
-            for name, (tab, button, done, text, title, story) in STORIES.items():
-                if args.only is not None and name not in args.only:
-                    continue
-                page.get_by_role("tab", name=tab).click()
-                page.locator(button).click()
-                expect(page.locator(done)).to_contain_text(text)
-                link = page.locator("#hx-scenario-file a").first
-                before = link.get_attribute("href") if link.count() else None
-                page.locator("#hx-scenario-save").click()
-                page.wait_for_function("before => { const a = document.querySelector('#hx-scenario-file a');"
-                                       " return a && a.href !== before; }", arg=before)
-                with page.expect_download() as download:
-                    link.click()
-                path = OUT / f"{name}.zip"
-                download.value.save_as(path)
-                describe(path, title, story)
-                print(f"{path.name}: {path.stat().st_size / 1e6:.1f} MB", flush=True)
-            browser.close()
-    finally:
-        app.terminate()
-        app.wait(30)
+    with served_app("scenarios-app.log") as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1440, "height": 900}, accept_downloads=True)
+        page.set_default_timeout(900_000)
+        page.goto(url)
+        expect(page.locator("#hx-header")).to_contain_text("self-check passed")
+        for name, (tab, button, done, text, title, story) in STORIES.items():
+            if args.only is not None and name not in args.only:
+                continue
+            page.get_by_role("tab", name=tab).click()
+            page.locator(button).click()
+            expect(page.locator(done)).to_contain_text(text)
+            link = page.locator("#hx-scenario-file a").first
+            before = link.get_attribute("href") if link.count() else None
+            page.locator("#hx-scenario-save").click()
+            page.wait_for_function("before => { const a = document.querySelector('#hx-scenario-file a');"
+                                   " return a && a.href !== before; }", arg=before)
+            with page.expect_download() as download:
+                link.click()
+            path = OUT / f"{name}.zip"
+            download.value.save_as(path)
+            describe(path, title, story)
+            print(f"{path.name}: {path.stat().st_size / 1e6:.1f} MB", flush=True)
+        browser.close()
 
 
 if __name__ == "__main__":
