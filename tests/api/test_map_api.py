@@ -74,6 +74,11 @@ def test_recolour_and_neighbours_work_on_the_sessions_map(client):
     assert [row[0] for row in table["data"]] and all(isinstance(row[1], float) for row in table["data"])
     by_words, *_ = client.predict(point="cherries", api_name="/map_neighbours")
     assert by_words.startswith("**Point #4**")
+    filtered, *_ = client.predict(colour_by="cluster", only=["source file: paste"], api_name="/map_colour")
+    kept = [len(t["selectedpoints"]) for t in json.loads(filtered["plot"])["data"] if t.get("selectedpoints")]
+    assert sum(kept) == len(DOCS.splitlines())  # every point kept bright: they all come from the paste
+    with pytest.raises(AppError, match="field: value"):
+        client.predict(colour_by="cluster", only=["colour: red"], api_name="/map_colour")
 
 
 @pytest.mark.parametrize("api_name, kwargs", [("/map_neighbours", {"point": "1"}),
@@ -118,7 +123,8 @@ def test_the_api_names_every_parameter_and_hides_the_example_button(client):
     assert parameters["documents_label_column"]["parameter_default"] == "(auto)"
     assert parameters["seed"]["parameter_default"] == 42 and parameters["dims"]["parameter_default"] == 2
     assert parameters["language_neutral"]["parameter_default"] is True
-    assert [p["parameter_name"] for p in info["/map_neighbours"]["parameters"]] == ["colour_by", "point"]
+    assert [p["parameter_name"] for p in info["/map_neighbours"]["parameters"]] == ["colour_by", "point", "only"]
+    assert [p["parameter_name"] for p in info["/map_colour"]["parameters"]] == ["colour_by", "only"]
     assert "/map_example" not in info
 
 

@@ -29,6 +29,9 @@ CLICK_FIRST_POINT = """(traceIndex) => {
     gd.emit('plotly_click', {points: [{customdata: trace.customdata[0], curveNumber: trace.index, pointNumber: 0}]});
     return String(trace.customdata[0][0]);
 }"""
+#: How many points the map draws bright (plotly's selectedpoints over its traces): the ones a filter keeps.
+KEPT_POINTS = """() => document.querySelector('#map-plot .js-plotly-plot').data
+    .filter(t => Array.isArray(t.selectedpoints)).reduce((n, t) => n + t.selectedpoints.length, 0)"""
 #: Plotly's click event on the document point numbered `number` in the map `#plotId`, found by its data.
 CLICK_POINT = """([plotId, number]) => {
     const gd = document.querySelector(`#${plotId} .js-plotly-plot`);
@@ -114,6 +117,15 @@ def test_example_map_keywords_agreement_neighbours_and_exports(page):
     expect(page.locator("#map-picked")).to_contain_text("Point #12", timeout=SLOW)
     expect(plot).to_contain_text("point #12", timeout=SLOW)
     screenshot(page, "map-neighbours")
+
+    # A filter fades the other points at once, in the browser; the server's next redraw keeps them faded.
+    page.locator("#map-only input").click()
+    page.get_by_role("option", name="language: zh").click()
+    page.wait_for_function(f"() => ({KEPT_POINTS})() === 98")
+    page.locator("#map-pick textarea, #map-pick input").first.fill("13")
+    page.locator("#map-neighbours").click()
+    expect(plot).to_contain_text("point #13", timeout=SLOW)  # the server's figure
+    assert page.evaluate(KEPT_POINTS) == 98
 
 
 def test_the_language_neutral_view_shows_before_and_after_and_can_be_switched_off(page):
@@ -276,8 +288,13 @@ def test_find_filters_a_lasso_and_stop(page):
     expect(table).not_to_contain_text("The pears are green.")
     screenshot(page, "map-find")
 
-    page.evaluate(SELECT_POINTS, ["map-plot", ["0", "1"]])  # a lasso lists what it caught
-    expect(found).to_contain_text("2 points selected in the map", timeout=SLOW)
+    page.evaluate(SELECT_POINTS, ["map-plot", ["0", "1", "4"]])  # a lasso lists what it caught, of what is kept
+    expect(found).to_contain_text("1 point selected in the map among those the filters keep", timeout=SLOW)
+    expect(table).to_contain_text("Die Birnen sind grün.")
+    expect(table).not_to_contain_text("The pears are green.")
+    page.locator("#map-only button.token-remove, #map-only .token-remove").first.click()  # no filter: all of it
+    page.evaluate(SELECT_POINTS, ["map-plot", ["0", "1"]])
+    expect(found).to_contain_text("2 points selected in the map (", timeout=SLOW)
     expect(table).to_contain_text("The pears are green.")
     expect(table).not_to_contain_text("Die Birnen sind grün.")
 

@@ -15,6 +15,7 @@ from harrier_explorer.errors import InputError
 from harrier_explorer.inputs.language import detect_languages
 from harrier_explorer.ui.common import user_errors
 from harrier_explorer.ui.forms import TextInput
+from harrier_explorer.ui.map import fields as map_fields
 from harrier_explorer.ui.map import handlers, layout, selection
 from harrier_explorer.ui.map.export import NAME, export_root
 from harrier_explorer.ui.map.handlers import ColourRequest, MapRequest, NeighboursRequest
@@ -241,7 +242,7 @@ def test_the_language_neutral_view_has_no_effect_on_one_language_and_says_so(bac
 def test_find_selects_by_words_by_meaning_and_by_filters_and_lists_the_points(backend):
     out = build(backend, paste=MULTILINGUAL, method="PCA")
     run = out.run
-    choices = selection.filter_choices(run)
+    choices = map_fields.filter_choices(run)
     assert {"language: de", "language: en", "language: fr", "source file: paste"} <= set(choices)
 
     def find(**fields):
@@ -256,6 +257,9 @@ def test_find_selects_by_words_by_meaning_and_by_filters_and_lists_the_points(ba
 
     german = find(only=["language: de"])
     assert german.table["point"].tolist() == [4, 5, 6, 7] and "language de" in plain(german.summary)
+    for redrawn in (handlers.redraw(ColourRequest(run, "language", only=["language: de"])),
+                    handlers.neighbours(NeighboursRequest(run, "cluster", only=["language: de"], point="0"))):
+        assert selected_points(redrawn.plot) == ["4", "5", "6", "7"]  # a redraw keeps the filters' fading
     both = find(find="die", only=["language: de", "language: fr"])  # values of one field are alternatives
     assert both.table["point"].tolist() == [6, 7]
 

@@ -55,6 +55,7 @@ from harrier_explorer.ui.common import (
 from harrier_explorer.ui.forms import TextInput
 from harrier_explorer.ui.map import own_vectors, present
 from harrier_explorer.ui.map.export import HtmlExport
+from harrier_explorer.ui.map.fields import ONLY_DOC, fields, passing
 from harrier_explorer.ui.map.plots import MapPoints, QueryMarks, RegionNames, map_figure, silhouette_figure
 from harrier_explorer.ui.map.queries import place_queries, query_sides, query_texts
 from harrier_explorer.ui.model_b import model_b_status
@@ -157,6 +158,7 @@ class MapRequest:
 class ColourRequest:
     run: MapRun | None = None  # the session's map (gr.State)
     colour_by: str = field(default=COLOUR_BY[0], metadata={"doc": " or ".join(map(repr, COLOUR_BY))})
+    only: list[str] = field(default_factory=list, metadata={"doc": ONLY_DOC + "; the rest of the points fade"})
 
 
 @dataclass(frozen=True)
@@ -342,8 +344,10 @@ def redraw(request: ColourRequest, progress=None, picked: int | None = None) -> 
     """The session's map coloured by cluster, label, language or source file (or, with model B, by each point's
     neighbour overlap under A and B), model B's map coloured alike, and the standalone HTML export of A's."""
     run = session_map(request.run)
-    fig = figure(run, request.colour_by, picked=picked)
-    return PlotResult(fig, run.export.write(fig), run.b and figure(run, request.colour_by, run.b, picked=picked))
+    kept = passing(request.only, run)
+    fig = figure(run, request.colour_by, picked=picked, selected=kept)
+    return PlotResult(fig, run.export.write(fig),
+                      run.b and figure(run, request.colour_by, run.b, picked=picked, selected=kept))
 
 
 def figure(run: MapRun, colour_by: str, side: MapB | None = None, picked: int | None = None,
@@ -431,13 +435,6 @@ def _cluster(points: np.ndarray, method: str, k: int, min_cluster_size: int, not
         notes.append(f"KMeans k lowered from {k} to {n}, the number of points.")
         k = n
     return kmeans(points, k or None)
-
-
-def fields(run: MapRun) -> dict[str, list[str]]:
-    """Per colouring (and filter) field, one value per point."""
-    return {"cluster": [map_report.cluster_name(int(c)) for c in run.clustering.labels],
-            "label": [r.label or "(no label)" for r in run.records],
-            "language": list(run.languages), "source file": [r.source for r in run.records]}
 
 
 def _points(run: MapRun, colour_by: str, coords: np.ndarray) -> MapPoints:

@@ -26,6 +26,7 @@ from harrier_explorer.ui.common import (
     text_source,
     user_errors,
 )
+from harrier_explorer.ui.map.fields import filter_choices
 from harrier_explorer.ui.map.handlers import (
     CLUSTER_METHODS,
     CLUSTER_SPACES,
@@ -43,13 +44,12 @@ from harrier_explorer.ui.map.handlers import (
     redraw,
     run_map,
 )
-from harrier_explorer.ui.map.plots import RECOLOUR_JS
+from harrier_explorer.ui.map.plots import FILTER_JS, RECOLOUR_JS
 from harrier_explorer.ui.map.selection import (
     MATCH,
     FindRequest,
     SelectionResult,
     SelectRequest,
-    filter_choices,
     find,
     select,
 )
@@ -136,7 +136,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
         find_k = gr.Number(20, precision=0, label="k (meaning)", scale=0, min_width=100)
         # Open: a script's session has no page to fill the choices in; the handler checks the values.
         only = open_dropdown([], value=[], multiselect=True, scale=2, elem_id="map-only",
-                             label="only (cluster, label, language, file)")
+                             label="only (cluster, label, language, file): the rest fade")
         find_button = gr.Button("Select", scale=0, min_width=90, elem_id="map-find")
     selection_summary = gr.Markdown(elem_id="map-selection-summary", latex_delimiters=[])
     selected_table = gr.Dataframe(label="Selected points (box, lasso or Find)", wrap=True, interactive=False,
@@ -200,20 +200,23 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     page.replayable(key="map", title=TITLE, request=MapRequest, handler=run_map, inputs=build_map["inputs_kwargs"],
                     outputs=build_map["outputs"], status=status, follow=follow, story=story)
     stops(stop, [example_map, build_event], status)
-    colour_by.input(None, inputs=colour_by, js=RECOLOUR_JS)  # at once, in the browser; then the server's redraw:
+    # Recolouring and filtering happen at once, in the browser; then the server's redraw (the export, model B):
+    colour_by.input(None, inputs=[colour_by, only], js=f"(c, only) => {{ ({RECOLOUR_JS})(c); ({FILTER_JS})(only); }}")
+    only.input(None, inputs=only, js=FILTER_JS)
     colour_by.input(user_errors(forms.endpoint(ColourRequest, redraw)),
-                    inputs_kwargs=forms.inputs(ColourRequest, run=state, colour_by=colour_by),
+                    inputs_kwargs=forms.inputs(ColourRequest, run=state, colour_by=colour_by, only=only),
                     outputs=forms.outputs(PlotResult, plot=plot, plot_html=html_file, plot_b=plot_b),
                     api_name="map_colour", show_progress_on=status)
     gr.on([show.click, picked.submit], user_errors(forms.endpoint(NeighboursRequest, neighbours)),
-          inputs_kwargs=forms.inputs(NeighboursRequest, run=state, colour_by=colour_by, point=picked),
+          inputs_kwargs=forms.inputs(NeighboursRequest, run=state, colour_by=colour_by, point=picked, only=only),
           outputs=forms.outputs(NeighboursResult, picked=picked_text, neighbours=neighbour_table, plot=plot,
                                 plot_html=html_file, plot_b=plot_b), api_name="map_neighbours",
           show_progress_on=status)
     selected = forms.outputs(SelectionResult, summary=selection_summary, table=selected_table, csv=selected_csv,
                              plot=plot, plot_b=plot_b)
     select_button.click(user_errors(forms.endpoint(SelectRequest, select)),
-                        inputs_kwargs=forms.inputs(SelectRequest, run=state, colour_by=colour_by, points=selection),
+                        inputs_kwargs=forms.inputs(SelectRequest, run=state, colour_by=colour_by, points=selection,
+                                                   only=only),
                         outputs=selected, api_visibility="private", show_progress="hidden")
     gr.on([find_button.click, find_text.submit],
           user_errors(forms.endpoint(FindRequest, functools.partial(find, backend))),

@@ -20,12 +20,16 @@ from plotly.colors import qualitative
 from harrier_explorer.analysis.clusters import Clustering
 from harrier_explorer.analysis.snippets import snippet
 from harrier_explorer.ui.common import failsafe_plot
+from harrier_explorer.ui.map.fields import SEPARATOR
 
 PALETTE = qualitative.Plotly + qualitative.D3 + qualitative.Set3
 NOISE_COLOUR = "#b8b8b8"
 #: The browser's recolouring of a drawn map (groups as ``_group_traces`` draws them, the same colours).
 RECOLOUR_JS = ((Path(__file__).parent / "recolour.js").read_text(encoding="utf-8")
                .replace("__PALETTE__", json.dumps(PALETTE)).replace("__NOISE__", json.dumps(NOISE_COLOUR)))
+#: The browser's fading of the points that the "only" filters leave out (as ``fields.filters`` reads them).
+FILTER_JS = (Path(__file__).parent / "filter.js").read_text(encoding="utf-8").replace("__SEPARATOR__",
+                                                                                     json.dumps(SEPARATOR))
 HOVER = ("#%{customdata[0]} · %{customdata[1]}<br>%{customdata[2]}<br>"
          "<i>file</i> %{customdata[3]} · <i>label</i> %{customdata[4]} · <i>lang</i> %{customdata[5]}<extra></extra>")
 #: Low values (neighbourhoods that change) red, high ones blue.

@@ -15,10 +15,10 @@ from harrier_explorer.backend.core import Backend
 from harrier_explorer.errors import InputError
 from harrier_explorer.models import NO_INSTRUCTION
 from harrier_explorer.ui.common import INSTRUCTION_FORMS, export_table, instruction_value, markdown_text, whole_number
+from harrier_explorer.ui.map.fields import ONLY_DOC, fields, filters, passing
 from harrier_explorer.ui.map.handlers import (
     ColourRequest,
     MapRun,
-    fields,
     figure,
     points_table,
     query_centre,
@@ -28,8 +28,6 @@ from harrier_explorer.ui.map.handlers import (
 MATCH = ("words", "meaning")
 #: Rows of the selection shown in the page (the CSV has them all).
 SHOWN_ROWS = 500
-#: How a filter value reads in the page and the API: "language: de".
-SEPARATOR = ": "
 
 
 @dataclass(frozen=True)
@@ -44,9 +42,7 @@ class FindRequest(ColourRequest):
                "(match 'meaning'); empty: the filters alone"})
     match: str = field(default=MATCH[0], metadata={"doc": " or ".join(map(repr, MATCH))})
     k: int = field(default=20, metadata={"doc": "how many points a 'meaning' search selects (1 to 10,000)"})
-    only: list[str] = field(default_factory=list, metadata={
-        "doc": "filters 'field: value' with field cluster, label, language or source file (e.g. 'language: de'); "
-               "values of one field are alternatives, different fields must all hold"})
+    only: list[str] = field(default_factory=list, metadata={"doc": ONLY_DOC})
     instruction: str = field(default=NO_INSTRUCTION, metadata={
         "doc": f"put on a 'meaning' query (role query; the page's query instruction A): {INSTRUCTION_FORMS}"})
 
@@ -60,29 +56,27 @@ class SelectionResult:
     plot_b: object
 
 
-def filter_choices(run: MapRun | None) -> list[str]:
-    """Every 'field: value' a map's points have, field by field."""
-    if run is None:
-        return []
-    return [f"{name}{SEPARATOR}{value}" for name, values in fields(run).items() for value in sorted(set(values))]
-
-
 def select(request: SelectRequest, progress=None) -> SelectionResult:
-    """The points of a box or lasso selection, drawn in either map, selected in both and listed."""
+    """The points of a box or lasso selection, drawn in either map, selected in both and listed; with filters, only
+    the points they keep (the faded ones are not picked up)."""
     run = session_map(request.run)
     text = (request.points or "").strip()
-    numbers = sorted({int(n) for n in text.split(",") if n.strip().isdigit() and int(n) < len(run.texts)})
     if not text:
         return _result(run, request.colour_by, None, "")
-    return _result(run, request.colour_by, np.array(numbers, dtype=int), f"**{len(numbers)}** points selected in "
-                   "the map (double-click the map to clear).")
+    kept = passing(request.only, run)
+    numbers = sorted({int(n) for n in text.split(",") if n.strip().isdigit() and int(n) < len(run.texts)}
+                     & (set(range(len(run.texts))) if kept is None else set(kept)))
+    among = "" if kept is None else " among those the filters keep"
+    return _result(run, request.colour_by, np.array(numbers, dtype=int), f"**{len(numbers)}** "
+                   f"point{'' if len(numbers) == 1 else 's'} selected in the map{among} (double-click the map to "
+                   "clear).")
 
 
 def find(backend: Backend, request: FindRequest, progress=None) -> SelectionResult:
     """Select the points whose texts contain every typed word, or the k closest in meaning to a query (embedded by
     model A under the query instruction, centred like the map's documents), among those passing the filters."""
     run = session_map(request.run)
-    wanted = _filters(request.only, run)
+    wanted = filters(request.only, run)
     mask = field_mask(fields(run), wanted)
     how = [f"{name} {' or '.join(map(markdown_text, values))}" for name, values in wanted.items()]
     text = (request.find or "").strip()
@@ -112,18 +106,6 @@ def find(backend: Backend, request: FindRequest, progress=None) -> SelectionResu
         return _result(run, request.colour_by, None, f"No point matches ({rule}); the maps are left as they were.")
     return _result(run, request.colour_by, indices, f"**{len(indices)}** of {len(run.texts)} points: {rule}.",
                    scores)
-
-
-def _filters(only: list[str] | str | None, run: MapRun) -> dict[str, set[str]]:
-    """'field: value' strings → {field: {values}}, each checked against the map's fields."""
-    names = fields(run)
-    wanted: dict[str, set[str]] = {}
-    for item in [only] if isinstance(only, str) else only or []:
-        name, sep, value = str(item).partition(SEPARATOR)
-        if not sep or name not in names:
-            raise InputError(f"A filter reads 'field: value' with field {', '.join(names)}; got {item!r}.")
-        wanted.setdefault(name, set()).add(value)
-    return wanted
 
 
 def _result(run: MapRun, colour_by: str, indices: np.ndarray | None, summary: str,
