@@ -4,8 +4,10 @@ page's Stop button and a closed tab do too. Every wait is on a state (an event s
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
+import traceback
 import uuid
 
 import pytest
@@ -16,10 +18,21 @@ from harrier_explorer.ui.cancel import Cancelled
 WAIT = 120  # s: a ceiling on waiting for a state on a busy 2-core machine, never a pause
 
 
+def threads() -> str:
+    """Where every thread is, for a wait that fails: a hang under load then says what it waits on."""
+    names = {t.ident: t.name for t in threading.enumerate()}
+    return "\n".join(f"--- {names.get(ident, ident)}\n{''.join(traceback.format_stack(frame))}"
+                     for ident, frame in sys._current_frames().items())
+
+
+def waited(event: threading.Event, what: str) -> None:
+    assert event.wait(WAIT), f"{what}\n{threads()}"
+
+
 def wait_until(condition, what: str) -> None:
     deadline = time.monotonic() + WAIT
     while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        assert time.monotonic() < deadline, f"timed out waiting for {what}\n{threads()}"
         time.sleep(0.05)
 
 
@@ -75,11 +88,11 @@ def test_cancelling_a_run_stops_its_worker_at_the_next_batch(demo, client, monke
     monkeypatch.setattr(HashEncoder, "embed", gated)
     tag = uuid.uuid4().hex  # texts no earlier test embedded: nothing comes from the cache
     job = client.submit(**call(tag))
-    assert started.wait(WAIT), "the run never started embedding"
+    waited(started, "the run never started embedding")
     job.cancel()
     wait_until(lambda: not demo._queue.event_ids_to_events, "the queue to drop the cancelled run")
     gate.set()
-    assert stopped.wait(WAIT), "the worker went on embedding after the run was cancelled"
+    waited(stopped, "the worker went on embedding after the run was cancelled")
     assert not finished.is_set()
     # The app keeps serving: the next call answers.
     assert client.predict(base_instruction="retrieval (QA)", domain="", api_name="/lab_propose").startswith("(none)")
