@@ -1,0 +1,173 @@
+"""A cluster map of many points from vectors a user uploads (issue 11: 100k points): how long the map takes to build,
+stage by stage, and whether it stays interactive: frames per second while zooming in headless Chromium, measured in
+the map's standalone HTML export (the figure the page draws, WebGL), against the same points drawn as SVG (plotly's
+go.Scatter: the figure without WebGL), in one run.
+
+Data: seeded synthetic vectors (topics × languages in ``--dim`` dimensions, L2-normalised) with a text, label and
+language per row, written as the parquet ``harrier-explorer embed`` writes; nothing is embedded. Chromium draws
+WebGL in software here (SwiftShader, no GPU): a laptop's GPU draws faster.
+
+    python -m benchmarks.map_scale [--points 100000] [--dim 640] > map_scale.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from benchmarks._common import log, markdown_table
+from harrier_explorer.backend.core import Backend
+from harrier_explorer.inputs.vectors import load_vectors
+from harrier_explorer.settings import load_settings
+from harrier_explorer.ui.map.handlers import MapRequest, run_map
+
+LANGUAGES = ("en", "de", "fr", "zh")
+#: Zoom steps measured per figure (each a relayout and the frame that draws it), and the most seconds spent on them.
+STEPS, BUDGET_S = 40, 120.0
+ZOOM_FPS = """async ([steps, budget]) => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  const [x0, x1] = gd._fullLayout.xaxis.range, [y0, y1] = gd._fullLayout.yaxis.range;
+  const [cx, cy] = [(x0 + x1) / 2, (y0 + y1) / 2];
+  await frame();
+  const start = performance.now();
+  let frames = 0;
+  for (let i = 1; i <= steps && performance.now() - start < budget * 1000; i++) {
+    const f = 1 - 0.6 * i / steps;  // zooming in towards the centre, to 40 % of the width
+    await Plotly.relayout(gd, {'xaxis.range': [cx - (x1 - x0) * f / 2, cx + (x1 - x0) * f / 2],
+                               'yaxis.range': [cy - (y1 - y0) * f / 2, cy + (y1 - y0) * f / 2]});
+    await frame();
+    frames++;
+  }
+  return frames / ((performance.now() - start) / 1000);
+}"""
+
+
+def synthetic_parquet(n: int, dim: int, topics: int, path: Path, seed: int = 0) -> Path:
+    """n rows: a topic and a language each; the vector is the topic's centre plus the language's offset plus noise,
+    and the text is words of the topic's own vocabulary, so that keywords and the language-neutral view have work."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rng = np.random.default_rng(seed)
+    topic, lang = rng.integers(topics, size=n), rng.integers(len(LANGUAGES), size=n)
+    vectors = (rng.normal(size=(topics, dim))[topic] + 0.7 * rng.normal(size=(len(LANGUAGES), dim))[lang]
+               + 0.9 * rng.normal(size=(n, dim))).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    words = rng.integers(30, size=(n, 6))
+    texts = [f"{' '.join(f'{LANGUAGES[g]}{t}w{w}' for w in row)} item {i}"
+             for i, (t, g, row) in enumerate(zip(topic, lang, words, strict=True))]
+    offsets = pa.array(np.arange(0, (n + 1) * dim, dim, dtype=np.int32))
+    table = pa.table({"text": texts, "label": [f"topic {t}" for t in topic],
+                      "language": [LANGUAGES[g] for g in lang],
+                      "vector": pa.ListArray.from_arrays(offsets, pa.array(vectors.ravel()))})
+    pq.write_table(table, path)
+    return path
+
+
+class Stages:
+    """The build's progress messages, timed: the seconds each stage took (digits dropped: "epoch 40 of 200")."""
+
+    def __init__(self) -> None:
+        self.marks: list[tuple[float, str]] = []
+
+    def __call__(self, fraction=None, desc: str = "", **_) -> None:
+        stage = re.sub(r"\s*[:(]?\s*\d[\d,./ ]*.*$", "", desc or "").strip() or "(unnamed)"
+        if not self.marks or self.marks[-1][1] != stage:
+            self.marks.append((time.perf_counter(), stage))
+            log(f"  {stage}")
+
+    def table(self, end: float) -> list[tuple[str, float]]:
+        ends = [t for t, _ in self.marks[1:]] + [end]
+        return [(stage, e - t) for (t, stage), e in zip(self.marks, ends, strict=True)]
+
+
+def svg_copy(fig: go.Figure) -> go.Figure:
+    """The same figure with every WebGL trace drawn as SVG."""
+    return go.Figure([go.Scatter(t.to_plotly_json()) if t.type == "scattergl" else t for t in fig.data], fig.layout)
+
+
+def browse(files: dict[str, Path]) -> dict[str, tuple[float, float]]:
+    """Per file: seconds until the figure is drawn, and frames per second while zooming."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM
+
+    out = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        for name, path in files.items():
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
+            start = time.perf_counter()
+            page.goto(path.as_uri(), timeout=900_000)
+            page.wait_for_function("() => { const gd = document.querySelector('.js-plotly-plot');"
+                                   " return gd && gd._fullLayout && gd.data && gd.data.length; }", timeout=900_000)
+            drawn = time.perf_counter() - start
+            fps = page.evaluate(ZOOM_FPS, [STEPS, BUDGET_S])
+            out[name] = (drawn, fps)
+            log(f"  {name}: drawn in {drawn:.1f} s, {fps:.1f} frames/s while zooming")
+            page.close()
+        browser.close()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--points", type=int, default=100_000)
+    parser.add_argument("--dim", type=int, default=640, help="vector size (Harrier 270M: 640)")
+    parser.add_argument("--topics", type=int, default=20)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="harrier-map-scale-"))
+    log(f"writing {args.points:,} vectors of {args.dim} dimensions")
+    parquet = synthetic_parquet(args.points, args.dim, args.topics, folder / "vectors.parquet")
+    # The upload limit is a setting; a 100k × 640 parquet is about 260 MB. The model is the test encoder: nothing
+    # is embedded, and no model has to load.
+    settings = load_settings(env={}, model="fake:hash", cache_dir=str(folder / "cache"), max_file_mb=4096)
+    backend = Backend(settings)
+    backend.start().wait(60)
+
+    log("warm-up: a map of 1,000 points (numba compiles UMAP's functions once per process, as the app does at "
+        "start-up)")
+    warm = synthetic_parquet(1000, args.dim, args.topics, folder / "warm.parquet", seed=1)
+    run_map(backend, MapRequest(vectors=str(warm)), lambda *a, **k: None)
+
+    start = time.perf_counter()
+    loaded = load_vectors(parquet, max_file_mb=settings.max_file_mb)
+    read_s = time.perf_counter() - start
+    log(f"read {len(loaded.matrix):,} vectors in {read_s:.1f} s")
+    stages = Stages()
+    start = time.perf_counter()
+    stages(desc="Reading the vectors, languages")  # the build's first step says nothing on the progress bar
+    result = run_map(backend, MapRequest(vectors=str(parquet), colour_by="cluster"), stages)
+    built = time.perf_counter()
+    build_s = built - start
+    log(f"map built in {build_s:.1f} s")
+
+    figure_mb = len(result.plot.to_json()) / 1e6
+    svg_path = folder / "cluster_map_svg.html"
+    svg_copy(result.plot).write_html(svg_path, include_plotlyjs=True)
+    drawn = browse({"WebGL (the map)": Path(result.plot_html), "SVG (go.Scatter)": svg_path})
+
+    print(f"### {args.points:,} points, {args.dim} dimensions, {args.topics} topics × {len(LANGUAGES)} languages\n")
+    print(f"Parquet {parquet.stat().st_size / 1e6:.0f} MB, read alone in {read_s:.1f} s. The map (`run_map`, "
+          f"UMAP 2-D, KMeans with automatic k, language-neutral view) built in **{build_s:.1f} s**:\n")
+    rows = pd.DataFrame(stages.table(built), columns=["stage", "seconds"])
+    print(markdown_table(rows, ".1f"))
+    print(f"\nThe figure: {figure_mb:.1f} MB of JSON.\n")
+    webgl_fps = drawn["WebGL (the map)"][1]
+    table = pd.DataFrame([(name, path.stat().st_size / 1e6, first, fps, fps / webgl_fps)
+                          for (name, (first, fps)), path in zip(drawn.items(), (Path(result.plot_html), svg_path),
+                                                                  strict=True)],
+                         columns=["standalone HTML", "MB", "drawn after (s)", "frames/s zooming", "× WebGL"])
+    print(markdown_table(table, ".1f"))
+
+
+if __name__ == "__main__":
+    main()
