@@ -18,6 +18,9 @@ from sklearn.neighbors import NearestNeighbors
 from harrier_explorer.errors import InputError
 
 Labels = Sequence[str] | Sequence[int] | np.ndarray
+#: Above this many points, silhouette and the neighbour figures are taken over a seeded sample of this many points
+#: (their neighbours still found among all points): in full both are O(n²), hours at 100,000 points.
+SAMPLE = 10_000
 
 
 @dataclass(frozen=True)
@@ -63,15 +66,18 @@ def label_agreement(embeddings: np.ndarray, labels: Labels, k: int = 5) -> Label
         k: neighbours per point, 1 <= k <= n - 1.
     """
     codes = _encode(embeddings, labels, k)
-    neighbour_codes = codes[_neighbours(embeddings, k)]  # neighbour_codes[i, r] = label of i's r-th neighbour
+    n = len(codes)
+    rows = None if n <= SAMPLE else np.sort(np.random.default_rng(0).choice(n, SAMPLE, replace=False))
+    own = codes if rows is None else codes[rows]
+    neighbour_codes = codes[_neighbours(embeddings, k, rows)]  # [i, r] = label of (sampled) point i's r-th neighbour
     # scipy's mode returns the smallest code among tied majorities, like sklearn's KNeighborsClassifier.
     predicted = mode(neighbour_codes, axis=1).mode
     sizes = np.bincount(codes)
-    n = len(codes)
     return LabelAgreement(
-        silhouette=float(silhouette_score(embeddings, codes, metric="cosine")),
-        knn_accuracy=float(np.mean(predicted == codes)),
-        neighbour_share=float(np.mean(neighbour_codes == codes[:, None])),
+        silhouette=float(silhouette_score(embeddings, codes, metric="cosine",
+                                          sample_size=None if rows is None else SAMPLE, random_state=0)),
+        knn_accuracy=float(np.mean(predicted == own)),
+        neighbour_share=float(np.mean(neighbour_codes == own[:, None])),
         chance_share=float(np.sum(sizes * (sizes - 1)) / (n * (n - 1))),
         k=k,
     )
@@ -95,10 +101,14 @@ def topic_or_language(embeddings: np.ndarray, topics: Labels, languages: Labels,
     return TopicOrLanguage(label_agreement(embeddings, topics, k), label_agreement(embeddings, languages, k))
 
 
-def _neighbours(embeddings: np.ndarray, k: int) -> np.ndarray:
-    """neighbours[i] = indices of the k nearest other points to i by cosine (the point itself excluded)."""
-    # kneighbors() without a query leaves each point out of its own neighbours: leave-one-out by construction.
-    return NearestNeighbors(n_neighbors=k, metric="cosine").fit(embeddings).kneighbors(return_distance=False)
+def _neighbours(embeddings: np.ndarray, k: int, rows: np.ndarray | None = None) -> np.ndarray:
+    """neighbours[i] = indices of the k nearest other points to point i (or to point rows[i]) by cosine, the point
+    itself excluded."""
+    index = NearestNeighbors(n_neighbors=k, metric="cosine").fit(embeddings)
+    if rows is None:  # kneighbors() without a query leaves each point out of its own neighbours: leave-one-out
+        return index.kneighbors(return_distance=False)
+    found = index.kneighbors(embeddings[rows], n_neighbors=k + 1, return_distance=False)
+    return np.array([[j for j in near if j != i][:k] for i, near in zip(rows, found, strict=True)])
 
 
 def _encode(embeddings: np.ndarray, labels: Labels, k: int) -> np.ndarray:

@@ -16,6 +16,7 @@ import pandas as pd
 from harrier_explorer.analysis.cluster_keywords import keywords_by_language
 from harrier_explorer.analysis.clusters import NOISE
 from harrier_explorer.analysis.label_agreement import (
+    SAMPLE,
     LabelAgreement,
     TopicOrLanguage,
     cluster_label_match,
@@ -108,6 +109,9 @@ def agreement_report(embeddings: np.ndarray, clusters: np.ndarray, labels: Seque
             notes.append(f"The {name} can't be scored: {n_classes} distinct values among {len(points)} points.")
             continue
         agreement = label_agreement(points, classes, min(k, len(points) - 1))
+        if len(points) > SAMPLE:
+            notes.append(f"The {name}' silhouette and neighbour figures are taken over a seeded sample of "
+                         f"{SAMPLE:,} of the {len(points):,} points (V-measure and ARI over all of them).")
         match = cluster_label_match(groups, classes)
         agreements[name] = agreement
         rows.append([name, len(points), n_classes, agreement.silhouette, agreement.knn_accuracy,

@@ -59,3 +59,22 @@ def test_single_label_is_an_input_error(parallel_corpus) -> None:
     points, _, _ = parallel_corpus
     with pytest.raises(InputError, match="distinct labels, got 1"):
         label_agreement(points, np.zeros(24))
+
+
+def test_above_the_sample_size_the_figures_are_those_of_a_seeded_sample(monkeypatch) -> None:
+    from harrier_explorer.analysis import label_agreement as module
+
+    rng = np.random.default_rng(3)
+    labels = rng.integers(3, size=300)
+    vectors = rng.normal(size=(3, 8))[labels] + rng.normal(size=(300, 8))
+    monkeypatch.setattr(module, "SAMPLE", 60)
+    got = label_agreement(vectors, labels, k=4)
+    rows = np.sort(np.random.default_rng(0).choice(300, 60, replace=False))
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    similarity = unit[rows] @ unit.T  # brute force, each sampled point left out of its own neighbours
+    similarity[np.arange(60), rows] = -np.inf
+    near = np.argsort(-similarity, axis=1, kind="stable")[:, :4]
+    assert got.neighbour_share == pytest.approx(np.mean(labels[near] == labels[rows][:, None]))
+    assert got.silhouette == pytest.approx(silhouette_score(vectors, labels, metric="cosine", sample_size=60,
+                                                            random_state=0))
+    assert label_agreement(vectors, labels, k=4) == got  # seeded: the same sample every time

@@ -63,9 +63,11 @@ def select(request: SelectRequest, progress=None) -> SelectionResult:
     text = (request.points or "").strip()
     if not text:
         return _result(run, request.colour_by, None, "")
+    numbers = {int(n) for n in text.split(",") if n.strip().isdigit() and int(n) < len(run.texts)}
     kept = passing(request.only, run)
-    numbers = sorted({int(n) for n in text.split(",") if n.strip().isdigit() and int(n) < len(run.texts)}
-                     & (set(range(len(run.texts))) if kept is None else set(kept)))
+    if kept is not None:
+        numbers &= set(kept)
+    numbers = sorted(numbers)
     among = "" if kept is None else " among those the filters keep"
     return _result(run, request.colour_by, np.array(numbers, dtype=int), f"**{len(numbers)}** "
                    f"point{'' if len(numbers) == 1 else 's'} selected in the map{among} (double-click the map to "
