@@ -2,7 +2,7 @@
   // Fade, at once in the browser, the points of both maps that the "only" filters leave out ("language: de"; values
   // of one field are alternatives, different fields must all hold, as fields.py reads them). The server's redraws
   // take the same filters, so a recoloured or re-ringed map stays filtered; Select lists the points.
-  const FIELDS = { cluster: 1, "source file": 3, label: 4, language: 5 };
+  const FIELDS = __FIELDS__;  // the hover fields' places in a point's customdata (plots.py)
   const SEPARATOR = __SEPARATOR__;
   // The figure's fields are HTML-escaped (plots.py); the filter values are not.
   const escape = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")

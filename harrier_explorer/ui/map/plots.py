@@ -24,12 +24,16 @@ from harrier_explorer.ui.map.fields import SEPARATOR
 
 PALETTE = qualitative.Plotly + qualitative.D3 + qualitative.Set3
 NOISE_COLOUR = "#b8b8b8"
+#: Where a point's customdata holds each colouring and filter field (the order of ``MapPoints.hover``), for the page
+#: scripts below.
+HOVER_FIELDS = {"cluster": 1, "source file": 3, "label": 4, "language": 5}
 #: The browser's recolouring of a drawn map (groups as ``_group_traces`` draws them, the same colours).
-RECOLOUR_JS = ((Path(__file__).parent / "recolour.js").read_text(encoding="utf-8")
+_MAP_DIR = Path(__file__).parent
+RECOLOUR_JS = ((_MAP_DIR / "recolour.js").read_text(encoding="utf-8").replace("__FIELDS__", json.dumps(HOVER_FIELDS))
                .replace("__PALETTE__", json.dumps(PALETTE)).replace("__NOISE__", json.dumps(NOISE_COLOUR)))
 #: The browser's fading of the points that the "only" filters leave out (as ``fields.filters`` reads them).
-FILTER_JS = (Path(__file__).parent / "filter.js").read_text(encoding="utf-8").replace("__SEPARATOR__",
-                                                                                     json.dumps(SEPARATOR))
+FILTER_JS = ((_MAP_DIR / "filter.js").read_text(encoding="utf-8").replace("__FIELDS__", json.dumps(HOVER_FIELDS))
+             .replace("__SEPARATOR__", json.dumps(SEPARATOR)))
 HOVER = ("#%{customdata[0]} · %{customdata[1]}<br>%{customdata[2]}<br>"
          "<i>file</i> %{customdata[3]} · <i>label</i> %{customdata[4]} · <i>lang</i> %{customdata[5]}<extra></extra>")
 #: Low values (neighbourhoods that change) red, high ones blue.

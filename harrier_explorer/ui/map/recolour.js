@@ -3,7 +3,7 @@
   // language in its customdata, so the points are regrouped here, one trace per group as plots.py draws them
   // (natural order, noise last and grey, the same palette). The server's redraw follows for the HTML export and
   // model B's map, and draws the same picture. A colouring by a number per point (neighbour overlap) waits for it.
-  const FIELDS = { cluster: 1, "source file": 3, label: 4, language: 5 };
+  const FIELDS = __FIELDS__;  // the hover fields' places in a point's customdata (plots.py)
   const PALETTE = __PALETTE__;
   const NOISE = __NOISE__;
   const plot = document.querySelector("#map-plot .js-plotly-plot");
