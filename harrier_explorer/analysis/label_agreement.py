@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import mode
 from sklearn.metrics import adjusted_rand_score, silhouette_score, v_measure_score
-from sklearn.neighbors import NearestNeighbors
 
 from harrier_explorer.errors import InputError
 
@@ -21,6 +20,8 @@ Labels = Sequence[str] | Sequence[int] | np.ndarray
 #: Above this many points, silhouette and the neighbour figures are taken over a seeded sample of this many points
 #: (their neighbours still found among all points): in full both are O(n²), hours at 100,000 points.
 SAMPLE = 10_000
+#: Query rows per block of the neighbour search: a block's cosines against 100,000 points are 400 MB of float32.
+_BLOCK = 1_000
 
 
 @dataclass(frozen=True)
@@ -57,19 +58,24 @@ class TopicOrLanguage:
     language: LabelAgreement
 
 
-def label_agreement(embeddings: np.ndarray, labels: Labels, k: int = 5) -> LabelAgreement:
+def label_agreement(embeddings: np.ndarray, labels: Labels, k: int = 5,
+                    neighbours: np.ndarray | None = None) -> LabelAgreement:
     """Silhouette, leave-one-out kNN accuracy and same-label neighbour share of one labelling.
 
     Args:
         embeddings: (n, d) vectors.
         labels: n labels, with 2 to n - 1 distinct values (what silhouette accepts).
         k: neighbours per point, 1 <= k <= n - 1.
+        neighbours: ``nearest_others(embeddings, k, sampled(n))``, when the caller scores several labellings of the
+            same points (the search is the costly part); found here otherwise.
     """
     codes = _encode(embeddings, labels, k)
     n = len(codes)
-    rows = None if n <= SAMPLE else np.sort(np.random.default_rng(0).choice(n, SAMPLE, replace=False))
+    rows = sampled(n)
     own = codes if rows is None else codes[rows]
-    neighbour_codes = codes[_neighbours(embeddings, k, rows)]  # [i, r] = label of (sampled) point i's r-th neighbour
+    if neighbours is None:
+        neighbours = nearest_others(embeddings, k, rows)
+    neighbour_codes = codes[neighbours]  # [i, r] = label of (sampled) point i's r-th neighbour
     # scipy's mode returns the smallest code among tied majorities, like sklearn's KNeighborsClassifier.
     predicted = mode(neighbour_codes, axis=1).mode
     sizes = np.bincount(codes)
@@ -98,17 +104,34 @@ def topic_or_language(embeddings: np.ndarray, topics: Labels, languages: Labels,
 
     A language-agnostic model gives topic figures well above their chance_share and language figures near it.
     """
-    return TopicOrLanguage(label_agreement(embeddings, topics, k), label_agreement(embeddings, languages, k))
+    neighbours = nearest_others(embeddings, k, sampled(len(embeddings)))
+    return TopicOrLanguage(label_agreement(embeddings, topics, k, neighbours),
+                           label_agreement(embeddings, languages, k, neighbours))
 
 
-def _neighbours(embeddings: np.ndarray, k: int, rows: np.ndarray | None = None) -> np.ndarray:
+def sampled(n: int) -> np.ndarray | None:
+    """The points whose neighbours are scored: all of them (None) up to ``SAMPLE``, else a seeded sample, sorted."""
+    return None if n <= SAMPLE else np.sort(np.random.default_rng(0).choice(n, SAMPLE, replace=False))
+
+
+def nearest_others(embeddings: np.ndarray, k: int, rows: np.ndarray | None = None) -> np.ndarray:
     """neighbours[i] = indices of the k nearest other points to point i (or to point rows[i]) by cosine, the point
-    itself excluded."""
-    index = NearestNeighbors(n_neighbors=k, metric="cosine").fit(embeddings)
-    if rows is None:  # kneighbors() without a query leaves each point out of its own neighbours: leave-one-out
-        return index.kneighbors(return_distance=False)
-    found = index.kneighbors(embeddings[rows], n_neighbors=k + 1, return_distance=False)
-    return np.array([[j for j in near if j != i][:k] for i, near in zip(rows, found, strict=True)])
+    itself excluded (leave-one-out), in no particular order.
+
+    Exact, by blocks of float32 dot products of unit rows and a partial sort: 1.5× faster than scikit-learn's
+    brute-force cosine search, which also computes and clips distances (10,000 points among 100,000 of 640
+    dimensions on 2 cores: 18 s against 28 s). The dot products are most of it.
+    """
+    unit = np.asarray(embeddings, dtype=np.float32)
+    unit = unit / np.linalg.norm(unit, axis=1, keepdims=True)
+    queries = np.arange(len(unit)) if rows is None else np.asarray(rows)
+    found = np.empty((len(queries), k), dtype=np.intp)
+    for start in range(0, len(queries), _BLOCK):
+        block = queries[start:start + _BLOCK]
+        cosines = unit[block] @ unit.T
+        cosines[np.arange(len(block)), block] = -np.inf
+        found[start:start + len(block)] = np.argpartition(cosines, -k, axis=1)[:, -k:]
+    return found
 
 
 def _encode(embeddings: np.ndarray, labels: Labels, k: int) -> np.ndarray:

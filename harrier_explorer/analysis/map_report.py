@@ -21,6 +21,8 @@ from harrier_explorer.analysis.label_agreement import (
     TopicOrLanguage,
     cluster_label_match,
     label_agreement,
+    nearest_others,
+    sampled,
 )
 from harrier_explorer.analysis.snippets import snippet
 from harrier_explorer.errors import InputError
@@ -102,13 +104,17 @@ def agreement_report(embeddings: np.ndarray, clusters: np.ndarray, labels: Seque
         groupings.append(("labels", keep, np.asarray(labels, dtype=object)))
     if len(set(languages)) > 1:
         groupings.append(("languages", np.ones(len(languages), bool), np.asarray(languages, dtype=object)))
+    searched: dict[bytes, np.ndarray] = {}  # the neighbours of each set of points: labels and languages share them
     for name, keep, values in groupings:
         points, classes, groups = embeddings[keep], values[keep].astype(str), clusters[keep]
         n_classes = len(set(classes))
         if not 2 <= n_classes <= len(points) - 1 or len(points) < 3:
             notes.append(f"The {name} can't be scored: {n_classes} distinct values among {len(points)} points.")
             continue
-        agreement = label_agreement(points, classes, min(k, len(points) - 1))
+        k_points = min(k, len(points) - 1)
+        if keep.tobytes() not in searched:
+            searched[keep.tobytes()] = nearest_others(points, k_points, sampled(len(points)))
+        agreement = label_agreement(points, classes, k_points, searched[keep.tobytes()])
         if len(points) > SAMPLE:
             notes.append(f"The {name}' silhouette and neighbour figures are taken over a seeded sample of "
                          f"{SAMPLE:,} of the {len(points):,} points (V-measure and ARI over all of them).")

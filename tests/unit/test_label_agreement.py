@@ -78,3 +78,17 @@ def test_above_the_sample_size_the_figures_are_those_of_a_seeded_sample(monkeypa
     assert got.silhouette == pytest.approx(silhouette_score(vectors, labels, metric="cosine", sample_size=60,
                                                             random_state=0))
     assert label_agreement(vectors, labels, k=4) == got  # seeded: the same sample every time
+
+
+def test_the_neighbour_search_finds_scikit_learns_neighbours_block_by_block(monkeypatch) -> None:
+    from sklearn.neighbors import NearestNeighbors
+
+    from harrier_explorer.analysis import label_agreement as module
+
+    monkeypatch.setattr(module, "_BLOCK", 7)  # 50 points: several blocks and a short last one
+    vectors = np.random.default_rng(4).normal(size=(50, 16))
+    expected = NearestNeighbors(n_neighbors=5, metric="cosine").fit(vectors).kneighbors(return_distance=False)
+    found = module.nearest_others(vectors, 5)
+    assert [set(row) for row in found] == [set(row) for row in expected]
+    rows = np.array([3, 17, 49])
+    assert [set(row) for row in module.nearest_others(vectors, 5, rows)] == [set(row) for row in expected[rows]]

@@ -47,6 +47,36 @@ def test_a_parquet_with_another_vector_name_and_a_chosen_text_column(tmp_path):
     assert load_vectors(path, max_file_mb=MB).records == ()  # no conventional text column: vectors only
 
 
+def test_parquet_vectors_from_several_row_groups_and_fixed_size_lists_match_arrows_own_rows(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    raw = np.random.default_rng(1).normal(size=(10, 5)).astype(np.float32)
+    for name, column in [("lists", pa.array(raw.tolist())),
+                         ("fixed", pa.FixedSizeListArray.from_arrays(pa.array(raw.ravel()), 5)),
+                         ("ints", pa.array((raw * 100).astype(np.int64).tolist()))]:
+        path = tmp_path / f"{name}.parquet"
+        pq.write_table(pa.table({"vector": column}), path, row_group_size=3)  # four chunks once read
+        expected = np.array(pq.read_table(path).column("vector").to_pylist(), dtype=np.float64)
+        np.testing.assert_allclose(load_vectors(path, max_file_mb=MB).matrix, unit(expected), rtol=1e-5)
+
+
+@pytest.mark.parametrize("column, message", [
+    ([[1.0, 2.0], None], "lists of numbers of one length"),
+    ([[1.0, None], [1.0, 2.0]], "lists of numbers of one length"),
+    ([["a", "b"], ["c", "d"]], "lists of numbers of one length"),
+    ([], "has no rows"),
+])
+def test_parquet_vector_columns_with_gaps_words_or_no_rows_are_refused(tmp_path, column, message):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "v.parquet"
+    pq.write_table(pa.table({"vector": pa.array(column, type=None if column else pa.list_(pa.float32()))}), path)
+    with pytest.raises(InputError, match=message):
+        load_vectors(path, max_file_mb=MB)
+
+
 def write(tmp_path, name, content):
     path = tmp_path / name
     if isinstance(content, bytes):
