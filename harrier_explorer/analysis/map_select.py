@@ -14,9 +14,12 @@ from harrier_explorer.errors import InputError
 
 def word_mask(texts: Sequence[str], words: str) -> np.ndarray:
     """True for every text containing each whitespace-separated word of ``words`` (case-insensitive substrings, so a
-    CJK word matches inside unspaced text); all True when ``words`` is blank."""
-    needles = [w.casefold() for w in (words or "").split()]
-    return np.array([all(n in text.casefold() for n in needles) for text in texts], dtype=bool)
+    CJK word matches inside unspaced text); all True when ``words`` is blank.
+
+    Case is folded by Unicode's default lowercasing (``str.lower``), which JavaScript's ``toLowerCase`` also
+    applies: the page highlights matches as the user types (ui/map/highlight.js) and must agree with this."""
+    needles = [w.lower() for w in (words or "").split()]
+    return np.array([all(n in text.lower() for n in needles) for text in texts], dtype=bool)
 
 
 def field_mask(fields: Mapping[str, Sequence[str]], wanted: Mapping[str, Collection[str]]) -> np.ndarray:

@@ -122,6 +122,15 @@ def test_example_map_keywords_agreement_neighbours_and_exports(page):
     page.locator("#map-only input").click()
     page.get_by_role("option", name="language: zh").click()
     page.wait_for_function(f"() => ({KEPT_POINTS})() === 98")
+    find = page.locator("#map-find-text textarea, #map-find-text input").first
+    find.press_sequentially("比赛")  # typed words narrow the filter's points at once: the Chinese texts with "match"
+    page.wait_for_function(f"() => ({KEPT_POINTS})() === 6")
+    find.press("Backspace")
+    find.press("Backspace")
+    find.press_sequentially("2")  # and with a 2
+    page.wait_for_function(f"() => ({KEPT_POINTS})() === 13")
+    find.press("Backspace")
+    page.wait_for_function(f"() => ({KEPT_POINTS})() === 98")
     page.locator("#map-pick textarea, #map-pick input").first.fill("13")
     page.locator("#map-neighbours").click()
     expect(plot).to_contain_text("point #13", timeout=SLOW)  # the server's figure
@@ -273,7 +282,13 @@ def test_find_filters_a_lasso_and_stop(page):
     expect(page.locator("#map-plot .js-plotly-plot[data-hx-click]")).to_have_count(1, timeout=SLOW)
     found, table = page.locator("#map-selection-summary"), page.locator("#map-selected")
 
-    page.locator("#map-find-text textarea, #map-find-text input").first.fill("BLUE")
+    # Typed words light up their points at once, in the browser (no request reaches the server); Select lists them.
+    asked = []
+    page.route("**/gradio_api/queue/join*", lambda route: (asked.append(route.request.url), route.continue_()))
+    page.locator("#map-find-text textarea, #map-find-text input").first.press_sequentially("BLUE")
+    page.wait_for_function(f"() => ({SELECTED})('map-plot').join() === '2'")
+    assert not asked
+    page.unroute("**/gradio_api/queue/join*")
     page.locator("#map-find").click()
     expect(found).to_contain_text("1 of 6 points: containing BLUE", timeout=SLOW)
     expect(table).to_contain_text("The berries are blue.")

@@ -239,7 +239,7 @@ def test_the_language_neutral_view_has_no_effect_on_one_language_and_says_so(bac
     assert out.k_curve is None  # k given: no curve
 
 
-def test_find_selects_by_words_by_meaning_and_by_filters_and_lists_the_points(backend):
+def test_find_selects_by_words_by_meaning_and_by_filters_and_lists_the_points(backend, monkeypatch):
     out = build(backend, paste=MULTILINGUAL, method="PCA")
     run = out.run
     choices = map_fields.filter_choices(run)
@@ -248,6 +248,8 @@ def test_find_selects_by_words_by_meaning_and_by_filters_and_lists_the_points(ba
     def find(**fields):
         return selection.find(backend, selection.FindRequest(run, "cluster", **fields))
 
+    texts = map_fields.page_texts(run)  # what the page matches typed words in: the texts, lowercased
+    assert texts == [t.lower() for t in run.texts] and "the football match ended in a draw." in texts
     words = find(find="FOOTBALL draw")  # case-insensitive, every word (the French text has "football match")
     assert words.table["point"].tolist() == [0] and "**1** of 9 points" in words.summary
     assert selected_points(words.plot) == ["0"] and words.plot_b is None
@@ -283,6 +285,8 @@ def test_find_selects_by_words_by_meaning_and_by_filters_and_lists_the_points(ba
             find(**bad)
     with pytest.raises(InputError, match="No map in this session"):
         selection.find(backend, selection.FindRequest(None, "cluster", find="x"))
+    monkeypatch.setattr(map_fields, "PAGE_TEXT_CHARS", sum(map(len, run.texts)) - 1)
+    assert map_fields.page_texts(run) is None  # too much text to ship: the server alone matches, on Select
 
 
 def test_vectors_from_the_clis_parquet_are_mapped_without_embedding(backend, tmp_path):

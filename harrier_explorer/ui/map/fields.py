@@ -1,6 +1,6 @@
-"""What a map's points are coloured and filtered by: per point its cluster, label, language and source file, and the
-"field: value" filters over them, which the page applies at once in the browser (filter.js) and every redraw of the
-maps on the server too, so that a filtered map stays filtered."""
+"""What a map's points are coloured, filtered and found by: per point its cluster, label, language and source file,
+the "field: value" filters over them, which the page applies at once in the browser (highlight.js) and every redraw
+of the maps on the server too, so that a filtered map stays filtered; and the texts the page matches typed words in."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
 #: How a filter value reads in the page and the API: "language: de".
 SEPARATOR = ": "
+#: The most characters of text a map ships to the page for matching words as they are typed (about 2 MB of JSON
+#: for 20,000 texts of 100 characters); a bigger map is matched by the server alone, on Select.
+PAGE_TEXT_CHARS = 4_000_000
 ONLY_DOC = ("filters 'field: value' with field cluster, label, language or source file (e.g. 'language: de'); values "
             "of one field are alternatives, different fields must all hold")
 
@@ -51,3 +54,11 @@ def passing(only: list[str] | str | None, run: MapRun) -> list[int] | None:
     """The points the filters keep, drawn bright while the rest fade; None without filters."""
     wanted = filters(only, run)
     return np.flatnonzero(field_mask(fields(run), wanted)).tolist() if wanted else None
+
+
+def page_texts(run: MapRun | None) -> list[str] | None:
+    """The map's texts, lowercased as ``map_select.word_mask`` compares them, for the page to match typed words in;
+    None without a map or above ``PAGE_TEXT_CHARS``."""
+    if run is None or sum(map(len, run.texts)) > PAGE_TEXT_CHARS:
+        return None
+    return [text.lower() for text in run.texts]

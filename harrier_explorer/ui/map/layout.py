@@ -26,7 +26,7 @@ from harrier_explorer.ui.common import (
     text_source,
     user_errors,
 )
-from harrier_explorer.ui.map.fields import filter_choices
+from harrier_explorer.ui.map.fields import filter_choices, page_texts
 from harrier_explorer.ui.map.handlers import (
     CLUSTER_METHODS,
     CLUSTER_SPACES,
@@ -44,7 +44,7 @@ from harrier_explorer.ui.map.handlers import (
     redraw,
     run_map,
 )
-from harrier_explorer.ui.map.plots import FILTER_JS, RECOLOUR_JS
+from harrier_explorer.ui.map.plots import HIGHLIGHT_JS, RECOLOUR_JS
 from harrier_explorer.ui.map.selection import (
     MATCH,
     FindRequest,
@@ -138,6 +138,8 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
         only = open_dropdown([], value=[], multiselect=True, scale=2, elem_id="map-only",
                              label="only (cluster, label, language, file): the rest fade")
         find_button = gr.Button("Select", scale=0, min_width=90, elem_id="map-find")
+    # The map's texts, lowercased, for the page to match words in as they are typed (highlight.js); not in the API.
+    texts = gr.JSON(None, visible="hidden", elem_id="map-texts")
     selection_summary = gr.Markdown(elem_id="map-selection-summary", latex_delimiters=[])
     selected_table = gr.Dataframe(label="Selected points (box, lasso or Find)", wrap=True, interactive=False,
                                   max_height=360, elem_id="map-selected", headers=["point", "text"])
@@ -184,8 +186,9 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     show_b = {"fn": present_model_b, "inputs": [state, colour_by, model_b_status],
               "outputs": [colour_by, plot_b_column, model_b_status, changes], "api_visibility": "private"}
     # A new map: its own filter values, and no selection (the last one named the old map's points).
-    show_filters = {"fn": lambda run: (gr.Dropdown(choices=filter_choices(run), value=[]), "", None, None),
-                    "inputs": state, "outputs": [only, selection_summary, selected_table, selected_csv],
+    show_filters = {"fn": lambda run: (gr.Dropdown(choices=filter_choices(run), value=[]), "", None, None,
+                                       page_texts(run)),
+                    "inputs": state, "outputs": [only, selection_summary, selected_table, selected_csv, texts],
                     "api_visibility": "private", "show_progress": "hidden"}
     example_loaded = example.click(user_errors(functools.partial(load_example, backend)),
                                    outputs=[docs.files, colour_by, query_text, instruction], api_visibility="private",
@@ -200,18 +203,22 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     page.replayable(key="map", title=TITLE, request=MapRequest, handler=run_map, inputs=build_map["inputs_kwargs"],
                     outputs=build_map["outputs"], status=status, follow=follow, story=story)
     stops(stop, [example_map, build_event], status)
-    # Recolouring and filtering happen at once, in the browser; then the server's redraw (the export, model B):
-    colour_by.input(None, inputs=[colour_by, only], js=f"(c, only) => {{ ({RECOLOUR_JS})(c); ({FILTER_JS})(only); }}")
-    only.input(None, inputs=only, js=FILTER_JS)
+    # Recolouring, filtering and matching typed words happen at once, in the browser; the server's redraws (the
+    # export, model B) take the filters, and the words are matched again on the map they draw.
+    highlight = {"fn": None, "inputs": [only, find_text, match, texts], "js": HIGHLIGHT_JS}
+    colour_by.input(None, inputs=[colour_by, only, find_text, match, texts],
+                    js=f"(c, ...rest) => {{ ({RECOLOUR_JS})(c); ({HIGHLIGHT_JS})(...rest); }}")
+    # The box's change, not its input: Gradio sends no input event when the box is emptied (6.31).
+    gr.on([only.input, find_text.change, match.input], **highlight)
     colour_by.input(user_errors(forms.endpoint(ColourRequest, redraw)),
                     inputs_kwargs=forms.inputs(ColourRequest, run=state, colour_by=colour_by, only=only),
                     outputs=forms.outputs(PlotResult, plot=plot, plot_html=html_file, plot_b=plot_b),
-                    api_name="map_colour", show_progress_on=status)
+                    api_name="map_colour", show_progress_on=status).success(**highlight)
     gr.on([show.click, picked.submit], user_errors(forms.endpoint(NeighboursRequest, neighbours)),
           inputs_kwargs=forms.inputs(NeighboursRequest, run=state, colour_by=colour_by, point=picked, only=only),
           outputs=forms.outputs(NeighboursResult, picked=picked_text, neighbours=neighbour_table, plot=plot,
                                 plot_html=html_file, plot_b=plot_b), api_name="map_neighbours",
-          show_progress_on=status)
+          show_progress_on=status).success(**highlight)
     selected = forms.outputs(SelectionResult, summary=selection_summary, table=selected_table, csv=selected_csv,
                              plot=plot, plot_b=plot_b)
     select_button.click(user_errors(forms.endpoint(SelectRequest, select)),

@@ -31,9 +31,10 @@ HOVER_FIELDS = {"cluster": 1, "source file": 3, "label": 4, "language": 5}
 _MAP_DIR = Path(__file__).parent
 RECOLOUR_JS = ((_MAP_DIR / "recolour.js").read_text(encoding="utf-8").replace("__FIELDS__", json.dumps(HOVER_FIELDS))
                .replace("__PALETTE__", json.dumps(PALETTE)).replace("__NOISE__", json.dumps(NOISE_COLOUR)))
-#: The browser's fading of the points that the "only" filters leave out (as ``fields.filters`` reads them).
-FILTER_JS = ((_MAP_DIR / "filter.js").read_text(encoding="utf-8").replace("__FIELDS__", json.dumps(HOVER_FIELDS))
-             .replace("__SEPARATOR__", json.dumps(SEPARATOR)))
+#: The browser's fading of the points that the "only" filters leave out (as ``fields.filters`` reads them) or whose
+#: texts lack the words typed in Find (as ``map_select.word_mask`` matches them).
+HIGHLIGHT_JS = ((_MAP_DIR / "highlight.js").read_text(encoding="utf-8")
+                .replace("__FIELDS__", json.dumps(HOVER_FIELDS)).replace("__SEPARATOR__", json.dumps(SEPARATOR)))
 HOVER = ("#%{customdata[0]} · %{customdata[1]}<br>%{customdata[2]}<br>"
          "<i>file</i> %{customdata[3]} · <i>label</i> %{customdata[4]} · <i>lang</i> %{customdata[5]}<extra></extra>")
 #: Low values (neighbourhoods that change) red, high ones blue.
