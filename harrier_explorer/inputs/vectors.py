@@ -92,7 +92,7 @@ def _list_matrix(lists, name: str, column: str) -> np.ndarray:
         raise InputError(f"{name} has no rows")
     if lists.null_count or values.null_count or not numeric or (lengths != lengths[0]).any():
         raise InputError(f"{name}: column {column!r} must hold lists of numbers of one length")
-    return values.to_numpy(zero_copy_only=False).astype(np.float32).reshape(len(lists), int(lengths[0]))
+    return values.to_numpy(zero_copy_only=False).astype(np.float32, copy=False).reshape(len(lists), int(lengths[0]))
 
 
 def _checked(matrix: np.ndarray, name: str, records: tuple[TextRecord, ...]) -> LoadedVectors:
@@ -101,7 +101,7 @@ def _checked(matrix: np.ndarray, name: str, records: tuple[TextRecord, ...]) -> 
     if matrix.ndim != 2 or matrix.shape[1] < 2:
         raise InputError(f"{name} must be a matrix of one vector per row, at least 2 dimensions; its shape is "
                          f"{matrix.shape}")
-    matrix = matrix.astype(np.float32)
+    matrix = matrix.astype(np.float32, copy=False)
     if bad := np.flatnonzero(~np.isfinite(matrix).all(axis=1)).tolist():
         raise InputError(f"{name}: {len(bad)} vectors hold NaN or infinite values (the first is row {bad[0]})")
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)

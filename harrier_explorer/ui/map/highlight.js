@@ -21,7 +21,7 @@
     ? (words || "").toLowerCase().split(/\s+/).filter((w) => w) : [];
   const keeps = (row) => [...wanted].every(([field, values]) => values.has(String(row[field])))
     && needles.every((w) => (texts[Number(row[0])] || "").includes(w));
-  const isPoints = (t) => Array.isArray(t.customdata) && Array.isArray(t.customdata[0]) && t.customdata[0].length === 6;
+  const isPoints = __IS_POINTS__;  // plots.py
   for (const id of ["map-plot", "map-plot-b"]) {
     const plot = document.querySelector(`#${id} .js-plotly-plot`);
     if (!plot || !plot.data) continue;

@@ -27,14 +27,27 @@ NOISE_COLOUR = "#b8b8b8"
 #: Where a point's customdata holds each colouring and filter field (the order of ``MapPoints.hover``), for the page
 #: scripts below.
 HOVER_FIELDS = {"cluster": 1, "source file": 3, "label": 4, "language": 5}
-#: The browser's recolouring of a drawn map (groups as ``_group_traces`` draws them, the same colours).
+#: How many fields a point's customdata holds.
+HOVER_WIDTH = 6
+#: The page scripts' test for a trace of document points (not the queries' stars, not a ring): rows of hover fields.
+_IS_POINTS = ("(t) => Array.isArray(t.customdata) && Array.isArray(t.customdata[0]) "
+              f"&& t.customdata[0].length === {HOVER_WIDTH}")
 _MAP_DIR = Path(__file__).parent
-RECOLOUR_JS = ((_MAP_DIR / "recolour.js").read_text(encoding="utf-8").replace("__FIELDS__", json.dumps(HOVER_FIELDS))
-               .replace("__PALETTE__", json.dumps(PALETTE)).replace("__NOISE__", json.dumps(NOISE_COLOUR)))
+
+
+def _page_script(name: str, **values) -> str:
+    """A page script of this folder with its ``__NAME__`` placeholders filled in (values as JSON)."""
+    script = (_MAP_DIR / name).read_text(encoding="utf-8").replace("__IS_POINTS__", _IS_POINTS)
+    for key, value in {"fields": HOVER_FIELDS, **values}.items():
+        script = script.replace(f"__{key.upper()}__", json.dumps(value))
+    return script
+
+
+#: The browser's recolouring of a drawn map (groups as ``_group_traces`` draws them, the same colours).
+RECOLOUR_JS = _page_script("recolour.js", palette=PALETTE, noise=NOISE_COLOUR)
 #: The browser's fading of the points that the "only" filters leave out (as ``fields.filters`` reads them) or whose
 #: texts lack the words typed in Find (as ``map_select.word_mask`` matches them).
-HIGHLIGHT_JS = ((_MAP_DIR / "highlight.js").read_text(encoding="utf-8")
-                .replace("__FIELDS__", json.dumps(HOVER_FIELDS)).replace("__SEPARATOR__", json.dumps(SEPARATOR)))
+HIGHLIGHT_JS = _page_script("highlight.js", separator=SEPARATOR)
 HOVER = ("#%{customdata[0]} · %{customdata[1]}<br>%{customdata[2]}<br>"
          "<i>file</i> %{customdata[3]} · <i>label</i> %{customdata[4]} · <i>lang</i> %{customdata[5]}<extra></extra>")
 #: Low values (neighbourhoods that change) red, high ones blue.
@@ -47,7 +60,7 @@ class MapPoints:
 
     coords: np.ndarray
     groups: Sequence[str]
-    hover: np.ndarray  # (n, 6): index, cluster, snippet, file, label, language (escaped by map_figure)
+    hover: np.ndarray  # (n, HOVER_WIDTH): index, cluster, snippet, file, label, language (escaped by map_figure)
     values: np.ndarray | None = None  # a number from 0 to 1 per point: coloured on a scale instead of by group
 
 

@@ -9,7 +9,7 @@
   const plot = document.querySelector("#map-plot .js-plotly-plot");
   const field = FIELDS[colourBy];
   if (field === undefined || !plot || !plot.data) return;
-  const isPoints = (t) => Array.isArray(t.customdata) && Array.isArray(t.customdata[0]) && t.customdata[0].length === 6;
+  const isPoints = __IS_POINTS__;  // plots.py
   const pointTraces = plot.data.filter(isPoints);
   if (!pointTraces.length) return;
   const groups = new Map();
