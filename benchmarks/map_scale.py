@@ -1,7 +1,8 @@
 """A cluster map of many points from vectors a user uploads (issue 11: 100k points): how long the map takes to build,
-stage by stage, and whether it stays interactive: frames per second while zooming in headless Chromium, measured in
-the map's standalone HTML export (the figure the page draws, WebGL), against the same points drawn as SVG (plotly's
-go.Scatter: the figure without WebGL), in one run.
+stage by stage, and whether it stays interactive: frames per second while zooming (relayouts) and while dragging
+the map with the mouse (plotly's pan) in headless Chromium, measured in the map's standalone HTML export (the figure
+the page draws, WebGL), against the same points drawn as SVG (plotly's go.Scatter: the figure without WebGL), in one
+run.
 
 Data: seeded synthetic vectors (topics × languages in ``--dim`` dimensions, L2-normalised) with a text, label and
 language per row, written as the parquet ``harrier-explorer embed`` writes; nothing is embedded. Chromium draws
@@ -49,6 +50,16 @@ ZOOM_FPS = """async ([steps, budget]) => {
   return frames / ((performance.now() - start) / 1000);
 }"""
 
+#: Frames the page draws while a mouse drags the map in pan mode (plotly's own pan: the WebGL canvas redrawn at each
+#: move, no relayout), counted by requestAnimationFrame between FRAMES_START and FRAMES_STOP.
+FRAMES_START = """() => { window.hxFrames = 0; window.hxCounting = true; window.hxStart = performance.now();
+  const tick = () => { window.hxFrames++; if (window.hxCounting) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick); }"""
+FRAMES_STOP = """() => { window.hxCounting = false;
+  return window.hxFrames / ((performance.now() - window.hxStart) / 1000); }"""
+#: Mouse moves in one drag.
+DRAG_MOVES = 30
+
 
 def synthetic_parquet(n: int, dim: int, topics: int, path: Path, seed: int = 0) -> Path:
     """n rows: a topic and a language each; the vector is the topic's centre plus the language's offset plus noise,
@@ -94,8 +105,23 @@ def svg_copy(fig: go.Figure) -> go.Figure:
     return go.Figure([go.Scatter(t.to_plotly_json()) if t.type == "scattergl" else t for t in fig.data], fig.layout)
 
 
-def browse(files: dict[str, Path]) -> dict[str, tuple[float, float]]:
-    """Per file: seconds until the figure is drawn, and frames per second while zooming."""
+def drag_fps(page) -> float:
+    """Frames per second while the mouse drags the map (pan mode) across the middle of its plot area."""
+    page.evaluate("() => Plotly.relayout(document.querySelector('.js-plotly-plot'), {dragmode: 'pan'})")
+    box = page.locator(".nsewdrag").first.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.evaluate(FRAMES_START)
+    for i in range(1, DRAG_MOVES + 1):
+        page.mouse.move(x + 4 * i, y + 3 * i)
+    fps = page.evaluate(FRAMES_STOP)
+    page.mouse.up()
+    return fps
+
+
+def browse(files: dict[str, Path]) -> dict[str, tuple[float, float, float]]:
+    """Per file: seconds until the figure is drawn, frames per second while zooming, and while dragging."""
     from playwright.sync_api import sync_playwright
 
     from tests.e2e.conftest import CHROMIUM
@@ -111,8 +137,9 @@ def browse(files: dict[str, Path]) -> dict[str, tuple[float, float]]:
                                    " return gd && gd._fullLayout && gd.data && gd.data.length; }", timeout=900_000)
             drawn = time.perf_counter() - start
             fps = page.evaluate(ZOOM_FPS, [STEPS, BUDGET_S])
-            out[name] = (drawn, fps)
-            log(f"  {name}: drawn in {drawn:.1f} s, {fps:.1f} frames/s while zooming")
+            dragging = drag_fps(page)
+            out[name] = (drawn, fps, dragging)
+            log(f"  {name}: drawn in {drawn:.1f} s, {fps:.1f} frames/s while zooming, {dragging:.1f} dragging")
             page.close()
         browser.close()
     return out
@@ -162,10 +189,12 @@ def main() -> None:
     print(markdown_table(rows, ".1f"))
     print(f"\nThe figure: {figure_mb:.1f} MB of JSON.\n")
     webgl_fps = drawn["WebGL (the map)"][1]
-    table = pd.DataFrame([(name, path.stat().st_size / 1e6, first, fps, fps / webgl_fps)
-                          for (name, (first, fps)), path in zip(drawn.items(), (Path(result.plot_html), svg_path),
-                                                                  strict=True)],
-                         columns=["standalone HTML", "MB", "drawn after (s)", "frames/s zooming", "× WebGL"])
+    table = pd.DataFrame([(name, path.stat().st_size / 1e6, first, fps, fps / webgl_fps, dragging)
+                          for (name, (first, fps, dragging)), path in zip(drawn.items(),
+                                                                          (Path(result.plot_html), svg_path),
+                                                                          strict=True)],
+                         columns=["standalone HTML", "MB", "drawn after (s)", "frames/s zooming", "× WebGL",
+                                  "frames/s dragging"])
     print(markdown_table(table, ".1f"))
 
 

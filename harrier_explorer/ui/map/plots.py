@@ -158,7 +158,8 @@ def _group_traces(points: MapPoints, colour_by: str, three_d: bool) -> list:
         mask = groups == name
         colour = NOISE_COLOUR if name == "noise" else PALETTE[n % len(PALETTE)]
         traces.append(_scatter(three_d, points.coords[mask], name=f"{html.escape(name)} ({int(mask.sum())})",
-                               mode="markers", marker={"size": 4 if three_d else 7, "color": colour, "opacity": 0.8},
+                               mode="markers", marker={"size": point_size(len(groups), three_d), "color": colour,
+                                                       "opacity": 0.8},
                                customdata=hover[mask], hovertemplate=HOVER))
     return traces
 
@@ -168,11 +169,20 @@ def _value_trace(points: MapPoints, colour_by: str, three_d: bool) -> list:
     legend its room), the value in its hover text."""
     bar = {"title": {"text": html.escape(colour_by), "side": "top"}, "orientation": "h", "len": 0.6, "thickness": 12,
            "y": -0.02, "yanchor": "top"}
-    marker = {"size": 4 if three_d else 7, "color": points.values, "colorscale": VALUE_SCALE, "cmin": 0, "cmax": 1,
-              "opacity": 0.9, "colorbar": bar}
+    marker = {"size": point_size(len(points.values), three_d), "color": points.values, "colorscale": VALUE_SCALE,
+              "cmin": 0, "cmax": 1, "opacity": 0.9, "colorbar": bar}
     hover = HOVER.replace("<extra>", f"<br>{html.escape(colour_by)}: %{{marker.color:.2f}}<extra>")
     return [_scatter(three_d, points.coords, name=html.escape(colour_by), mode="markers", marker=marker,
                      customdata=_escaped(points.hover), hovertemplate=hover, showlegend=False)]
+
+
+def point_size(n: int, three_d: bool) -> int:
+    """Marker size in pixels for a map of n points: smaller as maps grow, so that a dense map still shows its
+    structure instead of a blot, and draws faster: a browser drawing WebGL in software is bound by the pixels it
+    fills (benchmarks.map_scale)."""
+    if n <= 10_000:
+        return 4 if three_d else 7
+    return (3 if three_d else 5) if n <= 30_000 else (2 if three_d else 3)
 
 
 def _escaped(hover: np.ndarray) -> np.ndarray:

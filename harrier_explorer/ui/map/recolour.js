@@ -42,7 +42,7 @@
     type: template.type, mode: "markers", name: `${name} (${groups.get(name).x.length})`,
     x: groups.get(name).x, y: groups.get(name).y, ...(three ? { z: groups.get(name).z } : {}),
     customdata: groups.get(name).customdata, hovertemplate: hover,
-    marker: { size: three ? 4 : 7, color: name === "noise" ? NOISE : PALETTE[n % PALETTE.length], opacity: 0.8 },
+    marker: { size: template.marker.size, color: name === "noise" ? NOISE : PALETTE[n % PALETTE.length], opacity: 0.8 },
   }));
   const rest = plot.data.filter((t) => !isPoints(t));
   const layout = { ...plot.layout, legend: { ...(plot.layout.legend || {}), title: { text: colourBy } } };
