@@ -41,6 +41,9 @@ CSS = """
 .upload-container.boundedheight [data-testid="upload-icon"] {display: none;}
 .upload-container.boundedheight [data-testid="upload-text"] {min-height: 0; flex-direction: row; flex-wrap: wrap;
   justify-content: center; align-items: baseline; column-gap: 0.4em;}
+/* A table sized by its content (no column widths given) breaks its headers between words only: Gradio breaks them
+   anywhere ("point s", "silhouett e"), since a header's narrowest fit is then one letter. */
+thead th:not([style*="width"]) .header.text.wrap {word-break: normal; overflow-wrap: normal;}
 /* An opened scenario's story, above the results it points at. */
 .hx-story {border-left: 4px solid var(--color-accent); padding-left: 12px !important;}
 /* A long document, marked, scrolls in its own box: the sections below it stay within reach. */

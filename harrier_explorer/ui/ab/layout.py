@@ -89,7 +89,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                                 column_widths=["6%", "35%", "8%", "35%", "8%", "8%"], elem_id="ab-side")
             changes = gr.Dataframe(label="Every document in either top k: rank and score change (A → B)", wrap=True,
                                    interactive=False,
-                                   column_widths=["12%", "40%", "7%", "7%", "10%", "8%", "8%", "8%"])
+                                   column_widths=["12%", "37%", "7%", "7%", "10%", "8%", "8%", "11%"])
             strings = gr.Dataframe(label="Exact strings embedded (instruction template included)", wrap=True,
                                    interactive=False, column_widths=["20%", "64%", "8%", "8%"], max_height=300)
         with gr.Tab("Across queries"):
