@@ -195,17 +195,19 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                                    show_progress="hidden")
     example_map = example_loaded.success(**build_map, api_visibility="private")
     build_event = run.click(**build_map, api_name="map_build")
+    # Recolouring, filtering and matching typed words happen at once, in the browser; the server's redraws (the
+    # export, model B) take the filters, and the words are matched again on the map they draw.
+    highlight = {"fn": None, "inputs": [only, find_text, match, texts], "js": HIGHLIGHT_JS}
+
     def follow(event) -> None:
-        event.success(**show_b).success(**show_filters)
+        # Words typed before the map's texts reached the page light up once they have.
+        event.success(**show_b).success(**show_filters).success(**highlight)
 
     for event in (example_map, build_event):
         follow(event)
     page.replayable(key="map", title=TITLE, request=MapRequest, handler=run_map, inputs=build_map["inputs_kwargs"],
                     outputs=build_map["outputs"], status=status, follow=follow, story=story)
     stops(stop, [example_map, build_event], status)
-    # Recolouring, filtering and matching typed words happen at once, in the browser; the server's redraws (the
-    # export, model B) take the filters, and the words are matched again on the map they draw.
-    highlight = {"fn": None, "inputs": [only, find_text, match, texts], "js": HIGHLIGHT_JS}
     colour_by.input(None, inputs=[colour_by, only, find_text, match, texts],
                     js=f"(c, ...rest) => {{ ({RECOLOUR_JS})(c); ({HIGHLIGHT_JS})(...rest); }}")
     # The box's change, not its input: Gradio sends no input event when the box is emptied (6.31).
