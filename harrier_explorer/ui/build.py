@@ -7,8 +7,8 @@ polls their status until they are ready.
 
 from __future__ import annotations
 
-import functools
 import html
+import json
 import threading
 from pathlib import Path
 
@@ -145,7 +145,9 @@ def build_app(backend: Backend, *, warm_up_scenarios: bool = False) -> gr.Blocks
             for tab in TABS:
                 with gr.Tab(tab.TITLE, id=tab_key(tab)) as shown:
                     tab.build(backend, demo, page)
-                shown.select(functools.partial(tab_key, tab), outputs=current, api_visibility="private",
+                # Set in the browser, at once: a Save clicked right after the tab must see it (under load, a round
+                # trip to the server could come after the Save's own request).
+                shown.select(None, js=f"() => {json.dumps(tab_key(tab))}", outputs=current, api_visibility="private",
                              show_progress="hidden")
         scenarios.wire(backend, demo, page, scenario_bar, tabs, current, warm_up_scenarios)
     # Gradio drops a click on a button whose action is still running (trigger mode "once"), and it still counts as
