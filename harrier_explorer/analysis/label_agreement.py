@@ -66,15 +66,15 @@ def label_agreement(embeddings: np.ndarray, labels: Labels, k: int = 5,
         embeddings: (n, d) vectors.
         labels: n labels, with 2 to n - 1 distinct values (what silhouette accepts).
         k: neighbours per point, 1 <= k <= n - 1.
-        neighbours: ``nearest_others(embeddings, k, sampled(n))``, when the caller scores several labellings of the
-            same points (the search is the costly part); found here otherwise.
+        neighbours: ``scored_neighbours(embeddings, k)``, when the caller scores several labellings of the same
+            points (the search is the costly part); found here otherwise.
     """
     codes = _encode(embeddings, labels, k)
     n = len(codes)
     rows = sampled(n)
     own = codes if rows is None else codes[rows]
     if neighbours is None:
-        neighbours = nearest_others(embeddings, k, rows)
+        neighbours = scored_neighbours(embeddings, k)
     neighbour_codes = codes[neighbours]  # [i, r] = label of (sampled) point i's r-th neighbour
     # scipy's mode returns the smallest code among tied majorities, like sklearn's KNeighborsClassifier.
     predicted = mode(neighbour_codes, axis=1).mode
@@ -104,7 +104,7 @@ def topic_or_language(embeddings: np.ndarray, topics: Labels, languages: Labels,
 
     A language-agnostic model gives topic figures well above their chance_share and language figures near it.
     """
-    neighbours = nearest_others(embeddings, k, sampled(len(embeddings)))
+    neighbours = scored_neighbours(embeddings, k)
     return TopicOrLanguage(label_agreement(embeddings, topics, k, neighbours),
                            label_agreement(embeddings, languages, k, neighbours))
 
@@ -112,6 +112,12 @@ def topic_or_language(embeddings: np.ndarray, topics: Labels, languages: Labels,
 def sampled(n: int) -> np.ndarray | None:
     """The points whose neighbours are scored: all of them (None) up to ``SAMPLE``, else a seeded sample, sorted."""
     return None if n <= SAMPLE else np.sort(np.random.default_rng(0).choice(n, SAMPLE, replace=False))
+
+
+def scored_neighbours(embeddings: np.ndarray, k: int) -> np.ndarray:
+    """The k nearest other points of each point whose neighbours are scored (``sampled``), as ``label_agreement``
+    reads them."""
+    return nearest_others(embeddings, k, sampled(len(embeddings)))
 
 
 def nearest_others(embeddings: np.ndarray, k: int, rows: np.ndarray | None = None) -> np.ndarray:

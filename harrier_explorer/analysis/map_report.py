@@ -21,8 +21,7 @@ from harrier_explorer.analysis.label_agreement import (
     TopicOrLanguage,
     cluster_label_match,
     label_agreement,
-    nearest_others,
-    sampled,
+    scored_neighbours,
 )
 from harrier_explorer.analysis.snippets import snippet
 from harrier_explorer.errors import InputError
@@ -113,7 +112,7 @@ def agreement_report(embeddings: np.ndarray, clusters: np.ndarray, labels: Seque
             continue
         k_points = min(k, len(points) - 1)
         if keep.tobytes() not in searched:
-            searched[keep.tobytes()] = nearest_others(points, k_points, sampled(len(points)))
+            searched[keep.tobytes()] = scored_neighbours(points, k_points)
         agreement = label_agreement(points, classes, k_points, searched[keep.tobytes()])
         if len(points) > SAMPLE:
             notes.append(f"The {name}' silhouette and neighbour figures are taken over a seeded sample of "
