@@ -27,7 +27,7 @@ from benchmarks._common import log, markdown_table
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.inputs.vectors import load_vectors
 from harrier_explorer.settings import load_settings
-from harrier_explorer.ui.map.handlers import MapRequest, run_map
+from harrier_explorer.ui.map.build import MapRequest, run_map
 
 LANGUAGES = ("en", "de", "fr", "zh")
 #: Zoom steps measured per figure (each a relayout and the frame that draws it), and the most seconds spent on them.

@@ -12,7 +12,7 @@ from harrier_explorer.ui.ab.handlers import ABRequest, run_ab
 from harrier_explorer.ui.bitext.handlers import BitextRequest, match_bitext
 from harrier_explorer.ui.forms import build_request
 from harrier_explorer.ui.long_doc.handlers import LongDocRequest, long_document
-from harrier_explorer.ui.map.handlers import MapRequest, run_map
+from harrier_explorer.ui.map.build import MapRequest, run_map
 from harrier_explorer.ui.scenarios import CURATED
 from harrier_explorer.ui.search.handlers import SearchRequest, cross_lingual_search
 from harrier_explorer.workflows import scenario as scenarios

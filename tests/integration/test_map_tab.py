@@ -15,10 +15,12 @@ from harrier_explorer.errors import InputError
 from harrier_explorer.inputs.language import detect_languages
 from harrier_explorer.ui.common import user_errors
 from harrier_explorer.ui.forms import TextInput
+from harrier_explorer.ui.map import build as map_build
 from harrier_explorer.ui.map import fields as map_fields
-from harrier_explorer.ui.map import handlers, layout, selection
+from harrier_explorer.ui.map import layout, selection, views
+from harrier_explorer.ui.map.build import MapRequest
 from harrier_explorer.ui.map.export import NAME, export_root
-from harrier_explorer.ui.map.handlers import ColourRequest, MapRequest, NeighboursRequest
+from harrier_explorer.ui.map.views import ColourRequest, NeighboursRequest
 from tests.helpers import plain
 
 #: Four English and four German sentences, and one French one (a language with a single document).
@@ -37,7 +39,7 @@ def no_progress(*_args, **_kwargs):
 
 def build(backend, paste="", files=None, **fields):
     request = MapRequest(documents=TextInput(paste=paste, files=files), **{"instruction": CLUSTERING, **fields})
-    return handlers.run_map(backend, request, no_progress)
+    return map_build.run_map(backend, request, no_progress)
 
 
 def selected_points(fig) -> list[str]:
@@ -73,9 +75,9 @@ def test_example_map_with_labels_languages_queries_and_exports(backend):
     with open(out.plot_html, encoding="utf-8") as f:
         html = f.read()
     assert "plotly" in html.lower() and len(html) > 1_000_000  # plotly.js inlined: works offline
-    for colour_by in handlers.COLOUR_BY:
-        assert handlers.redraw(ColourRequest(out.run, colour_by)).plot.layout.legend.title.text == colour_by
-    near = handlers.neighbours(NeighboursRequest(out.run, "label", point="3"))
+    for colour_by in views.COLOUR_BY:
+        assert views.redraw(ColourRequest(out.run, colour_by)).plot.layout.legend.title.text == colour_by
+    near = views.neighbours(NeighboursRequest(out.run, "label", point="3"))
     assert near.picked.startswith("**Point #3**") and len(near.neighbours) == 10
     assert 3 not in set(near.neighbours["point"])
     assert any(t.name == "point #3" for t in near.plot.data)
@@ -89,15 +91,15 @@ def test_example_map_with_labels_languages_queries_and_exports(backend):
     for text, x, y in zip(names.text, names.x, names.y, strict=True):
         members = out.run.clustering.labels == int(text.split(":")[0])
         assert any(np.allclose((x, y), point) for point in coords[members])  # on one of the cluster's points
-    assert "goals" in handlers.neighbours(NeighboursRequest(out.run, point="goals")).picked.lower()
+    assert "goals" in views.neighbours(NeighboursRequest(out.run, point="goals")).picked.lower()
 
 
 def test_each_map_keeps_only_its_latest_html_export(backend):
     before = exports()
     first = build(backend, paste="red\ngreen\nblue\nyellow")
     for colour_by in ("label", "language", "cluster"):
-        latest = handlers.redraw(ColourRequest(first.run, colour_by)).plot_html
-    latest = handlers.neighbours(NeighboursRequest(first.run, point="1")).plot_html
+        latest = views.redraw(ColourRequest(first.run, colour_by)).plot_html
+    latest = views.neighbours(NeighboursRequest(first.run, point="1")).plot_html
     assert exports() - before == {Path(latest)}
     second = build(backend, paste="red\ngreen\nblue\nyellow", previous=first.run)  # the session's next map
     assert exports() - before == {Path(second.plot_html)}
@@ -108,7 +110,7 @@ def test_each_map_keeps_only_its_latest_html_export(backend):
 def test_chunking_3d_hdbscan_and_reuse(backend):
     long_doc = " ".join(f"Sentence {w} talks about {w} things." for w in WORDS)
     paste = f"{long_doc}\nshort one\nanother short one\na third short text"
-    chunked = dict(paste=paste, long_docs=handlers.LONG_DOCS[1], chunk_tokens=32, overlap_tokens=8)
+    chunked = dict(paste=paste, long_docs=map_build.LONG_DOCS[1], chunk_tokens=32, overlap_tokens=8)
     out = build(backend, **chunked, dims=3, cluster_method="HDBSCAN", min_cluster_size=50)
     assert len(out.run.records) > 4 and "chunks of at most 32 tokens" in plain(out.summary)
     assert "min cluster size lowered" in plain(out.summary)
@@ -125,7 +127,7 @@ def test_small_sets_adapt_and_say_so(backend):
 def test_the_layout_reports_umap_s_epochs_on_the_progress_bar(backend):
     seen: list[tuple[float, str]] = []
     request = MapRequest(documents=TextInput(paste="\n".join(WORDS)), instruction=CLUSTERING)
-    handlers.run_map(backend, request, lambda fraction, desc="", **_: seen.append((fraction, desc)))
+    map_build.run_map(backend, request, lambda fraction, desc="", **_: seen.append((fraction, desc)))
     epochs = [(fraction, desc) for fraction, desc in seen if "epoch" in desc]
     assert epochs and epochs[-1][1] == "Laying out: epoch 500 of 500"  # UMAP's own count below 2,000 points
     assert all(0.85 <= fraction <= 0.9 for fraction, _ in epochs)
@@ -139,7 +141,7 @@ def test_user_text_is_escaped_in_markdown_and_in_the_figure(backend):
     hover = [str(row[2]) for trace in out.plot.data if trace.customdata is not None for row in trace.customdata]
     assert "&lt;b&gt;bold&lt;/b&gt; [link](http://example.com)" in hover
     assert all("<b>" not in (trace.name or "") for trace in out.plot.data)
-    assert "<b>" not in handlers.neighbours(NeighboursRequest(out.run, point="0")).picked
+    assert "<b>" not in views.neighbours(NeighboursRequest(out.run, point="0")).picked
 
 
 @pytest.mark.parametrize("paste, message", [("", "Documents is empty"), ("just one document", "at least 3"),
@@ -164,14 +166,14 @@ def test_numbers_out_of_range_are_named_in_the_message(backend, fields, message)
 
 def test_neighbours_need_a_map_and_a_valid_point(backend):
     with pytest.raises(gr.Error, match="No map in this session yet"):
-        user_errors(handlers.neighbours)(NeighboursRequest(None, point="1"))
+        user_errors(views.neighbours)(NeighboursRequest(None, point="1"))
     with pytest.raises(gr.Error, match="No map in this session yet"):
-        user_errors(handlers.redraw)(ColourRequest(None, "label"))
+        user_errors(views.redraw)(ColourRequest(None, "label"))
     run = build(backend, paste="red\ngreen\nblue\nyellow").run
     with pytest.raises(gr.Error, match="no point 99"):
-        user_errors(handlers.neighbours)(NeighboursRequest(run, point="99"))
+        user_errors(views.neighbours)(NeighboursRequest(run, point="99"))
     with pytest.raises(gr.Error, match="No point has a text containing"):
-        user_errors(handlers.neighbours)(NeighboursRequest(run, point="purple"))
+        user_errors(views.neighbours)(NeighboursRequest(run, point="purple"))
 
 
 def test_model_b_maps_the_same_chunks_aligned_coloured_alike_and_linked(backend, tiny_gemma):
@@ -191,10 +193,10 @@ def test_model_b_maps_the_same_chunks_aligned_coloured_alike_and_linked(backend,
     assert [t.name for t in out.plot_b.data if t.customdata is not None] == [
         t.name for t in out.plot.data if t.customdata is not None]  # the same groups and colours in both maps
 
-    recoloured = handlers.redraw(ColourRequest(out.run, handlers.JACCARD))
+    recoloured = views.redraw(ColourRequest(out.run, views.JACCARD))
     for fig in (recoloured.plot, recoloured.plot_b):
         assert list(fig.data[0].marker.color) == pytest.approx(b.change.jaccard.tolist())
-    near = handlers.neighbours(NeighboursRequest(out.run, point="4"))
+    near = views.neighbours(NeighboursRequest(out.run, point="4"))
     assert {t.name for t in near.plot.data} >= {"point #4"} and {t.name for t in near.plot_b.data} >= {"point #4"}
     assert f"(Jaccard {b.change.jaccard[4]:.2f})" in near.picked
     picked = selection.select(selection.SelectRequest(out.run, "cluster", points="1,5"))
@@ -259,8 +261,8 @@ def test_find_selects_by_words_by_meaning_and_by_filters_and_lists_the_points(ba
 
     german = find(only=["language: de"])
     assert german.table["point"].tolist() == [4, 5, 6, 7] and "language de" in plain(german.summary)
-    for redrawn in (handlers.redraw(ColourRequest(run, "language", only=["language: de"])),
-                    handlers.neighbours(NeighboursRequest(run, "cluster", only=["language: de"], point="0"))):
+    for redrawn in (views.redraw(ColourRequest(run, "language", only=["language: de"])),
+                    views.neighbours(NeighboursRequest(run, "cluster", only=["language: de"], point="0"))):
         assert selected_points(redrawn.plot) == ["4", "5", "6", "7"]  # a redraw keeps the filters' fading
     both = find(find="die", only=["language: de", "language: fr"])  # values of one field are alternatives
     assert both.table["point"].tolist() == [6, 7]
@@ -325,6 +327,6 @@ def test_a_npy_needs_its_documents_row_for_row_and_other_dimensions_take_no_quer
         == [5]  # words still work
     for fields, message in ((dict(paste=""), "holds vectors only: give their documents too"),
                             (dict(paste="\n".join(texts[:-1])), "has 9 vectors but the documents are 8 texts"),
-                            (dict(paste=MULTILINGUAL, long_docs=handlers.LONG_DOCS[1]), "Token chunks are embedded")):
+                            (dict(paste=MULTILINGUAL, long_docs=map_build.LONG_DOCS[1]), "Token chunks are embedded")):
         with pytest.raises(InputError, match=message):
             build(backend, vectors=str(npy), **fields)

@@ -16,7 +16,7 @@ from harrier_explorer.settings import load_settings
 from harrier_explorer.ui.bitext.handlers import BitextRequest, match_bitext
 from harrier_explorer.ui.forms import TextInput, build_request, parameters
 from harrier_explorer.ui.long_doc.handlers import LongDocRequest, long_document
-from harrier_explorer.ui.map.handlers import MapRequest, run_map
+from harrier_explorer.ui.map.build import MapRequest, run_map
 from harrier_explorer.ui.search.handlers import SearchRequest, cross_lingual_search
 from harrier_explorer.workflows import scenario as scenarios
 

@@ -13,7 +13,7 @@ from harrier_explorer.analysis.map_select import field_mask
 from harrier_explorer.errors import InputError
 
 if TYPE_CHECKING:
-    from harrier_explorer.ui.map.handlers import MapRun
+    from harrier_explorer.ui.map.run import MapRun
 
 #: How a filter value reads in the page and the API: "language: de".
 SEPARATOR = ": "

@@ -1,5 +1,5 @@
-"""Layout and wiring of the Cluster map tab (handlers in handlers.py, selections in selection.py, the figure in
-plots.py, clicks in click.js).
+"""Layout and wiring of the Cluster map tab (building a map in build.py, what a built map holds in run.py, redrawing
+it in views.py, selections in selection.py, the figure in plots.py, clicks in click.js).
 
 Progress and errors show in one status line under the buttons (``show_progress_on``), so the last map stays readable
 while a new one is built and after a build fails. With model B its map stands beside A's, each half the width (no
@@ -26,24 +26,16 @@ from harrier_explorer.ui.common import (
     text_source,
     user_errors,
 )
-from harrier_explorer.ui.map.fields import filter_choices, page_texts
-from harrier_explorer.ui.map.handlers import (
+from harrier_explorer.ui.map.build import (
     CLUSTER_METHODS,
     CLUSTER_SPACES,
-    COLOUR_BY,
-    JACCARD,
     LONG_DOCS,
     METHODS,
-    ColourRequest,
     MapRequest,
     MapResult,
-    NeighboursRequest,
-    NeighboursResult,
-    PlotResult,
-    neighbours,
-    redraw,
     run_map,
 )
+from harrier_explorer.ui.map.fields import filter_choices, page_texts
 from harrier_explorer.ui.map.plots import HIGHLIGHT_JS, RECOLOUR_JS
 from harrier_explorer.ui.map.selection import (
     MATCH,
@@ -52,6 +44,16 @@ from harrier_explorer.ui.map.selection import (
     SelectRequest,
     find,
     select,
+)
+from harrier_explorer.ui.map.views import (
+    COLOUR_BY,
+    JACCARD,
+    ColourRequest,
+    NeighboursRequest,
+    NeighboursResult,
+    PlotResult,
+    neighbours,
+    redraw,
 )
 from harrier_explorer.ui.page import Page, story_box
 

@@ -15,15 +15,10 @@ from harrier_explorer.backend.core import Backend
 from harrier_explorer.errors import InputError
 from harrier_explorer.models import NO_INSTRUCTION
 from harrier_explorer.ui.common import INSTRUCTION_FORMS, export_table, instruction_value, markdown_text, whole_number
+from harrier_explorer.ui.map.build import query_centre
 from harrier_explorer.ui.map.fields import ONLY_DOC, fields, filters, passing
-from harrier_explorer.ui.map.handlers import (
-    ColourRequest,
-    MapRun,
-    figure,
-    points_table,
-    query_centre,
-    session_map,
-)
+from harrier_explorer.ui.map.run import MapRun, session_map
+from harrier_explorer.ui.map.views import ColourRequest, figure, points_table
 
 MATCH = ("words", "meaning")
 #: Rows of the selection shown in the page (the CSV has them all).

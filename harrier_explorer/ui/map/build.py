@@ -1,8 +1,9 @@
-"""Handlers of the Cluster map tab: embed (whole or chunked), lay out, cluster, colour, place queries, neighbours.
+"""Building a Cluster map: embed (whole or chunked) or load the user's vectors, lay out, cluster, place queries,
+score the clusters, and model B's side. What is done with a built map afterwards is in ``views`` and ``selection``.
 
 Documents are embedded with role "symmetric": the clustering instruction goes on every document. Queries are
 embedded with role "query" under instruction A (and B) and placed on the existing layout (`Projection.place`).
-Building a map takes the whole input; recolouring and neighbours work on the session's map (gr.State).
+Building a map takes the whole input; the map it returns (``run.MapRun``) is the session's (gr.State).
 
 With model B (issue 9) the same records are embedded by B too, laid out with the same parameters and turned onto A's
 map (Procrustes), coloured alike (A's clusters), and each point's 10 nearest neighbours under A and B are compared
@@ -28,15 +29,13 @@ from harrier_explorer.analysis import map_report
 from harrier_explorer.analysis.clusters import Clustering, hdbscan, kmeans
 from harrier_explorer.analysis.language_neutral import LanguageCentring, fit_centring
 from harrier_explorer.analysis.map_compare import align_layout
-from harrier_explorer.analysis.model_compare import NeighbourhoodChange, neighbourhood_change
+from harrier_explorer.analysis.model_compare import neighbourhood_change
 from harrier_explorer.analysis.projection import (
     MAX_SEED,
     Projection,
     ProjectionParams,
-    nearest_neighbours,
     project,
 )
-from harrier_explorer.analysis.snippets import snippet
 from harrier_explorer.backend.core import Backend, EncodeResult
 from harrier_explorer.errors import USER_FACING, InputError
 from harrier_explorer.inputs.chunk_records import chunk_records
@@ -54,68 +53,22 @@ from harrier_explorer.ui.common import (
 )
 from harrier_explorer.ui.forms import TextInput
 from harrier_explorer.ui.map import own_vectors, present
-from harrier_explorer.ui.map.export import HtmlExport
-from harrier_explorer.ui.map.fields import ONLY_DOC, fields, passing
-from harrier_explorer.ui.map.plots import MapPoints, QueryMarks, RegionNames, map_figure, silhouette_figure
+from harrier_explorer.ui.map.plots import silhouette_figure
 from harrier_explorer.ui.map.queries import place_queries, query_sides, query_texts
+from harrier_explorer.ui.map.run import MapB, MapRun
+from harrier_explorer.ui.map.views import COLOUR_BY, NEIGHBOURS, ColourRequest, points_table, redraw
 from harrier_explorer.ui.model_b import model_b_status
 from harrier_explorer.workflows.model_b import instruction_for, model_b_ref
 
-COLOUR_BY = ("cluster", "label", "language", "source file")
-#: The colouring a map with model B adds (in both maps): each point's neighbour overlap under A and B.
-JACCARD = "neighbour overlap A↔B (Jaccard)"
 LONG_DOCS = ("embed whole (truncate at the model limit)", "split into token chunks")
 METHODS = ("UMAP", "PCA")
 CLUSTER_METHODS = ("KMeans", "HDBSCAN")
 CLUSTER_SPACES = ("embeddings", "map layout")
-#: Neighbours listed for a picked point.
-NEIGHBOURS = 10
 #: Rows of the "neighbourhoods that change most" table (the points CSV has every point's Jaccard).
 CHANGED_ROWS = 100
 MODEL_B_DOC = ("model B (the page's 'Compare with model B'): a Hugging Face id, folder, http(s)://…/v1 server or a "
                "?dim= / ?dtype= variant; empty: model A alone. B embeds the same documents (same chunks) with its own "
                "family's clustering preset where the instruction is model A's preset, else with the same instruction")
-NO_MAP = ("No map in this session yet: build one first (Embed and map, or /map_build). An API client keeps its "
-          "session between calls; each MCP tool call is a session of its own.")
-
-
-@dataclass(frozen=True)
-class MapB:
-    """Model B's side of a map: the same records embedded by B, B's layout turned onto A's, B's placed queries, and
-    each point's neighbourhood under A and under B."""
-
-    ref: str
-    encoded: EncodeResult
-    vectors: np.ndarray  # what was laid out: B's embeddings, language-neutral when A's are
-    coords: np.ndarray  # in A's frame
-    change: NeighbourhoodChange
-    queries: tuple[QueryMarks, ...]
-    title: str
-    status: str  # Markdown: which model B, its instruction, what it embedded, how well its map fits A's
-
-
-@dataclass(frozen=True)
-class MapRun:
-    """One map: the points (after chunking), their embeddings, layout, clusters, placed queries, model B's side (or
-    None), and its export."""
-
-    records: tuple[TextRecord, ...]
-    languages: tuple[str, ...]
-    encoded: EncodeResult
-    vectors: np.ndarray  # what was laid out and clustered: the embeddings, or their language-neutral view
-    coords: np.ndarray
-    clustering: Clustering
-    queries: tuple[QueryMarks, ...] = ()
-    title: str = ""
-    b: MapB | None = None
-    centring: LanguageCentring | None = None  # the language-neutral view's means (a query found by meaning too)
-    vectors_from: str = ""  # the uploaded file the vectors came from ("": embedded here by model A)
-    region_names: dict[str, str] = field(default_factory=dict)  # per cluster, the name written on its region
-    export: HtmlExport = field(default_factory=HtmlExport, compare=False)
-
-    @property
-    def texts(self) -> list[str]:
-        return [r.text for r in self.records]
 
 
 @dataclass(frozen=True)
@@ -155,26 +108,6 @@ class MapRequest:
 
 
 @dataclass(frozen=True)
-class ColourRequest:
-    run: MapRun | None = None  # the session's map (gr.State)
-    colour_by: str = field(default=COLOUR_BY[0], metadata={"doc": " or ".join(map(repr, COLOUR_BY))})
-    only: list[str] = field(default_factory=list, metadata={"doc": ONLY_DOC + "; the rest of the points fade"})
-
-
-@dataclass(frozen=True)
-class NeighboursRequest(ColourRequest):
-    point: str = field(default="", metadata={
-        "doc": "the point: its number (shown on hover, 0-based) or words of its text"})
-
-
-@dataclass(frozen=True)
-class PlotResult:
-    plot: object  # plotly figure
-    plot_html: str  # the figure as a standalone HTML file (plotly.js inlined: opens offline)
-    plot_b: object = None  # model B's map (None without a model B)
-
-
-@dataclass(frozen=True)
 class MapResult:
     run: MapRun
     summary: str  # Markdown: what was embedded, from cache or not, and what was adapted
@@ -189,15 +122,6 @@ class MapResult:
     model_b_status: str = ""
     plot_b: object = None
     changes: pd.DataFrame | None = None  # lowest Jaccard first: the text, its nearest neighbours under A and under B
-
-
-@dataclass(frozen=True)
-class NeighboursResult:
-    picked: str  # Markdown: the point's number, cluster, file and text
-    neighbours: pd.DataFrame  # point, cosine, cluster, label, source, text
-    plot: object  # the map with the point and its neighbours ringed
-    plot_html: str
-    plot_b: object = None  # model B's map with the same point and its neighbours under B ringed
 
 
 def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
@@ -340,52 +264,6 @@ def _map_b(backend: Backend, ref_b: str, request: MapRequest, records: list[Text
                 NEIGHBOURS), queries, "Model B · the same layout, turned onto A's map · A's colours", status)
 
 
-def redraw(request: ColourRequest, progress=None, picked: int | None = None) -> PlotResult:
-    """The session's map coloured by cluster, label, language or source file (or, with model B, by each point's
-    neighbour overlap under A and B), model B's map coloured alike, and the standalone HTML export of A's."""
-    run = session_map(request.run)
-    kept = passing(request.only, run)
-    fig = figure(run, request.colour_by, picked=picked, selected=kept)
-    return PlotResult(fig, run.export.write(fig),
-                      run.b and figure(run, request.colour_by, run.b, picked=picked, selected=kept))
-
-
-def figure(run: MapRun, colour_by: str, side: MapB | None = None, picked: int | None = None,
-            selected: list[int] | None = None):
-    """Model A's map, or B's (``side``), coloured and ringed alike: a point reads the same in both. A picked point's
-    rings mark its nearest neighbours under the map's own model."""
-    own = run if side is None else side
-    highlight = None
-    if picked is not None:
-        highlight = (picked, nearest_neighbours(own.vectors, picked, NEIGHBOURS)[0].tolist())
-    anchors = map_report.region_anchors(own.coords, run.clustering.labels)
-    named = [cluster for cluster in anchors if cluster in run.region_names]
-    regions = RegionNames(np.array([anchors[c] for c in named]).reshape(len(named), own.coords.shape[1]),
-                          [f"{c.removeprefix('cluster ')}: {run.region_names[c]}" for c in named])
-    return map_figure(_points(run, colour_by, own.coords), colour_by, own.queries, highlight, own.title, selected,
-                      regions)
-
-
-def neighbours(request: NeighboursRequest, progress=None) -> NeighboursResult:
-    """The nearest neighbours (cosine, in the full space of the vectors mapped: language-neutral or as embedded) of a
-    point of the session's map, as a table and as rings on the map. The point is its number or words of its text."""
-    run = session_map(request.run)
-    index = map_report.find_point(request.point, run.texts)
-    indices, scores = nearest_neighbours(run.vectors, index, NEIGHBOURS)
-    labels, sources = [r.label for r in run.records], [r.source for r in run.records]
-    table = map_report.neighbours_table(indices, scores, run.texts, run.clustering.labels, labels, sources)
-    drawn = redraw(request, picked=index)
-    heading = present.picked_heading(index, int(run.clustering.labels[index]), run.records[index],
-                                     run.b and run.b.change)
-    return NeighboursResult(heading, table.round(4), drawn.plot, drawn.plot_html, drawn.plot_b)
-
-
-def session_map(run: MapRun | None) -> MapRun:
-    if run is None:
-        raise InputError(NO_MAP)
-    return run
-
-
 def _layout_params(request: MapRequest) -> ProjectionParams:
     seed = None if request.seed in (None, "") else whole_number(request.seed, "seed", 0, MAX_SEED)
     return ProjectionParams(method="pca" if request.method == "PCA" else "umap",
@@ -435,21 +313,3 @@ def _cluster(points: np.ndarray, method: str, k: int, min_cluster_size: int, not
         notes.append(f"KMeans k lowered from {k} to {n}, the number of points.")
         k = n
     return kmeans(points, k or None)
-
-
-def _points(run: MapRun, colour_by: str, coords: np.ndarray) -> MapPoints:
-    groups = fields(run)
-    cluster_names = groups["cluster"]
-    hover = np.array([[i, cluster_names[i], snippet(r.text, 140), r.source, groups["label"][i], run.languages[i]]
-                      for i, r in enumerate(run.records)], dtype=object)
-    values = run.b.change.jaccard if colour_by == JACCARD and run.b is not None else None
-    return MapPoints(coords, groups.get(colour_by, cluster_names), hover, values)
-
-
-def points_table(run: MapRun) -> pd.DataFrame:
-    table = map_report.points_table(run.texts, run.coords, run.clustering.labels, [r.label for r in run.records],
-                                    run.languages, [r.source for r in run.records])
-    if run.b is None:
-        return table
-    b_coords = {f"{axis} B": run.b.coords[:, i] for i, axis in enumerate("xyz"[: run.b.coords.shape[1]])}
-    return table.assign(**b_coords, **{"jaccard A-B": run.b.change.jaccard})
