@@ -35,17 +35,19 @@ from harrier_explorer.ui.lab.handlers import (
     ProposeResult,
     SearchRequest,
     SearchResult,
+    propose,
+    run_lab,
+    run_search,
+)
+from harrier_explorer.ui.lab.present import metric_label
+from harrier_explorer.ui.lab.word_view import (
     WordQueryRequest,
     WordQueryResult,
     first_word_view,
     mark_relevant,
-    propose,
-    run_lab,
-    run_search,
     word_query,
     word_query_pickers,
 )
-from harrier_explorer.ui.lab.present import metric_label
 from harrier_explorer.ui.page import Page, story_box
 from harrier_explorer.ui.ranking_data import ranking_inputs
 
