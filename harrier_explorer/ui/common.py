@@ -216,12 +216,18 @@ def on_model_known(demo: gr.Blocks, fill: Callable[[bool], object], outputs) -> 
     the values as they are: the header says why, once."""
 
     def load(request: gr.Request):
-        try:
-            return fill(request is not None and request.session_hash in SCENARIO_SESSIONS)
-        except ModelUnavailable:
-            return [gr.skip()] * len(outputs) if isinstance(outputs, list) else gr.skip()
+        return unless_unavailable(lambda: fill(request is not None and request.session_hash in SCENARIO_SESSIONS),
+                                  outputs)
 
     demo.load(load, outputs=outputs, api_visibility="private")
+
+
+def unless_unavailable(values: Callable[[], object], outputs) -> object:
+    """``values()``, or no change to ``outputs`` while the model is unavailable: the header says why, once."""
+    try:
+        return values()
+    except ModelUnavailable:
+        return [gr.skip()] * len(outputs) if isinstance(outputs, list) else gr.skip()
 
 
 #: What an instruction parameter accepts, for API and MCP descriptions.

@@ -7,7 +7,6 @@ import functools
 import gradio as gr
 
 from harrier_explorer.backend.core import Backend
-from harrier_explorer.errors import ModelUnavailable
 from harrier_explorer.models import ROLES
 from harrier_explorer.ui import forms
 from harrier_explorer.ui.common import (
@@ -15,6 +14,7 @@ from harrier_explorer.ui.common import (
     instruction_dropdown,
     on_model_known,
     open_dropdown,
+    unless_unavailable,
     user_errors,
 )
 from harrier_explorer.ui.glossary import glossary_markdown
@@ -60,15 +60,9 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     # says why, once (Refresh still says it as a message).
     following = dict(outputs=report_outputs, api_visibility="private", show_progress="hidden")
     on_model_known(demo, lambda _keep: forms.fields_of(model_report(backend)), report_outputs)
-    page.header.change(user_errors(functools.partial(_quiet_report, backend)), **following)
+    page.header.change(user_errors(lambda: unless_unavailable(lambda: forms.fields_of(model_report(backend)),
+                                                              report_outputs)), **following)
     on_model_known(demo, lambda keep: instruction_choices(backend, None, keep=keep), instruction)
-
-
-def _quiet_report(backend: Backend):
-    try:
-        return forms.fields_of(model_report(backend))
-    except ModelUnavailable:
-        return gr.skip(), gr.skip()
 
 
 def _comparisons(backend: Backend, demo: gr.Blocks, page) -> None:
