@@ -14,6 +14,7 @@ from pathlib import Path
 
 import gradio as gr
 
+import harrier_explorer.ui.mcp_state  # noqa: F401 - mends Gradio's MCP answers of tools returning a State
 from harrier_explorer.analysis.projection import warm_up
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.models import KNOWN_MODELS

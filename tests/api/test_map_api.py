@@ -14,7 +14,7 @@ from gradio_client.exceptions import AppError
 
 from harrier_explorer.ui.common import example_path
 from harrier_explorer.ui.map.export import NAME
-from tests.api.mcp import mcp_tools
+from tests.api.mcp import call_tools, mcp_app, mcp_tools
 from tests.helpers import plain
 
 OUTPUTS = ["summary", "plot", "plot_html", "keywords", "agreement", "reading", "k_curve", "points_csv",
@@ -214,3 +214,18 @@ def test_a_parquet_of_vectors_is_mapped_as_uploaded(client, tmp_path):
     bad.write_bytes(b"PAR1 and nothing else")
     with pytest.raises(AppError, match="bad.parquet is not a readable parquet file"):
         build(client, vectors=handle_file(str(bad)))
+
+
+def test_mcp_tools_that_keep_a_session_result_answer_with_their_outputs(fake_backend):
+    """map_build, match_bitext, ab_compare and lab_run also return a State (the session's result): Gradio 6.31's MCP
+    server answered them with nothing or "pop from empty list" (mended by ui/mcp_state.py)."""
+    ranking = {"queries_paste": "big cats\nrain\ncold", "corpus_paste": "Lions are big cats.\nIt rains.\nSnow."}
+    calls = [("run_map", {"documents_paste": DOCS}),
+             ("match_bitext", {"source_paste": "a red fox\na black dog", "target_paste": "ein roter Fuchs\nein Hund"}),
+             ("run_ab", ranking), ("run_lab", {**ranking, "labels_from_rows": True})]
+    with mcp_app(fake_backend) as url:
+        results = call_tools(url, calls)
+    for (name, _), result in zip(calls, results, strict=True):
+        text = " ".join(getattr(item, "text", "") for item in result.content)
+        assert not result.isError and text, (name, text[:300])
+    assert "6 texts" in " ".join(item.text for item in results[0].content)
