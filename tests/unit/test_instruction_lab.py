@@ -1,6 +1,8 @@
 """The lab's statistics by hand and against scipy and statsmodels: means, Holm, paired tests, held-out split, greedy
 search."""
 
+import gc
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -55,7 +57,10 @@ def test_holm_adjusted_p_values_are_at_least_the_raw_ones_and_agree_with_a_t_tes
     assert scores.table.loc["same", "p_baseline"] > 0.05
 
 
-def test_holm_is_statsmodels_holm_on_random_and_tied_p_values() -> None:
+def test_holm_is_statsmodels_holm_on_random_and_tied_p_values(monkeypatch) -> None:
+    # statsmodels' Holm runs a full gc.collect() per call: 200 calls over the heap of a whole test session took over
+    # 5 minutes on a busy 2-core machine (a faulthandler dump in every run), for nothing this test compares.
+    monkeypatch.setattr(gc, "collect", lambda *args: 0)
     rng = np.random.default_rng(0)
     for m in (1, 2, 5, 20):
         for _ in range(50):
