@@ -1,4 +1,5 @@
-"""Layout and wiring of the Instruction lab (handlers in handlers.py, sentences and tables in present.py).
+"""Layout and wiring of the Instruction lab (handlers in handlers.py and word_view.py, sentences and tables in
+present.py).
 
 Three steps a user takes in order: propose wordings from a base instruction (editable), run the lab on them, and
 optionally let a search look for a better wording. Progress and errors show on one status line, so the last results
