@@ -59,9 +59,14 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     # On page load and as the header changes, a model that could not load leaves the tables as they are: the header
     # says why, once (Refresh still says it as a message).
     following = dict(outputs=report_outputs, api_visibility="private", show_progress="hidden")
-    on_model_known(demo, lambda _keep: forms.fields_of(model_report(backend)), report_outputs)
-    page.header.change(user_errors(lambda: unless_unavailable(lambda: forms.fields_of(model_report(backend)),
-                                                              report_outputs)), **following)
+    def model_facts():
+        return forms.fields_of(model_report(backend))
+
+    def following_header():
+        return unless_unavailable(model_facts, report_outputs)
+
+    on_model_known(demo, lambda _keep: model_facts(), report_outputs)
+    page.header.change(user_errors(following_header), **following)
     on_model_known(demo, lambda keep: instruction_choices(backend, None, keep=keep), instruction)
 
 
