@@ -20,7 +20,6 @@ import numpy as np
 from sklearn.decomposition import PCA
 
 from harrier_explorer.analysis.metrics import rank_by_score
-from harrier_explorer.builtins_guard import BUILTINS_PATCHED
 from harrier_explorer.errors import InputError
 
 #: Width that PCA reduces to before UMAP.
@@ -94,7 +93,7 @@ class Projection:
             points = self.pca.transform(points)
         if self.umap is None:
             return points
-        with warnings.catch_warnings(), BUILTINS_PATCHED:
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return self.umap.transform(points)
 
@@ -224,7 +223,7 @@ def _fit_umap_layout(embeddings: np.ndarray, params: ProjectionParams, on_epoch:
         tqdm_kwds=_EpochSink(on_epoch).tqdm_kwds() if on_epoch else None,
     )
     try:
-        with warnings.catch_warnings(), BUILTINS_PATCHED:  # numba may compile: not while torch.export traces
+        with warnings.catch_warnings():
             # UMAP warns that a seed disables parallelism, and about tiny graphs; both are expected here.
             warnings.simplefilter("ignore")
             coords = reducer.fit_transform(points)

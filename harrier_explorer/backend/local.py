@@ -15,6 +15,7 @@ import json
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -89,6 +90,8 @@ class LocalEncoder:
         from sentence_transformers import SentenceTransformer
 
         self.folder, self.spec = folder, spec
+        #: How to build this encoder again (the ONNX export's child process does).
+        self.load_args = (folder, spec, options, revision)
         self.device = pick_device(options.device)
         #: Where this model's ONNX export lives when it is to run on ONNX Runtime (``on_onnx_runtime``), else None.
         self.onnx_dir = self._onnx_dir(options)
@@ -154,11 +157,10 @@ class LocalEncoder:
         freed with it. Sharing the lock, the two take turns."""
         import torch
 
-        from harrier_explorer.backend.onnx_runtime import OnnxTransformer
+        from harrier_explorer.backend.onnx_runtime import OnnxTransformer, export_apart
 
-        sample = self.tokenizer.pad({"input_ids": self.tokenize(["an export sample", "two"])[0]}, return_tensors="pt")
-        onnx = OnnxTransformer(self.model[0].auto_model, sample, self.fingerprint, self.onnx_dir,
-                               torch.get_num_threads())
+        onnx = OnnxTransformer(self.onnx_export, torch.get_num_threads(),
+                               partial(export_apart, self.load_args, self.onnx_export))
         twin = copy.copy(self)
         twin.onnx, twin.onnx_dir = onnx, None
         twin.model = torch.nn.Sequential(*list(self.model)[1:])

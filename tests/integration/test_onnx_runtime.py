@@ -49,7 +49,7 @@ def test_the_export_is_made_once_and_reused(tiny_qwen, cache, monkeypatch):
     def no_second_export(*args):
         raise AssertionError("exported again")
 
-    monkeypatch.setattr(onnx_runtime, "export", no_second_export)
+    monkeypatch.setattr(onnx_runtime, "export_apart", no_second_export)
     backend = start_backend(cache, model=str(tiny_qwen), runtime="onnx")
     assert backend.encode(TEXTS[:2], role="document").vectors.shape == (2, 64)
 
@@ -101,3 +101,11 @@ def test_an_onnx_runtime_that_differs_from_torch_is_not_used(tiny_qwen, tmp_path
     assert "differs, so torch runs the model" in detail
     with pytest.raises(ModelUnavailable, match="does not reproduce torch's vectors"):
         start_backend(tmp_path, model=str(tiny_qwen), runtime="onnx")
+
+
+def test_an_export_that_fails_in_its_process_says_why(tiny_qwen, tmp_path):
+    encoder = start_backend(tmp_path, model=str(tiny_qwen)).wait()
+    folder, *rest = encoder.load_args
+    with pytest.raises(ModelUnavailable, match=r"The ONNX export failed: .*has no \.safetensors weights"):
+        onnx_runtime.export_apart((tmp_path / "gone", *rest), tmp_path / "onnx" / "x" / "model.onnx")
+    assert not (tmp_path / "onnx").exists()
