@@ -70,11 +70,12 @@ class EncodeResult:
 
 
 class Backend:
-    def __init__(self, settings: Settings, loader=load_model, *, upgrades: bool = False):
+    def __init__(self, settings: Settings, loader=load_model, *, upgrades: bool = False, announce: bool = True):
         """``loader(ref, settings, status) -> Loaded`` builds one model (reporting its steps in ``status``);
         ``upgrades``: whether a model moves to a faster runtime built in the background once it serves — for a
-        server; a script or one-shot command would only have the export compete with its own work."""
-        self.settings, self.upgrades = settings, upgrades
+        server; a script or one-shot command would only have the export compete with its own work. ``announce``:
+        log a loaded model at INFO (not a saved scenario's stand-in, loaded at every replay)."""
+        self.settings, self.upgrades, self.announce = settings, upgrades, announce
         self.store = None if settings.no_cache else EmbeddingStore(settings.cache_path / "embeddings.sqlite")
         self.default_ref = settings.backend_url or settings.model
         self._loader = loader
@@ -120,8 +121,8 @@ class Backend:
             slot.fail(f"Model could not be loaded: {exc}")
             return
         slot.install(loaded, CachedEncoder(loaded.encoder, self.store), time.perf_counter() - start)
-        log.info("Model ready: %s (%s, %s) in %.1fs", slot.status.model_id, slot.status.device, slot.status.dtype,
-                 slot.status.load_seconds)
+        log.log(logging.INFO if self.announce else logging.DEBUG, "Model ready: %s (%s, %s) in %.1fs",
+                slot.status.model_id, slot.status.device, slot.status.dtype, slot.status.load_seconds)
         if loaded.background_check:
             loaded.background_check()
         if loaded.upgrade and self.upgrades:

@@ -155,6 +155,7 @@ def replay_backend(settings: Settings, tapes: Sequence[Tape], default_ref: str) 
         tape = by_ref[ref]
         return Loaded(ReplayEncoder(tape), tape.spec, tape.model_id, REPLAY_REASON)
 
-    backend = Backend(replace(settings, model=default_ref, backend_url="", compare_model="", no_cache=True), load)
+    backend = Backend(replace(settings, model=default_ref, backend_url="", compare_model="", no_cache=True), load,
+                      announce=False)
     backend.store = TapeStore(tapes)
     return backend
