@@ -29,10 +29,11 @@ def waited(event: threading.Event, what: str) -> None:
     assert event.wait(WAIT), f"{what}\n{threads()}"
 
 
-def wait_until(condition, what: str) -> None:
+def wait_until(condition, what) -> None:
+    """Wait for ``condition()``; ``what`` (a string, or a function giving one at the time of a failure) says what."""
     deadline = time.monotonic() + WAIT
     while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}\n{threads()}"
+        assert time.monotonic() < deadline, f"timed out waiting for {what() if callable(what) else what}\n{threads()}"
         time.sleep(0.05)
 
 
@@ -88,10 +89,16 @@ def test_cancelling_a_run_stops_its_worker_at_the_next_batch(demo, client, monke
     monkeypatch.setattr(HashEncoder, "embed", gated)
     tag = uuid.uuid4().hex  # texts no earlier test embedded: nothing comes from the cache
     job = client.submit(**call(tag))
-    waited(started, "the run never started embedding")
-    job.cancel()
-    wait_until(lambda: not demo._queue.event_ids_to_events, "the queue to drop the cancelled run")
-    gate.set()
+    try:
+        waited(started, "the run never started embedding")
+        # gradio_client's cancel names the run by the event id that its own thread records once the queue's answer
+        # is read; under load the run can reach the gate first, and a cancel sent then names no run at all.
+        wait_until(lambda: job.communicator.event_id, "the client to learn the run's event id")
+        job.cancel()
+        wait_until(lambda: not demo._queue.event_ids_to_events,
+                   lambda: f"the queue to drop the cancelled run (it holds {list(demo._queue.event_ids_to_events)})")
+    finally:
+        gate.set()  # a failed wait must not leave the worker held into the next case
     waited(stopped, "the worker went on embedding after the run was cancelled")
     assert not finished.is_set()
     # The app keeps serving: the next call answers.
