@@ -1,8 +1,8 @@
 """A cluster map of many points from vectors a user uploads (issue 11: 100k points): how long the map takes to build,
-stage by stage, and whether it stays interactive: frames per second while zooming (relayouts) and while dragging
-the map with the mouse (plotly's pan) in headless Chromium, measured in the map's standalone HTML export (the figure
-the page draws, WebGL), against the same points drawn as SVG (plotly's go.Scatter: the figure without WebGL), in one
-run.
+stage by stage, and whether it stays interactive: frames per second while zooming with the mouse wheel, with the
+zoom buttons (a relayout each) and while dragging the map with the mouse (plotly's pan) in headless Chromium,
+measured in the map's standalone HTML export (the figure the page draws, WebGL, with the page's config), against the
+same points drawn as SVG (plotly's go.Scatter: the figure without WebGL), in one run.
 
 Data: seeded synthetic vectors (topics × languages in ``--dim`` dimensions, L2-normalised) with a text, label and
 language per row, written as the parquet ``harrier-explorer embed`` writes; nothing is embedded. Chromium draws
@@ -28,6 +28,7 @@ from harrier_explorer.backend.core import Backend
 from harrier_explorer.inputs.vectors import load_vectors
 from harrier_explorer.settings import load_settings
 from harrier_explorer.ui.map.build import MapRequest, run_map
+from harrier_explorer.ui.map.plots import MAP_CONFIG
 
 LANGUAGES = ("en", "de", "fr", "zh")
 #: Zoom steps measured per figure (each a relayout and the frame that draws it), and the most seconds spent on them.
@@ -57,8 +58,8 @@ FRAMES_START = """() => { window.hxFrames = 0; window.hxCounting = true; window.
   requestAnimationFrame(tick); }"""
 FRAMES_STOP = """() => { window.hxCounting = false;
   return window.hxFrames / ((performance.now() - window.hxStart) / 1000); }"""
-#: Mouse moves in one drag.
-DRAG_MOVES = 30
+#: Mouse moves in one drag; wheel steps in one zoom (each 40 pixels' worth, in towards the pointer).
+DRAG_MOVES, WHEEL_STEPS = 30, 30
 
 
 def synthetic_parquet(n: int, dim: int, topics: int, path: Path, seed: int = 0) -> Path:
@@ -105,11 +106,26 @@ def svg_copy(fig: go.Figure) -> go.Figure:
     return go.Figure([go.Scatter(t.to_plotly_json()) if t.type == "scattergl" else t for t in fig.data], fig.layout)
 
 
+def _plot_centre(page) -> tuple[float, float]:
+    box = page.locator(".nsewdrag").first.bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def wheel_fps(page) -> float:
+    """Frames per second while the mouse wheel zooms in on the middle of the plot area (plotly's scroll zoom, which
+    the map's config turns on; its relayout once the wheel stops is not counted)."""
+    x, y = _plot_centre(page)
+    page.mouse.move(x, y)
+    page.evaluate(FRAMES_START)
+    for _ in range(WHEEL_STEPS):
+        page.mouse.wheel(0, -40)
+    return page.evaluate(FRAMES_STOP)
+
+
 def drag_fps(page) -> float:
     """Frames per second while the mouse drags the map (pan mode) across the middle of its plot area."""
     page.evaluate("() => Plotly.relayout(document.querySelector('.js-plotly-plot'), {dragmode: 'pan'})")
-    box = page.locator(".nsewdrag").first.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    x, y = _plot_centre(page)
     page.mouse.move(x, y)
     page.mouse.down()
     page.evaluate(FRAMES_START)
@@ -120,8 +136,9 @@ def drag_fps(page) -> float:
     return fps
 
 
-def browse(files: dict[str, Path]) -> dict[str, tuple[float, float, float]]:
-    """Per file: seconds until the figure is drawn, frames per second while zooming, and while dragging."""
+def browse(files: dict[str, Path]) -> dict[str, tuple[float, float, float, float]]:
+    """Per file: seconds until the figure is drawn, frames per second while zooming with the zoom buttons
+    (relayouts), with the wheel, and while dragging."""
     from playwright.sync_api import sync_playwright
 
     from tests.e2e.conftest import CHROMIUM
@@ -137,9 +154,11 @@ def browse(files: dict[str, Path]) -> dict[str, tuple[float, float, float]]:
                                    " return gd && gd._fullLayout && gd.data && gd.data.length; }", timeout=900_000)
             drawn = time.perf_counter() - start
             fps = page.evaluate(ZOOM_FPS, [STEPS, BUDGET_S])
+            wheel = wheel_fps(page)
             dragging = drag_fps(page)
-            out[name] = (drawn, fps, dragging)
-            log(f"  {name}: drawn in {drawn:.1f} s, {fps:.1f} frames/s while zooming, {dragging:.1f} dragging")
+            out[name] = (drawn, fps, wheel, dragging)
+            log(f"  {name}: drawn in {drawn:.1f} s, frames/s: {fps:.1f} zoom buttons, {wheel:.1f} wheel, "
+                f"{dragging:.1f} dragging")
             page.close()
         browser.close()
     return out
@@ -179,7 +198,7 @@ def main() -> None:
 
     figure_mb = len(result.plot.to_json()) / 1e6
     svg_path = folder / "cluster_map_svg.html"
-    svg_copy(result.plot).write_html(svg_path, include_plotlyjs=True)
+    svg_copy(result.plot).write_html(svg_path, include_plotlyjs=True, config=MAP_CONFIG)
     drawn = browse({"WebGL (the map)": Path(result.plot_html), "SVG (go.Scatter)": svg_path})
 
     print(f"### {args.points:,} points, {args.dim} dimensions, {args.topics} topics × {len(LANGUAGES)} languages\n")
@@ -189,12 +208,12 @@ def main() -> None:
     print(markdown_table(rows, ".1f"))
     print(f"\nThe figure: {figure_mb:.1f} MB of JSON.\n")
     webgl_fps = drawn["WebGL (the map)"][1]
-    table = pd.DataFrame([(name, path.stat().st_size / 1e6, first, fps, fps / webgl_fps, dragging)
-                          for (name, (first, fps, dragging)), path in zip(drawn.items(),
+    table = pd.DataFrame([(name, path.stat().st_size / 1e6, first, fps, fps / webgl_fps, wheel, dragging)
+                          for (name, (first, fps, wheel, dragging)), path in zip(drawn.items(),
                                                                           (Path(result.plot_html), svg_path),
                                                                           strict=True)],
-                         columns=["standalone HTML", "MB", "drawn after (s)", "frames/s zooming", "× WebGL",
-                                  "frames/s dragging"])
+                         columns=["standalone HTML", "MB", "drawn after (s)", "frames/s zoom buttons", "× WebGL",
+                                  "frames/s wheel zooming", "frames/s dragging"])
     print(markdown_table(table, ".1f"))
 
 

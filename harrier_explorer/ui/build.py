@@ -58,9 +58,10 @@ thead th:not([style*="width"]) .header.text.wrap {word-break: normal; overflow-w
 .dark .js-plotly-plot :is(.xtick, .ytick, .g-gtitle, .g-xtitle, .g-ytitle, .legend, .cbaxis, .cbtitle, .annotation,
   .scatterlayer .textpoint) text {fill: var(--body-text-color) !important;}
 """
-#: Page script: plotly clicks on the Cluster map → that point's nearest neighbours; the glossary's hover help.
-_CLICK_JS = (Path(__file__).parent / "map" / "click.js").read_text(encoding="utf-8")
-JS = f"() => {{\n({_CLICK_JS})();\n({GLOSSARY_JS})();\n}}"
+#: Page script: plotly's events on the Cluster map (a click → that point's nearest neighbours, selections, the view
+#: kept through redraws); the glossary's hover help.
+_MAP_EVENTS_JS = (Path(__file__).parent / "map" / "events.js").read_text(encoding="utf-8")
+JS = f"() => {{\n({_MAP_EVENTS_JS})();\n({GLOSSARY_JS})();\n}}"
 
 
 def status_markdown(st, label: str = "") -> str:

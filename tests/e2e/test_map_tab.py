@@ -1,7 +1,7 @@
-"""Browser tests of the Cluster map tab: the example (plot, keywords, agreement, neighbours of a clicked point,
-exports), the language-neutral view and its switch, a bad seed that leaves the map readable, an upload, too few
-documents, a bad file, model B's map beside A's with linked clicks and selections, and Find, filters, a lasso and
-Stop, and vectors the user already has."""
+"""Browser tests of the Cluster map tab: the example (plot, keywords, agreement, neighbours of a clicked point, wheel
+zoom kept through redraws, exports), the language-neutral view and its switch, a bad seed that leaves the map
+readable, an upload, too few documents, a bad file, model B's map beside A's with linked clicks and selections, and
+Find, filters, a lasso and Stop, and vectors the user already has."""
 
 from __future__ import annotations
 
@@ -68,6 +68,12 @@ SELECT_POINTS = """([plotId, numbers]) => {
     }
     gd.emit('plotly_selected', {points});
 }"""
+#: The width of the x range map A shows: the whole map, or what the user zoomed in to.
+SHOWN_WIDTH = """() => { const range = document.querySelector('#map-plot .js-plotly-plot')._fullLayout.xaxis.range;
+    return range[1] - range[0]; }"""
+#: Whether map A shows a range the user zoomed to (plotly's relayout once the wheel stops ends the autorange).
+ZOOMED_IN = """(whole) => document.querySelector('#map-plot .js-plotly-plot').layout.xaxis.autorange === false
+    && (SHOWN)() < whole * 0.95""".replace("SHOWN", SHOWN_WIDTH)
 #: The point numbers selected in map `#plotId` (plotly's selectedpoints of each document trace).
 SELECTED = """(plotId) => {
     const gd = document.querySelector(`#${plotId} .js-plotly-plot`);
@@ -100,6 +106,13 @@ def test_example_map_keywords_agreement_neighbours_and_exports(page):
         expect(plot).to_contain_text(f"point #{number}", timeout=SLOW)
     screenshot(page, "map-click")
 
+    # The mouse wheel zooms (plotly's scroll zoom), and the zoom outlives the server's redraws of the same map.
+    whole = page.evaluate(SHOWN_WIDTH)
+    page.locator("#map-plot .nsewdrag").first.hover()
+    page.mouse.wheel(0, -100)  # one step: one relayout once the wheel stops
+    page.wait_for_function(ZOOMED_IN, arg=whole)
+    zoomed = page.evaluate(SHOWN_WIDTH)
+
     # Recolouring happens in the browser: with the server's answer held back, the legend already shows the groups.
     held = []
     page.route("**/gradio_api/queue/join*", lambda route: held.append(route))
@@ -116,6 +129,8 @@ def test_example_map_keywords_agreement_neighbours_and_exports(page):
     page.locator("#map-neighbours").click()
     expect(page.locator("#map-picked")).to_contain_text("Point #12", timeout=SLOW)
     expect(plot).to_contain_text("point #12", timeout=SLOW)
+    # Still zoomed in, after the redraws of a recolouring and of a click (each a new plotly div, the view put back).
+    page.wait_for_function(f"() => Math.abs(({SHOWN_WIDTH})() - {zoomed}) < {zoomed * 1e-6}")
     screenshot(page, "map-neighbours")
 
     # A filter fades the other points at once, in the browser; the server's next redraw keeps them faded.

@@ -3,6 +3,7 @@ bad input."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import gradio as gr
@@ -75,6 +76,7 @@ def test_example_map_with_labels_languages_queries_and_exports(backend):
     with open(out.plot_html, encoding="utf-8") as f:
         html = f.read()
     assert "plotly" in html.lower() and len(html) > 1_000_000  # plotly.js inlined: works offline
+    assert re.search(r'"scrollZoom":\s*true', html)  # the wheel zooms, as on the page
     for colour_by in views.COLOUR_BY:
         assert views.redraw(ColourRequest(out.run, colour_by)).plot.layout.legend.title.text == colour_by
     near = views.neighbours(NeighboursRequest(out.run, "label", point="3"))

@@ -1,9 +1,14 @@
 """The map figure's points: WebGL traces whose markers shrink as the map grows (a dense map stays readable and
-draws faster), the same size in every trace and in the one-scale colouring."""
+draws faster), the same size in every trace and in the one-scale colouring; the figure sends plotly's config (wheel
+zoom) to the page and keeps the user's view through redraws of the same points."""
 
+import json
+
+import gradio as gr
 import numpy as np
+import plotly.graph_objects as go
 
-from harrier_explorer.ui.map.plots import MapPoints, map_figure, point_size
+from harrier_explorer.ui.map.plots import MAP_CONFIG, MapPoints, map_figure, point_size
 
 
 def points(n: int, values: bool = False) -> MapPoints:
@@ -23,3 +28,17 @@ def test_markers_shrink_as_the_map_grows_and_every_trace_draws_them_alike():
         assert [t.type for t in grouped.data] == ["scattergl"] * 3
         assert {t.marker.size for t in grouped.data} == {point_size(n, False)}
         assert map_figure(points(n, values=True), "overlap").data[0].marker.size == point_size(n, False)
+
+
+def test_the_map_figure_sends_the_wheel_zoom_config_to_the_page_and_keeps_the_view_of_the_same_points():
+    fig = map_figure(points(50), "cluster")
+    sent = gr.Plot().postprocess(fig)  # what the page's plotly gets
+    assert sent.type == "plotly" and json.loads(sent.plot)["config"] == MAP_CONFIG == {"scrollZoom": True}
+    assert {k: v for k, v in json.loads(sent.plot).items() if k != "config"} == json.loads(go.Figure(fig).to_json())
+    # A redraw of the same points (another colouring) keeps the user's zoom; other points start from the whole view.
+    assert map_figure(points(50), "label").layout.xaxis.uirevision == fig.layout.xaxis.uirevision
+    assert map_figure(points(51), "cluster").layout.xaxis.uirevision != fig.layout.xaxis.uirevision
+    assert fig.layout.yaxis.uirevision == fig.layout.xaxis.uirevision and fig.layout.uirevision is None
+    flat = points(50)
+    deep = MapPoints(np.c_[flat.coords, flat.coords[:, :1]], flat.groups, flat.hover)
+    assert map_figure(deep, "cluster").layout.scene.uirevision  # the 3-D camera too

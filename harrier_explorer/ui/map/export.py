@@ -16,6 +16,8 @@ from pathlib import Path
 import plotly.graph_objects as go
 from gradio.utils import get_upload_folder
 
+from harrier_explorer.ui.map.plots import MAP_CONFIG
+
 NAME = "cluster_map.html"
 
 
@@ -34,7 +36,7 @@ class HtmlExport:
         """Write ``fig`` as the map's export, deleting the previous one; returns the new file's path."""
         export_root().mkdir(parents=True, exist_ok=True)
         folder = Path(tempfile.mkdtemp(dir=export_root()))
-        fig.write_html(folder / NAME, include_plotlyjs=True)
+        fig.write_html(folder / NAME, include_plotlyjs=True, config=MAP_CONFIG)
         previous, self._folder = self._folder, folder
         _remove(previous)
         return str(folder / NAME)

@@ -1,5 +1,6 @@
 """Layout and wiring of the Cluster map tab (building a map in build.py, what a built map holds in run.py, redrawing
-it in views.py, selections in selection.py, the figure in plots.py, clicks in click.js).
+it in views.py, selections in selection.py, the figure in plots.py, plotly's events on it — clicks, selections, the
+view kept through redraws — in events.js).
 
 Progress and errors show in one status line under the buttons (``show_progress_on``), so the last map stays readable
 while a new one is built and after a build fails. With model B its map stands beside A's, each half the width (no
@@ -128,7 +129,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
         plot = gr.Plot(label="Map", elem_id="map-plot", scale=1, min_width=320)
         with gr.Column(visible=False, scale=1, min_width=320) as plot_b_column:
             plot_b = gr.Plot(label="Map · model B", elem_id="map-plot-b")
-    # A box or lasso selection in either map (click.js writes its point numbers here) selects them in both.
+    # A box or lasso selection in either map (events.js writes its point numbers here) selects them in both.
     selection = gr.Textbox(visible="hidden", elem_id="map-selection")
     select_button = gr.Button(visible="hidden", elem_id="map-select")
     with gr.Row(equal_height=True):

@@ -7,6 +7,7 @@ HTML-escaped here.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 from collections.abc import Sequence
@@ -52,6 +53,19 @@ HOVER = ("#%{customdata[0]} · %{customdata[1]}<br>%{customdata[2]}<br>"
          "<i>file</i> %{customdata[3]} · <i>label</i> %{customdata[4]} · <i>lang</i> %{customdata[5]}<extra></extra>")
 #: Low values (neighbourhoods that change) red, high ones blue.
 VALUE_SCALE = "RdYlBu"
+#: plotly's config for the map, on the page and in its HTML export: the mouse wheel zooms, as in Embedding Atlas.
+#: On WebGL plotly draws a wheel zoom by moving the camera and relayouts once the wheel stops, so it is as fluid as
+#: dragging; the zoom buttons relayout at each click (both measured in ``benchmarks.map_scale``).
+MAP_CONFIG = {"scrollZoom": True}
+
+
+class MapFigure(go.Figure):
+    """A plotly figure whose JSON carries ``MAP_CONFIG``: gr.Plot sends a figure's ``to_json()`` (data and layout)
+    to the page, whose plotly applies a ``config`` found beside them."""
+
+    def to_json(self, *args, **kwargs) -> str:
+        text = super().to_json(*args, **kwargs).rstrip()  # an object: one more key before its last brace
+        return f'{text[:-1]}, "config": {json.dumps(MAP_CONFIG)}}}'
 
 
 @dataclass(frozen=True)
@@ -89,7 +103,7 @@ def map_figure(points: MapPoints, colour_by: str, queries: Sequence[QueryMarks] 
     lasso selection, in this map or the other model's) stay bright and the rest fade; `regions` names the
     clusters where they lie."""
     three_d = points.coords.shape[1] == 3
-    fig = go.Figure()
+    fig = MapFigure()
     chosen = None if selected is None else {str(i) for i in selected}  # hover fields are (escaped) strings
     for trace in (_value_trace if points.values is not None else _group_traces)(points, colour_by, three_d):
         if chosen is not None:
@@ -123,9 +137,16 @@ def map_figure(points: MapPoints, colour_by: str, queries: Sequence[QueryMarks] 
                                        "line": {"width": 3, "color": "#dc2626"}}, hoverinfo="skip"))
     fig.update_layout(height=620, margin={"t": 40, "b": 10, "l": 10, "r": 10}, legend_title_text=colour_by,
                       title_text=title, title_x=0.5, legend={"itemsizing": "constant"})
-    if not three_d:
-        fig.update_xaxes(showticklabels=False, title_text="")
-        fig.update_yaxes(showticklabels=False, title_text="")
+    # The user's zoom, pan or 3-D camera outlives the server's redraws of the same points (a click, a recolouring,
+    # a filter); another map starts from the whole view. The points' digest names the view: plotly keeps it through
+    # a react, and the page puts it back on the new div gr.Plot draws each figure in (events.js). Only the view: the
+    # legend follows the new groups.
+    view = hashlib.blake2b(np.ascontiguousarray(points.coords).tobytes(), digest_size=8).hexdigest()
+    if three_d:
+        fig.update_scenes(uirevision=view)
+    else:
+        fig.update_xaxes(showticklabels=False, title_text="", uirevision=view)
+        fig.update_yaxes(showticklabels=False, title_text="", uirevision=view)
     return fig
 
 
