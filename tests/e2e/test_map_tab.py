@@ -1,5 +1,5 @@
-"""Browser tests of the Cluster map tab: the example (plot, keywords, agreement, neighbours of a clicked point, wheel
-zoom kept through redraws, exports), the language-neutral view and its switch, a bad seed that leaves the map
+"""Browser tests of the Cluster map tab: the example (plot, keywords, agreement, neighbours of a clicked point, ctrl +
+wheel zoom kept through redraws, exports), the language-neutral view and its switch, a bad seed that leaves the map
 readable, an upload, too few documents, a bad file, model B's map beside A's with linked clicks and selections, and
 Find, filters, a lasso and Stop, and vectors the user already has."""
 
@@ -106,10 +106,18 @@ def test_example_map_keywords_agreement_neighbours_and_exports(page):
         expect(plot).to_contain_text(f"point #{number}", timeout=SLOW)
     screenshot(page, "map-click")
 
-    # The mouse wheel zooms (plotly's scroll zoom), and the zoom outlives the server's redraws of the same map.
+    # Over the map the plain wheel scrolls the page (plotly would have stopped the scroll, and zoomed at once);
+    # ctrl + wheel zooms (plotly's scroll zoom), and the zoom outlives the server's redraws of the same map.
     whole = page.evaluate(SHOWN_WIDTH)
     page.locator("#map-plot .nsewdrag").first.hover()
+    top = page.evaluate("() => window.scrollY")
+    page.mouse.wheel(0, 100)
+    page.wait_for_function(f"() => window.scrollY > {top}")
+    assert page.evaluate(SHOWN_WIDTH) == whole
+    page.locator("#map-plot .nsewdrag").first.hover()
+    page.keyboard.down("Control")
     page.mouse.wheel(0, -100)  # one step: one relayout once the wheel stops
+    page.keyboard.up("Control")
     page.wait_for_function(ZOOMED_IN, arg=whole)
     zoomed = page.evaluate(SHOWN_WIDTH)
 

@@ -11,6 +11,8 @@
   // a filter): gr.Plot draws every new figure in a new div, so each map's last view is kept here with the figure's
   // uirevision (its points' digest, plots.py) and put back on a new div that draws the same points. Another map, or a
   // double click that shows the whole map, forgets it.
+  // Over a map the plain mouse wheel scrolls the page on (the map is a part of a long page); ctrl or ⌘ with the
+  // wheel, or a trackpad's pinch (which browsers send as a wheel with ctrl), zooms the map (plotly's scroll zoom).
   // Plotly marks its div with the class js-plotly-plot once it takes listeners; an observer attaches the handlers
   // to each such div (every redraw makes a new one).
   const send = (boxId, buttonId, value) => {
@@ -44,6 +46,9 @@
       "#map-plot .js-plotly-plot:not([data-hx-click]), #map-plot-b .js-plotly-plot:not([data-hx-click])")) {
       plot.dataset.hxClick = "1";
       keepView(plot, plot.closest("#map-plot, #map-plot-b").id);
+      plot.addEventListener("wheel", (event) => {
+        if (!event.ctrlKey && !event.metaKey) event.stopPropagation();  // before plotly's own listener sees it
+      }, { capture: true });
       plot.on("plotly_click", (event) => {
         const point = event.points && event.points[0];
         if (!point || !point.customdata) return;

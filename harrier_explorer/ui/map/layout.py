@@ -126,7 +126,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     colour_by = gr.Radio(list(COLOUR_BY), value=COLOUR_BY[0], label="colour by")
     model_b_status = gr.Markdown(visible=False, elem_id="map-model-b-status", latex_delimiters=[])
     with gr.Row(equal_height=False):
-        plot = gr.Plot(label="Map", elem_id="map-plot", scale=1, min_width=320)
+        plot = gr.Plot(label="Map · ctrl or ⌘ + wheel, or pinch, zooms", elem_id="map-plot", scale=1, min_width=320)
         with gr.Column(visible=False, scale=1, min_width=320) as plot_b_column:
             plot_b = gr.Plot(label="Map · model B", elem_id="map-plot-b")
     # A box or lasso selection in either map (events.js writes its point numbers here) selects them in both.

@@ -53,9 +53,10 @@ HOVER = ("#%{customdata[0]} · %{customdata[1]}<br>%{customdata[2]}<br>"
          "<i>file</i> %{customdata[3]} · <i>label</i> %{customdata[4]} · <i>lang</i> %{customdata[5]}<extra></extra>")
 #: Low values (neighbourhoods that change) red, high ones blue.
 VALUE_SCALE = "RdYlBu"
-#: plotly's config for the map, on the page and in its HTML export: the mouse wheel zooms, as in Embedding Atlas.
-#: On WebGL plotly draws a wheel zoom by moving the camera and relayouts once the wheel stops, so it is as fluid as
-#: dragging; the zoom buttons relayout at each click (both measured in ``benchmarks.map_scale``).
+#: plotly's config for the map, on the page and in its HTML export: the mouse wheel zooms, as in Embedding Atlas
+#: (on the page only with ctrl or ⌘, or a pinch: events.js). On WebGL plotly draws a wheel zoom the way it draws a
+#: drag, by moving the camera, and relayouts once the wheel pauses; the zoom buttons relayout at each click (both
+#: measured in ``benchmarks.map_scale``).
 MAP_CONFIG = {"scrollZoom": True}
 
 
