@@ -198,7 +198,7 @@ def main() -> None:
 
     figure_mb = len(result.plot.to_json()) / 1e6
     svg_path = folder / "cluster_map_svg.html"
-    svg_copy(result.plot).write_html(svg_path, include_plotlyjs=True, config=MAP_CONFIG)
+    svg_copy(result.plot).write_html(svg_path, include_plotlyjs=True, config=dict(MAP_CONFIG))
     drawn = browse({"WebGL (the map)": Path(result.plot_html), "SVG (go.Scatter)": svg_path})
 
     print(f"### {args.points:,} points, {args.dim} dimensions, {args.topics} topics × {len(LANGUAGES)} languages\n")

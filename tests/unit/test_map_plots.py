@@ -33,7 +33,7 @@ def test_markers_shrink_as_the_map_grows_and_every_trace_draws_them_alike():
 def test_the_map_figure_sends_the_wheel_zoom_config_to_the_page_and_keeps_the_view_of_the_same_points():
     fig = map_figure(points(50), "cluster")
     sent = gr.Plot().postprocess(fig)  # what the page's plotly gets
-    assert sent.type == "plotly" and json.loads(sent.plot)["config"] == MAP_CONFIG == {"scrollZoom": True}
+    assert sent.type == "plotly" and json.loads(sent.plot)["config"] == dict(MAP_CONFIG) == {"scrollZoom": True}
     assert {k: v for k, v in json.loads(sent.plot).items() if k != "config"} == json.loads(go.Figure(fig).to_json())
     # A redraw of the same points (another colouring) keeps the user's zoom; other points start from the whole view.
     assert map_figure(points(50), "label").layout.xaxis.uirevision == fig.layout.xaxis.uirevision

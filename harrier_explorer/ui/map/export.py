@@ -36,7 +36,7 @@ class HtmlExport:
         """Write ``fig`` as the map's export, deleting the previous one; returns the new file's path."""
         export_root().mkdir(parents=True, exist_ok=True)
         folder = Path(tempfile.mkdtemp(dir=export_root()))
-        fig.write_html(folder / NAME, include_plotlyjs=True, config=MAP_CONFIG)
+        fig.write_html(folder / NAME, include_plotlyjs=True, config=dict(MAP_CONFIG))
         previous, self._folder = self._folder, folder
         _remove(previous)
         return str(folder / NAME)

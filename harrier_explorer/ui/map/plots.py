@@ -13,6 +13,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 import plotly.graph_objects as go
@@ -57,7 +58,7 @@ VALUE_SCALE = "RdYlBu"
 #: (on the page only with ctrl or ⌘, or a pinch: events.js). On WebGL plotly draws a wheel zoom the way it draws a
 #: drag, by moving the camera, and relayouts once the wheel pauses; the zoom buttons relayout at each click (both
 #: measured in ``benchmarks.map_scale``).
-MAP_CONFIG = {"scrollZoom": True}
+MAP_CONFIG = MappingProxyType({"scrollZoom": True})  # read-only: plotly's write_html adds to a config it gets
 
 
 class MapFigure(go.Figure):
@@ -66,7 +67,7 @@ class MapFigure(go.Figure):
 
     def to_json(self, *args, **kwargs) -> str:
         text = super().to_json(*args, **kwargs).rstrip()  # an object: one more key before its last brace
-        return f'{text[:-1]}, "config": {json.dumps(MAP_CONFIG)}}}'
+        return f'{text[:-1]}, "config": {json.dumps(dict(MAP_CONFIG))}}}'
 
 
 @dataclass(frozen=True)
