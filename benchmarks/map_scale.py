@@ -113,7 +113,8 @@ def _plot_centre(page) -> tuple[float, float]:
 
 def wheel_fps(page) -> float:
     """Frames per second while the mouse wheel zooms in on the middle of the plot area (plotly's scroll zoom, which
-    the map's config turns on; its relayout once the wheel stops is not counted)."""
+    the map's config turns on). The relayouts plotly makes whenever the wheel pauses 50 ms count; the last one,
+    after the final step, does not."""
     x, y = _plot_centre(page)
     page.mouse.move(x, y)
     page.evaluate(FRAMES_START)
