@@ -7,11 +7,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
-# Before Gradio is imported (some of its modules read it once): this run's own upload folder, so that tests
-# counting the files Gradio serves never see another run's (two suites on one machine shared /tmp/gradio).
-OWN_GRADIO_FOLDER = "GRADIO_TEMP_DIR" not in os.environ
-if OWN_GRADIO_FOLDER:
-    os.environ["GRADIO_TEMP_DIR"] = tempfile.mkdtemp(prefix="harrier-tests-gradio-")
+# Before Gradio is imported (some of its modules read it once): this run's own temporary folder, for its own files
+# and for those of the apps and clients it starts (TMPDIR), with Gradio's upload folder inside — tests counting the
+# files Gradio serves never see another run's (two suites on one machine shared /tmp/gradio), and a run that passes
+# leaves nothing in /tmp (gradio_client leaves an empty folder there for every file it downloads).
+RUN_TEMP = tempfile.mkdtemp(prefix="harrier-tests-")
+os.environ["TMPDIR"] = tempfile.tempdir = RUN_TEMP
+os.environ.setdefault("GRADIO_TEMP_DIR", os.path.join(RUN_TEMP, "gradio"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 # Apps and commands the tests start run the model with torch (ONNX Runtime's export has tests of its own).
@@ -24,8 +26,10 @@ from tests.tiny_models import build_tiny_decoder  # noqa: E402
 
 
 def pytest_sessionfinish(session, exitstatus):
-    if OWN_GRADIO_FOLDER:  # not a folder the caller chose
-        shutil.rmtree(os.environ["GRADIO_TEMP_DIR"], ignore_errors=True)
+    if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+        shutil.rmtree(RUN_TEMP, ignore_errors=True)
+    elif reporter := session.config.pluginmanager.get_plugin("terminalreporter"):
+        reporter.write_line(f"This run's temporary files (apps' logs among them) are kept in {RUN_TEMP}")
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,6 @@ import html
 import logging
 import numbers
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from pathlib import Path
 import gradio as gr
 import pandas as pd
 
+from harrier_explorer import scratch
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.backend.encoder import Progress
 from harrier_explorer.errors import USER_FACING, InputError, ModelUnavailable
@@ -270,8 +270,7 @@ def markdown_text(value: object) -> str:
 # -- exports and plots ------------------------------------------------------------------------------------------------
 def export_table(df: pd.DataFrame, name: str, sep: str = ",") -> str:
     """Write a table to a fresh temporary file for a download button; returns its path."""
-    folder = Path(tempfile.mkdtemp(prefix="harrier-export-"))
-    path = folder / name
+    path = scratch.download_folder() / name
     df.to_csv(path, sep=sep, index=False)
     return str(path)
 

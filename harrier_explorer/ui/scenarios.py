@@ -12,7 +12,6 @@ import functools
 import html
 import json
 import logging
-import tempfile
 import threading
 import uuid
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from harrier_explorer import scratch
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.errors import InputError
 from harrier_explorer.ui import forms
@@ -52,7 +52,7 @@ def _curated(name: str) -> Scenario:
     path = CURATED / f"{name}.zip"
     if not path.is_file():
         raise FileNotFoundError(name)
-    return scenarios.read(path, Path(tempfile.mkdtemp(prefix=f"harrier-scenario-{name}-")))
+    return scenarios.read(path, scratch.new_folder("scenarios"))
 
 
 def bar() -> Bar:
@@ -97,7 +97,7 @@ def wire(backend: Backend, demo: gr.Blocks, page: Page, bar: Bar, tabs: gr.Tabs,
         return show(_curated(name), request, progress) if name else [gr.skip()] * len(opened)
 
     def open_file(file, request: gr.Request, progress=gr.Progress()):
-        folder = Path(tempfile.mkdtemp(prefix="harrier-scenario-"))
+        folder = scratch.new_folder("scenarios")
         return show(scenarios.read(Path(_path(file)), folder, backend.settings.max_file_mb), request, progress)
 
     def open_link(request: gr.Request, progress=gr.Progress()):
@@ -178,7 +178,7 @@ def _save(backend: Backend, page: Page, current: gr.Textbox, data: dict, progres
     scenario = Scenario(key, forms.parameters(request), backend.default_ref, tapes, layouts,
                         title=f"{entry.title}, saved {stamp:%Y-%m-%d %H:%M}")
     files = {name: c.file_count == "multiple" for name, c in entry.inputs.items() if isinstance(c, gr.File)}
-    path = Path(tempfile.mkdtemp(prefix="harrier-save-")) / f"harrier-{key}-{stamp:%Y%m%d-%H%M%S}.zip"
+    path = scratch.download_folder() / f"harrier-{key}-{stamp:%Y%m%d-%H%M%S}.zip"
     return gr.File(str(scenarios.write(scenario, path, files)), visible=True)
 
 

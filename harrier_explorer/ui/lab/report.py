@@ -4,14 +4,14 @@ escaped."""
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 from markdown_it import MarkdownIt
+
+from harrier_explorer import scratch
 
 NAME = "instruction_lab.html"
 #: The tab's Markdown as HTML; raw HTML in it stays text (user text in it is Markdown-escaped already).
@@ -37,8 +37,7 @@ def write(verdict: str, table: pd.DataFrame, figure: go.Figure, words: pd.DataFr
     if words is not None and not words.empty:
         parts += ["<h2>Words of the base instruction</h2>", words.round(4).to_html(index=False, escape=True)]
     parts += ["<h2>Exact strings</h2>", strings.to_html(index=False, escape=True)]
-    folder = Path(tempfile.mkdtemp(prefix="harrier-export-"))
-    path = folder / NAME
+    path = scratch.download_folder() / NAME
     path.write_text(f"<!doctype html><meta charset='utf-8'><title>Instruction lab</title><style>{STYLE}</style>"
                     + "\n".join(parts), encoding="utf-8")
     return str(path)
