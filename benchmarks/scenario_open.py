@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -68,9 +69,13 @@ def main() -> None:
                 row["example run live (s)"] = time.perf_counter() - start
                 row["live / scenario"] = row["example run live (s)"] / row["opened (s)"]
             browser.close()
+    except BaseException:
+        print(f"The app's log: {log}", file=sys.stderr)
+        raise
     finally:
         app.terminate()
         app.wait(30)
+    shutil.rmtree(tmp, ignore_errors=True)  # the app's log and cache (an ONNX export among it)
     print(markdown_table(pd.DataFrame(rows), floatfmt=".2f"))
 
 

@@ -1,4 +1,4 @@
-"""The app's own temporary files (downloads, opened scenarios), all under one folder per process.
+"""The app's own temporary files (downloads, opened scenarios, map exports), under a folder per process.
 
 A server that runs for weeks must not fill the disk: every run of a tab writes its downloads. So the folder goes
 when the process exits, a download goes an hour after it was written (Gradio serves its own copy of a returned
@@ -22,9 +22,16 @@ DOWNLOAD_TTL_S = 3600
 
 @functools.cache
 def root() -> Path:
-    """This process's folder, named after its pid (how the next process knows whether it is orphaned)."""
-    _remove_orphans()
-    folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
+    """This process's folder in the system's temporary folder."""
+    return process_folder(Path(tempfile.gettempdir()))
+
+
+def process_folder(parent: Path) -> Path:
+    """A fresh folder in ``parent`` for this process, removed at exit and named after its pid (how a later process
+    knows it is orphaned); orphans in ``parent`` are removed first."""
+    parent.mkdir(parents=True, exist_ok=True)
+    _remove_orphans(parent)
+    folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=parent))
     atexit.register(shutil.rmtree, folder, True)
     return folder
 
@@ -50,10 +57,10 @@ def download_folder() -> Path:
     return new_folder("downloads")
 
 
-def _remove_orphans() -> None:
+def _remove_orphans(parent: Path) -> None:
     if os.name == "nt":  # os.kill(pid, 0) would end the process there, not probe it
         return
-    for folder in Path(tempfile.gettempdir()).glob(f"{PREFIX}*-*"):
+    for folder in parent.glob(f"{PREFIX}*-*"):
         pid = folder.name.removeprefix(PREFIX).split("-")[0]
         if pid.isdigit() and not _alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)

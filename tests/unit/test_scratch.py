@@ -43,14 +43,17 @@ def test_a_dead_process_folder_is_swept_and_a_live_one_kept(temp):
         (folder / "downloads").mkdir(parents=True)
     mine = scratch.root()
     assert not dead.exists() and live.is_dir() and unrelated.is_dir()
+    assert scratch.process_folder(temp / "elsewhere").parent == temp / "elsewhere"
     assert mine.name.startswith(f"{scratch.PREFIX}{os.getpid()}-")
 
 
 def test_the_folder_goes_when_the_process_exits(tmp_path):
-    code = ("from harrier_explorer import scratch; f = scratch.download_folder() / 'a.csv'; f.write_text('x');"
-            " print(scratch.root())")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+    code = ("import sys; from pathlib import Path; from harrier_explorer import scratch;"
+            " f = scratch.download_folder() / 'a.csv'; f.write_text('x');"
+            " (scratch.process_folder(Path(sys.argv[1])) / 'map.html').write_text('x'); print(scratch.root())")
+    elsewhere = tmp_path / "gradio" / "harrier-map"
+    done = subprocess.run([sys.executable, "-c", code, str(elsewhere)], capture_output=True, text=True, check=True,
                           env={**os.environ, "TMPDIR": str(tmp_path)})
     root = done.stdout.strip()
     assert root.startswith(str(tmp_path)) and not os.path.exists(root)
-    assert list(tmp_path.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir()] == ["gradio"] and list(elsewhere.iterdir()) == []

@@ -4,11 +4,12 @@ only its latest one.
 Files go into Gradio's upload folder, which Gradio serves as they are: a file anywhere else is copied there on
 every return, one more 9 MB copy per redraw that nothing deletes. Each redraw writes a fresh folder (a browser
 never gets a stale copy from a reused URL) and deletes the map's previous one; the session's next map and the end
-of the session delete the last (``discard``, the map state's delete callback).
+of the session delete the last (``discard``, the map state's delete callback), and the app's exit the rest.
 """
 
 from __future__ import annotations
 
+import functools
 import shutil
 import tempfile
 from pathlib import Path
@@ -16,14 +17,17 @@ from pathlib import Path
 import plotly.graph_objects as go
 from gradio.utils import get_upload_folder
 
+from harrier_explorer import scratch
 from harrier_explorer.ui.map.plots import MAP_CONFIG
 
 NAME = "cluster_map.html"
 
 
+@functools.cache
 def export_root() -> Path:
-    """The folder every map's exports live under (one subfolder per export)."""
-    return Path(get_upload_folder()) / "harrier-map"
+    """This process's folder for map exports (one subfolder per export) in Gradio's upload folder, removed at exit
+    (or at the next app's first export, if this one was killed)."""
+    return scratch.process_folder(Path(get_upload_folder()) / "harrier-map")
 
 
 class HtmlExport:
