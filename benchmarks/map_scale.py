@@ -51,8 +51,8 @@ ZOOM_FPS = """async ([steps, budget]) => {
   }
   return frames / ((performance.now() - start) / 1000);
 }"""
-#: The view every measure starts from: the whole map (``[1]``: 1) or its centre, ``[1]`` of its width and height;
-#: resolved once that view is drawn.
+#: The view a measure starts from, given ``[share]``: the whole map (share 1), or its centre with ``share`` of its
+#: width and height in view; resolved once that view is drawn.
 VIEW = """async ([share]) => {
   const gd = document.querySelector('.js-plotly-plot');
   const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
@@ -159,7 +159,8 @@ def drag_fps(page) -> float:
     return fps
 
 
-#: What is measured in each figure, in order: (column, the share of the map's width in view at the start, how).
+#: What is measured in each figure, in order: (column, the share of the map's width and height in view at the start,
+#: how).
 #: Each starts from that view, since a software renderer's frame costs about in proportion to the points in view.
 MEASURES = (("wheel zooming", 1.0, wheel_fps), ("zoom buttons", 1.0, buttons_fps), ("dragging", 1.0, drag_fps),
             (f"dragging, zoomed in to {ZOOMED_IN:.0%} of the width", ZOOMED_IN, drag_fps))
