@@ -67,6 +67,8 @@ class Settings:
                                    "tokenised (split long documents into chunks or sentences)",
                                    commands=("serve", "serve-api", "embed"))
     max_file_mb: int = _setting(50, "Largest upload accepted, in MB", commands=("serve", "embed"))
+    files_kept_hours: float = _setting(24.0, "Hours the app keeps an upload or a download in Gradio's upload folder "
+                                       "(checked hourly); all go when the app stops", commands=("serve",))
     max_body_mb: float = _setting(16.0, "Largest request body the API server reads, in MB", commands=("serve-api",))
     max_prompt_share: float = _setting(0.5, "Largest share of the token limit the instruction prompt may take; a "
                                        "longer instruction is refused, since it would crowd out the text")
@@ -156,7 +158,7 @@ def load_settings(base: Settings | None = None, env: dict[str, str] | None = Non
     for name in ("max_seq_length", "batch_tokens", "memory_budget_gb"):
         if values[name] < 0:
             raise InputError(f"{name} must be >= 0 (0 means automatic), got {values[name]}")
-    for name in ("max_items", "max_item_chars", "max_file_mb", "max_body_mb", "api_timeout"):
+    for name in ("max_items", "max_item_chars", "max_file_mb", "files_kept_hours", "max_body_mb", "api_timeout"):
         if values[name] <= 0:
             raise InputError(f"{name} must be > 0, got {values[name]}")
     if not 0 < values["max_prompt_share"] <= 1:

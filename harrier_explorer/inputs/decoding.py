@@ -45,7 +45,8 @@ def read_limited(path: str | Path, max_file_mb: float) -> bytes:
     """
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"File not found: {path}")
+        raise InputError(f"File not found: {path.name}. An upload is kept for files_kept_hours (environment variable "
+                         "HARRIER_FILES_KEPT_HOURS) after it came: upload it again.")
     size_mb = path.stat().st_size / 1_000_000
     if size_mb > max_file_mb:
         raise InputError(

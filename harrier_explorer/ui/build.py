@@ -107,6 +107,14 @@ def tab_key(tab) -> str:
     return tab.__name__.split(".")[-2]
 
 
+def kept_files(hours: float) -> tuple[int, int]:
+    """Gradio's ``delete_cache`` (every how many seconds, files older than how many): uploads and the copies of
+    downloads Gradio serves go ``hours`` after they were last handed out (Gradio touches a copy it hands out again), at
+    the latest an hour late; all go when the app stops. Without it they stay in the upload folder for good."""
+    age = max(1, round(hours * 3600))
+    return min(3600, age), age
+
+
 def build_app(backend: Backend, *, warm_up_scenarios: bool = False) -> gr.Blocks:
     """The page over ``backend``; start the backend after launching it (``serve`` does) so that loading the model
     never delays the page. ``warm_up_scenarios``: replay each curated scenario once in the background, for a
@@ -114,7 +122,7 @@ def build_app(backend: Backend, *, warm_up_scenarios: bool = False) -> gr.Blocks
     # UMAP's numba kernels compile in ~15 s of CPU: after the model is ready, so the two never compete for it.
     threading.Thread(target=lambda: (backend.slot().ready.wait(), warm_up()), name="umap-warm-up",
                      daemon=True).start()
-    with gr.Blocks(title="Harrier Explorer") as demo:
+    with gr.Blocks(title="Harrier Explorer", delete_cache=kept_files(backend.settings.files_kept_hours)) as demo:
         with gr.Row(equal_height=True):
             header = gr.Markdown(header_markdown(backend, backend.settings.compare_model), elem_id="hx-header")
             model_b = open_dropdown(compare_choices(backend), value=backend.settings.compare_model,
