@@ -332,3 +332,15 @@ def test_a_npy_needs_its_documents_row_for_row_and_other_dimensions_take_no_quer
                             (dict(paste=MULTILINGUAL, long_docs=map_build.LONG_DOCS[1]), "Token chunks are embedded")):
         with pytest.raises(InputError, match=message):
             build(backend, vectors=str(npy), **fields)
+
+
+@pytest.mark.parametrize(("blobs", "says"), [(16, True), (4, False)])
+def test_a_k_chosen_at_the_top_of_the_range_says_that_more_may_fit(backend, tmp_path, blobs, says):
+    rng = np.random.default_rng(0)
+    vectors = np.repeat(np.eye(blobs, 24), 5, axis=0) + rng.normal(scale=0.01, size=(5 * blobs, 24))
+    npy = tmp_path / "blobs.npy"
+    np.save(npy, vectors)
+    out = build(backend, vectors=str(npy), paste="\n".join(f"text {i}" for i in range(len(vectors))), method="PCA",
+                language_neutral=False)
+    assert ("the largest k it tries: the silhouette may rise further" in plain(out.summary)) is says
+    assert ("(the largest tried)" in out.k_curve.layout.annotations[0].text) is says

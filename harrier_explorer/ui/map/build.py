@@ -312,4 +312,8 @@ def _cluster(points: np.ndarray, method: str, k: int, min_cluster_size: int, not
     if k and k > n:
         notes.append(f"KMeans k lowered from {k} to {n}, the number of points.")
         k = n
-    return kmeans(points, k or None)
+    clustering = kmeans(points, k or None)
+    if clustering.silhouette_by_k and clustering.n_clusters == max(clustering.silhouette_by_k) > 3:
+        notes.append(f"KMeans chose k = {clustering.n_clusters}, the largest k it tries: the silhouette may rise "
+                     "further. Set KMeans k under Layout and clustering to look beyond it.")
+    return clustering

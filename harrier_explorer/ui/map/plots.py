@@ -164,7 +164,8 @@ def silhouette_figure(clustering: Clustering, language_neutral: bool) -> go.Figu
     fig = go.Figure(go.Scatter(x=ks, y=[clustering.silhouette_by_k[k] for k in ks], mode="lines+markers",
                                name="silhouette", hovertemplate="k = %{x}: %{y:.3f}<extra></extra>"))
     fig.add_vline(x=clustering.n_clusters, line_dash="dash", line_color="#dc2626",
-                  annotation_text=f"chosen k = {clustering.n_clusters}")
+                  annotation_text=f"chosen k = {clustering.n_clusters}"
+                  + (" (the largest tried)" if clustering.n_clusters == ks[-1] else ""))
     fig.update_layout(height=260, margin={"t": 40, "b": 40, "l": 50, "r": 10}, showlegend=False, title_x=0.5,
                       title_text=f"KMeans: cosine silhouette by k ({space}{sample})")
     fig.update_xaxes(title_text="k", dtick=1)
