@@ -1,6 +1,7 @@
-"""The map figure's points: WebGL traces whose markers shrink as the map grows (a dense map stays readable and
-draws faster), the same size in every trace and in the one-scale colouring; the figure sends plotly's config (wheel
-zoom) to the page and keeps the user's view through redraws of the same points."""
+"""The map figure's points: SVG traces for a small map and WebGL for a big one, whose markers shrink as the map grows
+(a dense map stays readable and draws faster), the same size in every trace and in the one-scale colouring; the
+figure sends plotly's config (wheel zoom) to the page and keeps the user's view through redraws of the same
+points."""
 
 import json
 
@@ -8,6 +9,7 @@ import gradio as gr
 import numpy as np
 import plotly.graph_objects as go
 
+from harrier_explorer.ui.common import SVG_MAX_POINTS
 from harrier_explorer.ui.map.plots import MAP_CONFIG, MapPoints, map_figure, point_size
 
 
@@ -23,9 +25,10 @@ def test_markers_shrink_as_the_map_grows_and_every_trace_draws_them_alike():
     sizes = [point_size(n, False) for n in (100, 10_000, 10_001, 30_001, 100_000)]
     assert sizes == sorted(sizes, reverse=True) and sizes[0] == 7 and sizes[-1] < sizes[0]
     assert point_size(100_000, True) < point_size(100, True) <= point_size(100, False)
-    for n in (300, 40_000):
+    for n, drawn in ((300, "scatter"), (SVG_MAX_POINTS, "scatter"), (SVG_MAX_POINTS + 1, "scattergl"),
+                     (40_000, "scattergl")):
         grouped = map_figure(points(n), "cluster")
-        assert [t.type for t in grouped.data] == ["scattergl"] * 3
+        assert [t.type for t in grouped.data] == [drawn] * 3  # SVG draws a small map sooner, WebGL a big one
         assert {t.marker.size for t in grouped.data} == {point_size(n, False)}
         assert map_figure(points(n, values=True), "overlap").data[0].marker.size == point_size(n, False)
 

@@ -15,7 +15,7 @@ from harrier_explorer.analysis.ab_test import ScoreShift
 from harrier_explorer.analysis.instruction_sweep import SweepResult
 from harrier_explorer.analysis.snippets import snippet
 from harrier_explorer.ui.ab.present import query_name
-from harrier_explorer.ui.common import failsafe_plot
+from harrier_explorer.ui.common import failsafe_plot, scatter_type
 
 COLOURS = {"A": "#2563eb", "B": "#ea580c"}
 
@@ -31,10 +31,10 @@ def score_shift_figure(shift: ScoreShift, k: int, query_ids: Sequence[str]) -> g
     high = float(max(shift.top1_a.max(), shift.top1_b.max()))
     fig.add_trace(go.Scatter(x=[low, high], y=[low, high], mode="lines", line={"dash": "dash", "color": "#888"},
                              name="B = A", hoverinfo="skip"), row=1, col=2)
-    fig.add_trace(go.Scattergl(x=shift.top1_a, y=shift.top1_b, mode="markers", name="queries",
-                               marker={"color": "#0f766e", "size": 7},
-                               text=[f"{query_name(i)} · {html.escape(qid)}" for i, qid in enumerate(query_ids)],
-                               hovertemplate="%{text}<br>A %{x:.3f} → B %{y:.3f}<extra></extra>"), row=1, col=2)
+    fig.add_trace(scatter_type(len(shift.top1_a))(
+        x=shift.top1_a, y=shift.top1_b, mode="markers", name="queries", marker={"color": "#0f766e", "size": 7},
+        text=[f"{query_name(i)} · {html.escape(qid)}" for i, qid in enumerate(query_ids)],
+        hovertemplate="%{text}<br>A %{x:.3f} → B %{y:.3f}<extra></extra>"), row=1, col=2)
     fig.update_layout(barmode="overlay", height=360, margin={"t": 40, "b": 40, "l": 50, "r": 20},
                       legend={"orientation": "h", "y": -0.2},
                       title_text=f"Mean top-1: A {shift.mean_top1_a:.3f} → B {shift.mean_top1_b:.3f}", title_x=0.5)

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from harrier_explorer.analysis.align import Alignment
 from harrier_explorer.analysis.bitext import MarginScores, Matching, downsample_max
 from harrier_explorer.analysis.snippets import snippet
-from harrier_explorer.ui.common import failsafe_plot
+from harrier_explorer.ui.common import failsafe_plot, scatter_type
 from harrier_explorer.workflows.bitext import score_matrix
 
 #: Largest side drawn cell by cell; a bigger matrix is shown as the maximum of square blocks.
@@ -85,8 +85,8 @@ def matrix_figure(margins: MarginScores, score: str, matching: Matching, source:
         if keep.any():
             x, y = heatmap.cells(matching.src[keep], matching.tgt[keep])
             marker = {"symbol": "circle-open", "color": colour, "size": 7 if heatmap.block == 1 else 4}
-            heatmap.figure.add_trace(go.Scattergl(x=x, y=y, mode="markers", name=name, marker=marker,
-                                                  hoverinfo="skip"))
+            heatmap.figure.add_trace(scatter_type(len(matching.src))(x=x, y=y, mode="markers", name=name,
+                                                                     marker=marker, hoverinfo="skip"))
     return heatmap.titled(f"{score} of every pair")
 
 

@@ -1,5 +1,5 @@
-"""The cluster map figure: WebGL scatter (2-D) or Scatter3d (3-D), one trace per colour group (or one trace on a
-colour scale for a number per point), queries as stars.
+"""The cluster map figure: a 2-D scatter (SVG up to ``SVG_MAX_POINTS`` documents, WebGL beyond) or Scatter3d (3-D),
+one trace per colour group (or one trace on a colour scale for a number per point), queries as stars.
 
 Plotly renders tags in names and hover text, so user text (document text, file names, labels, instructions) is
 HTML-escaped here.
@@ -21,7 +21,7 @@ from plotly.colors import qualitative
 
 from harrier_explorer.analysis.clusters import Clustering
 from harrier_explorer.analysis.snippets import snippet
-from harrier_explorer.ui.common import failsafe_plot
+from harrier_explorer.ui.common import failsafe_plot, scatter_type
 from harrier_explorer.ui.map.fields import SEPARATOR
 
 PALETTE = qualitative.Plotly + qualitative.D3 + qualitative.Set3
@@ -113,12 +113,12 @@ def map_figure(points: MapPoints, colour_by: str, queries: Sequence[QueryMarks] 
                          unselected={"marker": {"opacity": 0.12}})
         fig.add_trace(trace)
     if regions is not None and len(regions.names):
-        fig.add_trace(_scatter(three_d, regions.coords, svg=True, name="cluster names", mode="text", showlegend=False,
+        fig.add_trace(_scatter(three_d, regions.coords, name="cluster names", mode="text", showlegend=False,
                                text=[html.escape(name) for name in regions.names], hoverinfo="skip",
                                textfont={"size": 13, "color": "#111827"}))
     for n, marks in enumerate(queries):
         name = f"queries · {html.escape(snippet(marks.instruction, 48))}"
-        fig.add_trace(_scatter(three_d, marks.coords, svg=True, name=name,
+        fig.add_trace(_scatter(three_d, marks.coords, name=name,
                                mode="markers+text", text=list(marks.labels), textposition="top center",
                                marker={"symbol": "diamond" if three_d else "star", "size": 9 if three_d else 18,
                                        "color": ("#111827", "#dc2626")[n % 2], "line": {"width": 1, "color": "white"}},
@@ -184,7 +184,7 @@ def _group_traces(points: MapPoints, colour_by: str, three_d: bool) -> list:
         traces.append(_scatter(three_d, points.coords[mask], name=f"{html.escape(name)} ({int(mask.sum())})",
                                mode="markers", marker={"size": point_size(len(groups), three_d), "color": colour,
                                                        "opacity": 0.8},
-                               customdata=hover[mask], hovertemplate=HOVER))
+                               customdata=hover[mask], hovertemplate=HOVER, points=len(groups)))
     return traces
 
 
@@ -197,7 +197,8 @@ def _value_trace(points: MapPoints, colour_by: str, three_d: bool) -> list:
               "cmin": 0, "cmax": 1, "opacity": 0.9, "colorbar": bar}
     hover = HOVER.replace("<extra>", f"<br>{html.escape(colour_by)}: %{{marker.color:.2f}}<extra>")
     return [_scatter(three_d, points.coords, name=html.escape(colour_by), mode="markers", marker=marker,
-                     customdata=_escaped(points.hover), hovertemplate=hover, showlegend=False)]
+                     customdata=_escaped(points.hover), hovertemplate=hover, showlegend=False,
+                     points=len(points.coords))]
 
 
 def point_size(n: int, three_d: bool) -> int:
@@ -213,23 +214,24 @@ def _escaped(hover: np.ndarray) -> np.ndarray:
     return np.vectorize(lambda value: html.escape(str(value)), otypes=[object])(hover)
 
 
-def _scatter(three_d: bool, coords: np.ndarray, svg: bool = False, **kwargs
+def _scatter(three_d: bool, coords: np.ndarray, points: int = 0, **kwargs
              ) -> go.Scatter3d | go.Scattergl | go.Scatter:
-    """A 3-D trace, or a 2-D one in WebGL (fast for many points) or, for a few labelled points, in SVG, whose text
+    """A 3-D trace, or a 2-D one of a map of ``points`` documents, drawn as ``scatter_type`` draws that many: the
+    documents of a big map in WebGL; the few marks over it (queries, region names, rings) in SVG, on top, whose text
     the page's stylesheet can recolour for dark mode."""
     if three_d:
         return go.Scatter3d(x=coords[:, 0], y=coords[:, 1], z=coords[:, 2], **kwargs)
-    return (go.Scatter if svg else go.Scattergl)(x=coords[:, 0], y=coords[:, 1], **kwargs)
+    return scatter_type(points)(x=coords[:, 0], y=coords[:, 1], **kwargs)
 
 
 def _segments(three_d: bool, start: np.ndarray, end: np.ndarray, name: str, line: dict
-              ) -> go.Scatter3d | go.Scattergl:
+              ) -> go.Scatter3d | go.Scatter:
     """A line from each row of ``start`` to the same row of ``end`` (None breaks the line between them)."""
     segments = np.full((3 * len(start), start.shape[1]), np.nan)
     segments[0::3], segments[1::3] = start, end
     columns = {axis: [None if np.isnan(v) else float(v) for v in segments[:, i]]
                for i, axis in enumerate("xyz"[: start.shape[1]])}
-    cls = go.Scatter3d if three_d else go.Scattergl
+    cls = go.Scatter3d if three_d else go.Scatter
     return cls(**columns, mode="lines", name=name, line=line, hoverinfo="skip")
 
 
