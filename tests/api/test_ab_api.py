@@ -177,9 +177,10 @@ def test_the_api_names_every_parameter_and_hides_the_example_button(client):
 
 def test_mcp_takes_any_string_as_an_instruction(fake_backend):
     tools = mcp_tools(fake_backend)
-    schema = tools["run_ab"]["inputSchema"]["properties"]
+    schema = tools["ab_compare"]["inputSchema"]["properties"]
     for name in ("instruction_a", "instruction_b"):
         assert schema[name]["type"] == "string" and "enum" not in schema[name]
         assert "preset" in schema[name]["description"]
     assert "enum" not in schema["queries_text_column"]
-    assert {"run_ab", "run_sweep", "show_query"} <= set(tools) and "load_example" not in tools
+    # Tools are named by api_name; ab_show_query reads the session's result, which MCP callers would share.
+    assert {"ab_compare", "ab_sweep"} <= set(tools) and not {"ab_show_query", "load_example"} & set(tools)

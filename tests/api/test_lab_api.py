@@ -152,8 +152,8 @@ def test_too_few_queries_to_hold_out_skip_the_check_with_a_note(client):
 
 def test_mcp_clients_see_the_lab_with_free_text_instructions(fake_backend):
     tools = mcp_tools(fake_backend)
-    assert {"propose", "run_lab", "run_search", "word_query"} <= set(tools)
-    assert not {"first_word_view", "word_query_pickers", "load_example"} & set(tools)
-    schema = tools["run_lab"]["inputSchema"]["properties"]
+    assert {"lab_propose", "lab_run", "lab_search"} <= set(tools)
+    assert not {"lab_word_query", "first_word_view", "word_query_pickers", "load_example"} & set(tools)
+    schema = tools["lab_run"]["inputSchema"]["properties"]
     assert schema["base_instruction"]["type"] == "string" and "enum" not in schema["base_instruction"]
     assert "parallel data" in schema["labels_from_rows"]["description"]

@@ -162,13 +162,12 @@ def test_without_model_b_there_are_no_model_b_outputs(client):
 
 def test_mcp_takes_any_string_as_an_instruction(fake_backend):
     tools = mcp_tools(fake_backend)
-    schema = tools["run_map"]["inputSchema"]["properties"]
+    schema = tools["map_build"]["inputSchema"]["properties"]
     for name in ("instruction", "query_instruction_a", "query_instruction_b"):
         assert schema[name]["type"] == "string" and "enum" not in schema[name]
-    assert "seed" in schema and "session" in tools["neighbours"]["description"]
-    find = tools["find"]["inputSchema"]["properties"]
-    assert find["only"] == {"type": "array", "items": {"type": "string"}, "description": find["only"]["description"]}
-    assert find["find"]["type"] == "string" and find["instruction"]["type"] == "string"
+    assert "seed" in schema
+    # The follow-ups read the session's map: MCP callers share one session, so they are no tools.
+    assert not {"map_colour", "map_neighbours", "map_find", "redraw", "neighbours", "find"} & set(tools)
 
 
 def test_find_selects_by_words_meaning_and_filters_with_named_parameters(client):
@@ -220,12 +219,22 @@ def test_mcp_tools_that_keep_a_session_result_answer_with_their_outputs(fake_bac
     """map_build, match_bitext, ab_compare and lab_run also return a State (the session's result): Gradio 6.31's MCP
     server answered them with nothing or "pop from empty list" (mended by ui/mcp_state.py)."""
     ranking = {"queries_paste": "big cats\nrain\ncold", "corpus_paste": "Lions are big cats.\nIt rains.\nSnow."}
-    calls = [("run_map", {"documents_paste": DOCS}),
+    calls = [("map_build", {"documents_paste": DOCS}),
              ("match_bitext", {"source_paste": "a red fox\na black dog", "target_paste": "ein roter Fuchs\nein Hund"}),
-             ("run_ab", ranking), ("run_lab", {**ranking, "labels_from_rows": True})]
+             ("ab_compare", ranking), ("lab_run", {**ranking, "labels_from_rows": True})]
     with mcp_app(fake_backend) as url:
         results = call_tools(url, calls)
     for (name, _), result in zip(calls, results, strict=True):
         text = " ".join(getattr(item, "text", "") for item in result.content)
         assert not result.isError and text, (name, text[:300])
     assert "6 texts" in " ".join(item.text for item in results[0].content)
+
+
+def test_one_mcp_caller_cannot_read_or_act_on_another_s_map(fake_backend):
+    """Gradio runs every MCP caller's queued tools in one shared session: a follow-up over MCP would read the map
+    another agent built."""
+    with mcp_app(fake_backend) as url:
+        (built,) = call_tools(url, [("map_build", {"documents_paste": DOCS})])
+        (found,) = call_tools(url, [("map_find", {"find": "red"})])  # another connection, another agent
+    assert not built.isError and found.isError
+    assert "red apples" not in " ".join(getattr(item, "text", "") for item in found.content)
