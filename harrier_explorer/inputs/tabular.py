@@ -52,6 +52,10 @@ def read_rows(
         frame = pd.read_csv(io.StringIO(text), sep=sep, quoting=quoting, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, csv.Error) as err:
         raise InputError(f"{path.name} is not a readable table: {err}") from None
+    if not isinstance(frame.index, pd.RangeIndex):  # pandas took the rows' extra first field for an index
+        raise InputError(f"{row_label(path.name, 1)} has {len(frame.columns) + 1} fields but the header names "
+                         f"{len(frame.columns)} columns ({', '.join(map(str, frame.columns))}): a stray "
+                         f"{'tab' if is_tsv else 'delimiter'} or a missing column name?")
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame.to_dict(orient="records"), list(frame.columns), notes
 

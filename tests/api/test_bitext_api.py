@@ -50,6 +50,19 @@ def test_the_session_rechooses_pairs_and_explains_a_margin_without_embedding_aga
     assert [row[1] for row in neighbours["data"]] == [1, 2, 3, 1, 2, 3]
 
 
+def test_a_rematch_takes_any_threshold_and_moves_it_into_the_range_of_the_score_it_chooses(client):
+    out = _match(client, pair_file=handle_file(example_path("bitext_de_en.tsv")), score="cosine")
+    cosine_low = out["threshold"]["minimum"]
+    assert cosine_low > 0  # the page's slider now spans the cosines chosen, not 0
+    view = dict(zip(VIEWS, client.predict(api_name="/rematch_bitext"), strict=True))  # the defaults: margin, 0
+    margin_low, margin_high = view["threshold"]["minimum"], view["threshold"]["maximum"]
+    assert view["threshold"]["value"] == margin_low and all(row[6] for row in view["pairs"]["data"])
+    middle = round((margin_low + margin_high) / 2, 2)
+    view = dict(zip(VIEWS, client.predict(score="margin", threshold=middle, api_name="/rematch_bitext"),
+                    strict=True))  # above every cosine: Gradio had refused it against the cosine slider's range
+    assert view["threshold"]["value"] == middle and not all(row[6] for row in view["pairs"]["data"])
+
+
 def test_model_b_accuracy_disagreements_and_heatmap_in_the_same_call(client):
     out = _match(client, pair_file=handle_file(example_path("bitext_de_en.tsv")), model_b="fake:hash?dim=16")
     assert "Model B" in out["model_b_status"] and "16 dims" in out["model_b_status"]
@@ -157,3 +170,11 @@ def test_mcp_takes_any_instruction_and_column_and_describes_the_choices(fake_bac
     assert "Tatoeba" in tools["match_bitext"]["description"] and "preset" in schema["instruction"]["description"]
     assert "enum" not in tools["align_documents"]["inputSchema"]["properties"]["instruction"]
     assert not {"load_example", "bitext_example", "alignment_example"} & set(tools)
+
+
+def test_a_margin_that_is_not_a_number_says_why_and_cosine_still_matches(client):
+    # The test encoder embeds one-letter texts as zero vectors: their neighbours' mean cosine is 0.
+    lists = {"source_paste": "Hallo\nWelt", "target_paste": "c\nd"}
+    with pytest.raises(AppError, match="ratio margin divides by the mean cosine .* Choose the score 'cosine'"):
+        _match(client, **lists)
+    assert "2 source × 2 target sentences" in _match(client, **lists, score="cosine")["status"]

@@ -38,3 +38,11 @@ def test_messages_name_jsonl_objects_records_and_table_lines_rows():
     from harrier_explorer.inputs.tabular import row_label
 
     assert (row_label("d.JSONL", 3), row_label("c.csv", 3)) == ("Record 3 of d.JSONL", "Row 3 of c.csv")
+
+
+@pytest.mark.parametrize(("name", "content"), [("t.tsv", "id\ttext\tlang\nd1\tHello there\ten\tstray\nd2\tHi\tfr\n"),
+                                               ("c.csv", "a,b\n1,2,3\n4,5,6\n")])
+def test_a_row_with_one_field_more_than_the_header_is_refused_not_taken_for_an_index(tmp_path, name, content):
+    # pandas reads such a file with its first column as an index: every column would shift by one.
+    with pytest.raises(InputError, match=f"Row 1 of {name} has [34] fields but the header names [23] columns"):
+        read_rows(write(tmp_path, name, content), 5)

@@ -198,6 +198,11 @@ def pairs_view(run: BitextRun, choices: PairChoices) -> PairsView:
     """The views of the pairs chosen by ``choices``; the threshold is moved into the chosen pairs' score range."""
     margins = run.margins(whole_number(choices.k, "margin k", 1))
     chosen = choose_pairs(margins, choices.method, choices.score, None)
+    if not all(map(math.isfinite, chosen.score)):
+        raise InputError(f"Some pairs' {choices.score} is not a number: "
+                         + ("the ratio margin divides by the mean cosine of each sentence's nearest neighbours, "
+                            "which is 0 here (sentences embedded as zero vectors?). Choose the score 'cosine'."
+                            if choices.score == "margin" else "the model gave vectors that are not numbers."))
     low = math.floor(float(chosen.score.min()) * 100) / 100
     high = max(math.ceil(float(chosen.score.max()) * 100) / 100, low + 0.01)
     threshold = min(max(float(choices.threshold), low), high)

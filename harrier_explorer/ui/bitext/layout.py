@@ -153,7 +153,13 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     rematch = user_errors(forms.endpoint(RematchRequest, rematch_bitext))
     rematch_inputs = forms.inputs(RematchRequest, run=state, **choices)
     view_outputs = forms.outputs(PairsView, **views)
-    threshold.release(rematch, inputs_kwargs=rematch_inputs, outputs=view_outputs, api_name="rematch_bitext")
+    # The API's re-choice: Gradio refuses a slider value outside the range the session's last view gave the slider
+    # (the scores of the score then chosen), so an API client's threshold (for another score, say) comes in through
+    # an unbounded number of its own; the handler moves it into the new range.
+    api_threshold = gr.Number(0, visible=False, label="threshold")
+    gr.Button(visible=False).click(rematch, inputs_kwargs={**rematch_inputs, "threshold": api_threshold},
+                                   outputs=view_outputs, api_name="rematch_bitext")
+    threshold.release(rematch, inputs_kwargs=rematch_inputs, outputs=view_outputs, api_visibility="private")
     gold.input(rematch, inputs_kwargs=rematch_inputs, outputs=view_outputs, api_visibility="private")
     for control in (method, score, k):
         control.input(rematch, inputs_kwargs=forms.inputs(RematchRequest, run=state, **fresh_choices),
