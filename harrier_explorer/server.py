@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import time
 from typing import Any
 
 import numpy as np
@@ -228,9 +229,21 @@ def make_server(backend: Backend) -> FastAPI:
         return JSONResponse({"status": st.state, "message": st.message},
                             status_code=200 if st.state == "ready" else 503)
 
+    started = int(time.time())
+
+    def model_object() -> dict:
+        return {"id": backend.status.model_id, "object": "model", "created": started, "owned_by": "local"}
+
     @app.get("/v1/models")
     def models():
-        return {"object": "list", "data": [{"id": backend.status.model_id, "object": "model", "owned_by": "local"}]}
+        return {"object": "list", "data": [model_object()]}
+
+    @app.get("/v1/models/{model:path}")
+    def model(model: str):  # the OpenAI client's models.retrieve
+        if model != backend.status.model_id:
+            return error_response(404, f"The model {model!r} does not exist; this server serves "
+                                       f"{backend.status.model_id!r}", param="model", code="model_not_found")
+        return model_object()
 
     @app.get("/v1/info")
     def info():
@@ -276,7 +289,7 @@ def _embed(backend: Backend, texts: list[str], encoding_format: str, dimensions:
                      if encoding_format == "base64" else vector.tolist())
         data.append({"object": "embedding", "index": i, "embedding": embedding,
                      "n_tokens": int(result.n_tokens[i]), "truncated": bool(result.truncated[i])})
-    used = int(np.clip(result.n_tokens, 0, None).sum())
+    used = int(np.clip(result.n_tokens, 0, backend.status.max_seq_length).sum())  # what was embedded: truncated
     return json.dumps({"object": "list", "model": backend.status.model_id, "data": data,
                        "usage": {"prompt_tokens": used, "total_tokens": used}}).encode()
 

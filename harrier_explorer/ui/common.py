@@ -58,12 +58,12 @@ def user_errors(fn: Callable) -> Callable:
             raise
         except Cancelled as exc:  # nobody waits for a cancelled event's answer
             raise gr.Error("Stopped.", print_exception=False) from exc
-        except USER_FACING as exc:  # tags escaped for the toast; quotes kept, so API clients read the message as is
-            raise gr.Error(html.escape(str(exc), quote=False), duration=None, print_exception=False) from exc
+        except USER_FACING as exc:
+            raise gr.Error(_toast_text(str(exc)), duration=None, print_exception=False) from exc
         except Exception as exc:
             log.exception("Unexpected error in %s", wrapper.__name__)
-            raise gr.Error(html.escape(f"Internal error ({type(exc).__name__}: {exc}). See the server log.",
-                                       quote=False), duration=None) from exc
+            raise gr.Error(_toast_text(f"Internal error ({type(exc).__name__}: {exc}). See the server log."),
+                           duration=None) from exc
 
     # Name and describe the wrapper after the handler, not the partial: MCP tools and API docs are named from it.
     target = fn.func if isinstance(fn, functools.partial) else fn
@@ -71,6 +71,12 @@ def user_errors(fn: Callable) -> Callable:
     if hasattr(fn, "__signature__"):  # an endpoint: its named parameters are the API's
         wrapper.__signature__ = fn.__signature__
     return wrapper
+
+
+def _toast_text(message: str) -> str:
+    """A message as the page's toast shows it and API clients read it: the toast renders HTML, where a user's
+    "<notes>" would vanish as a tag, so "<" is escaped; nothing else is ("R&D" reads the same in both)."""
+    return message.replace("<", "&lt;")
 
 
 def progress_to(progress: gr.Progress, desc: str) -> Progress:

@@ -77,7 +77,7 @@ def section(backend: Backend, prefix: str, instruction: gr.components.Component,
             both = gr.Checkbox(symmetric, label="Both texts under the instruction (bitext, STS)")
             button = gr.Button("Explain the match", elem_id=f"{prefix}-why-run", scale=0, min_width=200)
         status = gr.Markdown(elem_id=f"{prefix}-why-status", min_height=30)
-        summary = gr.Markdown(elem_id=f"{prefix}-why-summary", latex_delimiters=[])
+        summary = gr.Markdown(label="summary", elem_id=f"{prefix}-why-summary", latex_delimiters=[])
         legend = "(red: matches less without it; blue: more)"
         with gr.Row():
             query_words = gr.HighlightedText(label=f"Query {legend}", show_legend=False, elem_id=f"{prefix}-why-q")

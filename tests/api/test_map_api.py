@@ -122,6 +122,8 @@ def test_the_api_names_every_parameter_and_hides_the_example_button(client):
     assert parameters["model_b"]["parameter_default"] == ""
     assert parameters["documents_label_column"]["parameter_default"] == "(auto)"
     assert parameters["seed"]["parameter_default"] == 42 and parameters["dims"]["parameter_default"] == 2
+    assert parameters["dims"]["type"] == {"type": "integer", "enum": [2, 3]}  # not strings, which the radio refused
+    assert '"scatter3d"' in build(client, documents_paste=DOCS, dims=3, method="PCA")["plot"]["plot"]
     assert parameters["language_neutral"]["parameter_default"] is True
     assert [p["parameter_name"] for p in info["/map_neighbours"]["parameters"]] == ["colour_by", "point", "only"]
     assert [p["parameter_name"] for p in info["/map_colour"]["parameters"]] == ["colour_by", "only"]
@@ -165,7 +167,8 @@ def test_mcp_takes_any_string_as_an_instruction(fake_backend):
     schema = tools["map_build"]["inputSchema"]["properties"]
     for name in ("instruction", "query_instruction_a", "query_instruction_b"):
         assert schema[name]["type"] == "string" and "enum" not in schema[name]
-    assert "seed" in schema
+    assert "seed" in schema and {k: v for k, v in schema["dims"].items() if k != "description"} == {
+        "type": "integer", "enum": [2, 3], "default": 2}
     # The follow-ups read the session's map: MCP callers share one session, so they are no tools.
     assert not {"map_colour", "map_neighbours", "map_find", "redraw", "neighbours", "find"} & set(tools)
 

@@ -45,7 +45,7 @@ def test_the_api_lists_named_parameters_with_defaults(client):
 def test_model_info_reports_the_test_encoder(client):
     checks, facts = client.predict(api_name="/model_info")
     values = dict((row[0], row[1]) for row in facts["data"])
-    assert values["model"] == "fake:hash" and values["dimensions"] == "64"
+    assert values["model"] == "fake:hash" and values["dimensions"] == 64 and isinstance(values["cache entries"], int)
     assert "test encoder" in str(checks["data"])
 
 
@@ -55,6 +55,7 @@ def test_parity_of_one_model_on_two_references_is_one_text_by_text(client):
     assert min_cosine == pytest.approx(1.0) and rho == pytest.approx(1.0)
     assert "Same space" in summary and len(texts["data"]) == 20
     assert facts["headers"][1:] == ["fake:hash", "fake:hash?dtype=bfloat16"]
+    assert {row[0]: row[1:] for row in facts["data"]}["dimensions"] == [64, 64]  # numbers, not strings
 
 
 def test_parity_across_dimensions_compares_the_similarity_matrices(client):

@@ -147,3 +147,12 @@ def test_mcp_describes_instruction_and_columns_as_any_string(fake_backend):
     assert "enum" not in schema["corpus_text_column"] and schema["corpus_text_column"]["default"] == "(auto)"
     assert "preset" in schema["instruction"]["description"]
     assert not {"load_example", "search_example"} & set(tools)
+
+
+def test_a_message_with_the_users_own_text_reads_as_typed(client, tmp_path):
+    path = tmp_path / "corpus.csv"
+    path.write_text("text,label\nfoxes run,animals\n", encoding="utf-8")
+    with pytest.raises(AppError) as error:
+        client.predict(queries="fox", corpus_files=[handle_file(str(path))], corpus_text_column="R&D notes",
+                       api_name="/cross_lingual_search")
+    assert "'R&D notes'" in str(error.value)  # not R&amp;D: only "<" is escaped, for the page's toast

@@ -228,6 +228,13 @@ def test_the_openai_client_embeds_truncates_and_reads_our_errors(url, limited):
     np.testing.assert_allclose(np.array([d.embedding for d in got.data]), limited.encode_strings(texts).vectors,
                                atol=1e-6)
     assert got.usage.prompt_tokens == int(limited.encode_strings(texts).n_tokens.sum())
+    long = "素早い茶色の狐 " * 120  # past the model's token limit: usage counts the tokens embedded
+    assert limited.encode_strings([long]).truncated[0]
+    assert client.embeddings.create(model="any", input=long).usage.prompt_tokens == limited.status.max_seq_length
+    assert client.models.retrieve(limited.status.model_id).created > 0
+    with pytest.raises(openai.NotFoundError) as caught:
+        client.models.retrieve("text-embedding-3-small")
+    assert caught.value.body["code"] == "model_not_found"
     assert len(client.embeddings.create(model="any", input="x", dimensions=16).data[0].embedding) == 16
     with pytest.raises(openai.BadRequestError) as caught:
         client.embeddings.create(model="any", input=["fine", ""])

@@ -74,7 +74,8 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     verdict = gr.Markdown(label="Verdict", elem_id="ab-verdict", latex_delimiters=[])
     with gr.Column(visible=False, elem_id="ab-model-b") as model_b_section:  # shown after a run with a model B
         gr.Markdown("### Model A and model B: each model under each instruction")
-        model_b_status = gr.Markdown(elem_id="ab-model-b-status", latex_delimiters=[])  # instructions, file names
+        # instructions, file names: no LaTeX
+        model_b_status = gr.Markdown(label="model B status", elem_id="ab-model-b-status", latex_delimiters=[])
         grid = gr.Dataframe(label="Model × instruction (with labels: mean over queries and its 95% bootstrap "
                                   "interval)", interactive=False, elem_id="ab-grid")
         grid_pairs = gr.Dataframe(label="Every two cells (with labels: mean difference cell 2 − cell 1, paired "

@@ -113,7 +113,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                           elem_id="bitext-errors", column_widths=ERRORS_WIDTHS)
     with gr.Column(visible=False, elem_id="bitext-model-b") as model_b_section:
         gr.Markdown("### Model A and model B")
-        model_b_status = gr.Markdown(elem_id="bitext-model-b-status", latex_delimiters=[])
+        model_b_status = gr.Markdown(label="model B status", elem_id="bitext-model-b-status", latex_delimiters=[])
         accuracy_by_model = gr.Dataframe(label="Gold-order accuracy of both models (MTEB Tatoeba metric)",
                                          interactive=False, elem_id="bitext-accuracy-by-model")
         disagreements = gr.Dataframe(label="Sentences one model matches to their translation and the other does not "

@@ -116,7 +116,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                          interactive=False, elem_id="lab-table",
                          column_widths=["4%", "10%", "30%", "7%", "6%", "6%", "7%", "7%", "7%", "7%", "9%"])
     with gr.Column(visible=False, elem_id="lab-model-b") as model_b_section:  # shown after a run with a model B
-        model_b_verdict = gr.Markdown(elem_id="lab-model-b-verdict", latex_delimiters=[])
+        model_b_verdict = gr.Markdown(label="model B verdict", elem_id="lab-model-b-verdict", latex_delimiters=[])
         model_b_table = gr.Dataframe(label="Model B: the same wordings (its own family's preset where a wording is "
                                            "one of model A's presets)", wrap=True, interactive=False,
                                      elem_id="lab-model-b-table")
@@ -128,7 +128,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     with gr.Row(equal_height=True):
         word_picker = open_dropdown([], value=None, label="Drop the word", elem_id="lab-word", scale=1)
         query_picker = open_dropdown([], value=None, label="For the query", elem_id="lab-query", scale=3)
-    word_summary = gr.Markdown(elem_id="lab-word-summary", latex_delimiters=[])
+    word_summary = gr.Markdown(label="word summary", elem_id="lab-word-summary", latex_delimiters=[])
     word_changes = gr.Dataframe(label="Documents in either top k with and without the word (new: enters the top k "
                                       "without it; out: leaves it; ✓ relevant; click a document to mark it relevant "
                                       "or not)", wrap=True, interactive=False,
@@ -144,7 +144,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
             search = gr.Button("Search from the base instruction", elem_id="lab-search")
             stop_search = stop_button(elem_id="lab-search-stop")
         search_status = gr.Markdown(elem_id="lab-search-status", min_height=36)
-        search_summary = gr.Markdown(elem_id="lab-search-summary", latex_delimiters=[])
+        search_summary = gr.Markdown(label="search summary", elem_id="lab-search-summary", latex_delimiters=[])
         steps = gr.Dataframe(label="Rounds kept", interactive=False, wrap=True, elem_id="lab-steps")
     state = gr.State(None)
 

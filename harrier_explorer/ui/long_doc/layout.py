@@ -51,7 +51,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                 stop = stop_button(elem_id="longdoc-stop")
                 example = gr.Button("Load example", size="sm", elem_id="longdoc-example")
     story = story_box("long_doc")
-    summary = gr.Markdown(elem_id="longdoc-summary", latex_delimiters=[])
+    summary = gr.Markdown(label="summary", elem_id="longdoc-summary", latex_delimiters=[])
     plot = gr.Plot(label="Cosine along the document", elem_id="longdoc-plot")
     chunks = gr.Dataframe(label="Chunks", wrap=True, interactive=False, max_height=420, elem_id="longdoc-chunks",
                           headers=["#", "tokens", "cosine", "read whole", "text"],
@@ -90,7 +90,7 @@ def _corpus_section(backend: Backend, demo: gr.Blocks) -> None:
         go = gr.Button("Rank whole and chunked", variant="primary", elem_id="longdoc-rank")
         stop = stop_button(elem_id="longdoc-rank-stop")
         example = gr.Button("Load example", size="sm", elem_id="longdoc-rank-example")
-    summary = gr.Markdown(elem_id="longdoc-rank-summary", latex_delimiters=[])
+    summary = gr.Markdown(label="summary", elem_id="longdoc-rank-summary", latex_delimiters=[])
     metrics = gr.Dataframe(label="Metrics (with labels)", interactive=False, elem_id="longdoc-rank-metrics",
                            headers=["metric", "whole", "chunked", "chunked − whole"])
     per_query = gr.Dataframe(label="Per query", wrap=True, interactive=False, max_height=420,

@@ -104,6 +104,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
         with gr.Row():
             method = gr.Radio(list(METHODS), value=METHODS[0], label="layout")
             dims = gr.Radio([2, 3], value=2, label="dimensions")
+            dims.api_info = lambda: {"type": "integer", "enum": [2, 3]}  # gr.Radio says "string" of any choices
             n_neighbors = gr.Slider(2, 100, value=15, step=1, label="UMAP n_neighbors")
             min_dist = gr.Slider(0.0, 1.0, value=0.1, step=0.05, label="UMAP min_dist")
             seed = gr.Number(42, precision=0, label="seed (empty: faster, not reproducible)", elem_id="map-seed")
@@ -124,7 +125,8 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     status = gr.Markdown(elem_id="map-status", min_height=36)
     summary = gr.Markdown(label="Summary", elem_id="map-summary", latex_delimiters=[])
     colour_by = gr.Radio(list(COLOUR_BY), value=COLOUR_BY[0], label="colour by")
-    model_b_status = gr.Markdown(visible=False, elem_id="map-model-b-status", latex_delimiters=[])
+    model_b_status = gr.Markdown(visible=False, label="model B status", elem_id="map-model-b-status",
+                                 latex_delimiters=[])
     with gr.Row(equal_height=False):
         plot = gr.Plot(label="Map · ctrl or ⌘ + wheel, or pinch, zooms", elem_id="map-plot", scale=1, min_width=320)
         with gr.Column(visible=False, scale=1, min_width=320) as plot_b_column:
@@ -143,7 +145,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
         find_button = gr.Button("Select", scale=0, min_width=90, elem_id="map-find")
     # The map's texts, lowercased, for the page to match words in as they are typed (highlight.js); not in the API.
     texts = gr.JSON(None, visible="hidden", elem_id="map-texts")
-    selection_summary = gr.Markdown(elem_id="map-selection-summary", latex_delimiters=[])
+    selection_summary = gr.Markdown(label="selection summary", elem_id="map-selection-summary", latex_delimiters=[])
     selected_table = gr.Dataframe(label="Selected points (box, lasso or Find)", wrap=True, interactive=False,
                                   max_height=360, elem_id="map-selected", headers=["point", "text"])
     selected_csv = download_box("Selected points (CSV)")

@@ -52,7 +52,7 @@ def facts_table(backend: Backend, refs: list[str]) -> pd.DataFrame:
                      "batching": st.batching, "dimensions": st.dim, "max tokens": st.max_seq_length,
                      "parameters": f"{params / 1e6:.1f} M" if params else "–",
                      "load time": f"{st.load_seconds:.1f} s", "self-check": st.selfcheck.summary}
-    return pd.DataFrame(rows).rename_axis("").reset_index().astype(str)
+    return pd.DataFrame(rows).rename_axis("").reset_index()  # numbers stay numbers for API clients
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ def model_report(backend: Backend) -> ModelReport:
         facts.append(["cache", "off (--no-cache)"])
     checks = pd.DataFrame(st.selfcheck.rows() or [["–", "no local checks", "remote backend"]],
                           columns=["ok", "check", "detail"])
-    return ModelReport(checks, pd.DataFrame(facts, columns=["", "value"]).astype(str))
+    return ModelReport(checks, pd.DataFrame(facts, columns=["", "value"]))  # numbers stay numbers for API clients
 
 
 @dataclass(frozen=True)

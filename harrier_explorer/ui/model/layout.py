@@ -82,7 +82,7 @@ def _comparisons(backend: Backend, demo: gr.Blocks, page) -> None:
             parity_instruction = instruction_dropdown()
             parity_role = gr.Radio(list(ROLES), value="symmetric", label="Role")
             parity_go = gr.Button("Check parity A vs B", variant="primary", elem_id="model-parity")
-    parity_summary = gr.Markdown(elem_id="model-parity-summary")
+    parity_summary = gr.Markdown(label="summary", elem_id="model-parity-summary")
     with gr.Row():
         min_cosine = gr.Number(None, label="min per-text cosine A·B (same space only)", precision=5,
                                interactive=False)
@@ -106,7 +106,7 @@ def _comparisons(backend: Backend, demo: gr.Blocks, page) -> None:
     with gr.Row():
         pairs = gr.File(label="Translation pairs (empty: 80 German–English Tatoeba pairs)", type="filepath",
                         file_types=[".tsv", ".csv", ".txt", ".jsonl"], height=120, elem_id="model-pair-file")
-        more = gr.Textbox(label="More models, one reference per line (beside A and B)", lines=3)
+        more = gr.Textbox("", label="More models, one reference per line (beside A and B)", lines=3)
         with gr.Column(scale=0, min_width=260):
             sq_instruction = open_dropdown([compare.EACH_PRESET], value=compare.EACH_PRESET, label="Instruction",
                                            info="Each model's own family preset, or one instruction for all")

@@ -71,7 +71,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     download = download_box("Download all results (CSV)")
     with gr.Column(visible=False, elem_id="search-model-b") as model_b_section:
         gr.Markdown("### Model A and model B")
-        model_b_status = gr.Markdown(elem_id="search-model-b-status", latex_delimiters=[])
+        model_b_status = gr.Markdown(label="model B status", elem_id="search-model-b-status", latex_delimiters=[])
         agreement = gr.Dataframe(label="Model agreement per query: overlap@k, Kendall tau (union of both top-k), RBO",
                                  interactive=False, elem_id="search-agreement")
         model_b_hits = gr.Dataframe(label="Each query's top-k under model B (A #: the hit's rank under model A)",
