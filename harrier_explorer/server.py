@@ -55,7 +55,8 @@ class EmbeddingRequest(BaseModel):
     input: Any = Field(description="A string or a list of strings; token-id input is not supported")
     model: str | None = None
     encoding_format: str = Field("float", description="float or base64")
-    dimensions: int | None = Field(None, description="Truncate to this many dimensions (Matryoshka models)")
+    dimensions: int | None = Field(None, strict=True,  # true is not 1, "64" not 64
+                                   description="Truncate to this many dimensions (Matryoshka models)")
     user: str | None = None
 
 

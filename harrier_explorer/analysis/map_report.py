@@ -7,6 +7,7 @@ sentences are made in ui/map.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -163,7 +164,7 @@ def find_point(query: str | float | None, texts: Sequence[str]) -> int:
     value = str(query if query is not None else "").strip()
     if not value:
         raise InputError("Type a point number (shown when hovering a point) or some words of its text.")
-    if value.lstrip("#").isdigit():
+    if re.fullmatch(r"#?[-+]?\d+", value):  # a number, even one out of range ("-1"), is not words of a text
         index = int(value.lstrip("#"))
         if not 0 <= index < len(texts):
             raise InputError(f"There is no point {index}: points are numbered 0 to {len(texts) - 1}.")

@@ -248,6 +248,11 @@ def instruction_value(value: str | None) -> str:
 
 
 # -- numbers from a form or an API client ----------------------------------------------------------------------------
+def p_text(p_value: float) -> str:
+    """A p-value as a sentence reads it: "p = 0.012", "p < 0.001"."""
+    return f"p = {p_value:.2g}" if p_value >= 0.001 else "p < 0.001"
+
+
 def whole_number(value: object, name: str, low: int, high: int | None = None) -> int:
     """``value`` as an int within [low, high], else an InputError naming the field (an API client can send anything;
     a component's own bounds check would not say which field)."""

@@ -161,6 +161,7 @@ def test_an_unknown_encoding_format_is_a_400(url):
 @pytest.mark.parametrize(("raw", "param", "message"), [
     (json.dumps({"input": ["x"], "dimensions": "z" * 500_000}).encode(), "dimensions", "dimensions: Input should be"),
     (json.dumps({"inputs": ["x"] * 10_000}).encode(), "input", "input: Field required"),
+    (json.dumps({"input": ["x"], "dimensions": True}).encode(), "dimensions", "dimensions: Input should be a valid"),
     (b'{"input": ["x", ' + b'"y",' * 10_000, None, "The request body is not valid JSON"),
     (json.dumps(["x"] * 10_000).encode(), None, "request body: Input should be a valid dictionary"),
 ])

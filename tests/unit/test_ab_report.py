@@ -84,3 +84,10 @@ def test_qrels_from_pairs():
     assert ab_report.qrels_from_pairs(rows, ["q0", "q1"], ["d0", "d2"]) == {"q0": {"d2": 1}, "q1": {"d0": 1}}
     with pytest.raises(InputError, match="not loaded"):
         ab_report.qrels_from_pairs([["q9", "d0"]], ["q0"], ["d0"])
+
+
+def test_a_p_value_reads_as_a_sentence_says_it():
+    from harrier_explorer.ui.common import p_text
+
+    assert [p_text(p) for p in (0.1234, 0.0123, 0.001, 0.0004)] == ["p = 0.12", "p = 0.012", "p = 0.001",
+                                                                    "p < 0.001"]  # never "p = < 0.001"

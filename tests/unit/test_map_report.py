@@ -58,10 +58,10 @@ def test_neighbours_table_and_find_point():
     table = map_report.neighbours_table(np.array([2, 0]), np.array([0.9, 0.5]), ["a", "b", "c"], np.array([0, 1, 1]),
                                         ["x", None, "z"], ["f", "f", "g"])
     assert list(table["point"]) == [2, 0] and list(table["label"]) == ["z", "x"]
-    texts = ["Red apple", "Green pear"]
+    texts = ["Red apple", "Green pear", "COVID-19 cases"]
     assert map_report.find_point("1", texts) == 1 and map_report.find_point("#0", texts) == 0
     assert map_report.find_point("PEAR", texts) == 1
-    for bad, message in (("", "Type a point"), ("7", "no point 7"), ("plum", "No point has")):
+    for bad, message in (("", "Type a point"), ("7", "no point 7"), ("-1", "no point -1"), ("plum", "No point has")):
         with pytest.raises(InputError, match=message):
             map_report.find_point(bad, texts)
 

@@ -15,7 +15,7 @@ import pandas as pd
 from harrier_explorer.analysis.ab_grid import GRID_METRICS, AgreementGrid, Cell, PairTest, QualityGrid
 from harrier_explorer.analysis.ab_test import ABComparison, ABQuality
 from harrier_explorer.analysis.snippets import snippet
-from harrier_explorer.ui.common import markdown_text
+from harrier_explorer.ui.common import markdown_text, p_text
 
 #: p-value under which the verdict calls a difference significant.
 ALPHA = 0.05
@@ -36,7 +36,7 @@ def verdict(quality: ABQuality, a: str = "A", b: str = "B") -> str:
     """One sentence, e.g. "B beats A on nDCG@10 by +0.042 (p = 0.03, 40 queries: 12 wins, 3 losses)."; ``a`` and
     ``b`` name the two sides (two instructions, or a corpus embedded whole and chunked)."""
     test, name = quality.test, quality.scores_a.label(quality.metric)
-    counts = (f"p = {_p(test.p_value)}, {test.n_pairs} queries: {quality.wins} wins, {quality.ties} ties, "
+    counts = (f"{p_text(test.p_value)}, {test.n_pairs} queries: {quality.wins} wins, {quality.ties} ties, "
               f"{quality.losses} losses for {b}; 95% CI of {b} − {a} [{test.ci_low:+.3f}, {test.ci_high:+.3f}]")
     if test.p_value < ALPHA and test.mean_difference > 0:
         return f"{b} beats {a} on {name} by {test.mean_difference:+.3f} ({counts})."
@@ -184,6 +184,3 @@ def _names(cells: Sequence[Cell]) -> str:
     names = [cell_name(cell) for cell in cells]
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
-
-def _p(p_value: float) -> str:
-    return f"{p_value:.2g}" if p_value >= 0.001 else "< 0.001"

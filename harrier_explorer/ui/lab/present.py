@@ -15,7 +15,7 @@ from harrier_explorer.analysis.instruction_variants import Variant
 from harrier_explorer.analysis.significance import PairedTest
 from harrier_explorer.models import NO_INSTRUCTION
 from harrier_explorer.ui.ab.present import rounded
-from harrier_explorer.ui.common import markdown_text
+from harrier_explorer.ui.common import markdown_text, p_text
 from harrier_explorer.ui.ranking_data import RankingInputs
 
 METRIC_LABELS = {"ndcg": "nDCG@10", "mrr": "MRR@10", "recall": "Recall@k", "overlap": "overlap@k with the baseline"}
@@ -102,7 +102,7 @@ def verdict(scores: LabScores, split: HeldOut | None, metric: str, labelled: boo
         lines.append(f"**Held out:** picked on {split.n_train} queries, #{_number(split.pick, t)} "
                      f"{_quoted(split.pick)} scores {split.test_mean:.3f} on the {split.n_test} held-out queries "
                      f"(on its own queries {split.train_mean:.3f}) against the baseline's "
-                     f"{split.baseline_test_mean:.3f}: {test.mean_difference:+.3f}, p = {_p(test.p_value)}, 95% CI "
+                     f"{split.baseline_test_mean:.3f}: {test.mean_difference:+.3f}, {p_text(test.p_value)}, 95% CI "
                      f"[{test.ci_low:+.3f}, {test.ci_high:+.3f}].")
     return "\n\n".join(lines)
 
@@ -141,7 +141,7 @@ def search_summary(steps: Sequence[SearchStep], test: PairedTest, n_train: int, 
         found = (f"### Found {_quoted(end.text)}: {name} {start.score:.3f} → {end.score:.3f} on the {n_train} train "
                  f"queries, in {len(steps) - 1} round(s)")
     held = (f"On the {n_test} held-out queries, which the search never saw: {test.mean_difference:+.3f} "
-            f"(p = {_p(test.p_value)}, 95% CI [{test.ci_low:+.3f}, {test.ci_high:+.3f}])"
+            f"({p_text(test.p_value)}, 95% CI [{test.ci_low:+.3f}, {test.ci_high:+.3f}])"
             + (" — a real gain." if test.p_value < ALPHA and test.mean_difference > 0 else
                " — not a significant gain: the train score was partly luck." if len(steps) > 1 else "."))
     return f"{found}\n\n{held}"
@@ -166,6 +166,3 @@ def _numbered(lines: Sequence[str], table: pd.DataFrame, skip: str | None = None
 def _quoted(text: str) -> str:
     return f"“{markdown_text(text)}”"
 
-
-def _p(p: float) -> str:
-    return f"{p:.3f}" if p >= 0.001 else "< 0.001"
