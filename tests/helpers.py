@@ -4,10 +4,25 @@ from __future__ import annotations
 
 import re
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.settings import load_settings
+
+
+@contextmanager
+def launched_app(backend: Backend, **launch) -> Iterator:
+    """The whole app over ``backend``, launched in this process on a free port; yields its Blocks."""
+    from harrier_explorer.ui.build import build_app
+
+    demo = build_app(backend)
+    demo.queue().launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=None, quiet=True, **launch)
+    try:
+        yield demo
+    finally:
+        demo.close()
 
 
 def start_backend(cache_dir: Path, timeout: float = 120, upgrades: bool = False, **settings) -> Backend:

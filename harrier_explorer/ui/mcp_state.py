@@ -13,6 +13,9 @@
   popping position 0 empties it, a later position fails. Replaced by a version that removes States only from an
   answer that still holds every output (a tool that is not queued).
 
+- **No warning about State inputs** at start-up: the tools left keep one only for an earlier result they may reuse
+  (``previous``), and do the same work without it.
+
 Remove each once Gradio does the same.
 """
 
@@ -52,3 +55,4 @@ def _tool_to_endpoint(self: GradioMCPServer) -> dict[str, str]:
 
 GradioMCPServer.pop_returned_state = staticmethod(_pop_returned_state)
 GradioMCPServer.get_tool_to_endpoint = _tool_to_endpoint
+GradioMCPServer.warn_about_state_inputs = lambda self: None

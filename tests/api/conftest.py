@@ -8,6 +8,7 @@ from gradio_client import Client
 
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.settings import load_settings
+from tests.helpers import launched_app
 
 
 @pytest.fixture(scope="session")
@@ -20,14 +21,8 @@ def fake_backend(tmp_path_factory) -> Backend:
 @pytest.fixture(scope="session")
 def demo(fake_backend):
     """The app, launched on a free port (its queue is inspected by the cancellation test)."""
-    from harrier_explorer.ui.build import build_app
-
-    demo = build_app(fake_backend)
-    demo.queue().launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=None, quiet=True)
-    try:
+    with launched_app(fake_backend) as demo:
         yield demo
-    finally:
-        demo.close()
 
 
 @pytest.fixture(scope="session")

@@ -10,20 +10,14 @@ from contextlib import contextmanager
 import httpx
 
 from harrier_explorer.backend.core import Backend
+from tests.helpers import launched_app
 
 
 @contextmanager
 def mcp_app(backend: Backend) -> Iterator[str]:
     """The whole app over ``backend`` with its MCP server; yields the app's URL."""
-    from harrier_explorer.ui.build import build_app
-
-    demo = build_app(backend)
-    _, url, _ = demo.queue().launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=None, quiet=True,
-                                    mcp_server=True)
-    try:
-        yield url
-    finally:
-        demo.close()
+    with launched_app(backend, mcp_server=True) as demo:
+        yield demo.local_url
 
 
 def mcp_tools(backend: Backend) -> dict[str, dict]:

@@ -12,8 +12,9 @@ from gradio_client import Client
 
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.settings import DEFAULTS, load_settings
-from harrier_explorer.ui.build import build_app, kept_files
+from harrier_explorer.ui.build import kept_files
 from harrier_explorer.ui.common import example_path
+from tests.helpers import launched_app
 
 #: Short enough to watch files go, long enough that a download is fetched before it goes on a busy machine.
 KEPT_S = 20
@@ -30,12 +31,8 @@ def short_lived(tmp_path_factory):
     backend = Backend(load_settings(env={}, model="fake:hash", files_kept_hours=KEPT_S / 3600,
                                     cache_dir=str(tmp_path_factory.mktemp("cache"))))
     backend.start().wait(30)
-    demo = build_app(backend)
-    demo.queue().launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=None, quiet=True)
-    try:
+    with launched_app(backend) as demo:
         yield demo
-    finally:
-        demo.close()
 
 
 def _held(demo) -> set[str]:
