@@ -248,11 +248,6 @@ def instruction_value(value: str | None) -> str:
 
 
 # -- numbers from a form or an API client ----------------------------------------------------------------------------
-def p_text(p_value: float) -> str:
-    """A p-value as a sentence reads it: "p = 0.012", "p < 0.001"."""
-    return f"p = {p_value:.2g}" if p_value >= 0.001 else "p < 0.001"
-
-
 def whole_number(value: object, name: str, low: int, high: int | None = None) -> int:
     """``value`` as an int within [low, high], else an InputError naming the field (an API client can send anything;
     a component's own bounds check would not say which field)."""
@@ -265,7 +260,7 @@ def whole_number(value: object, name: str, low: int, high: int | None = None) ->
     return number
 
 
-# -- user text in Markdown -------------------------------------------------------------------------------------------
+# -- user text and numbers in Markdown --------------------------------------------------------------------------------
 #: Characters that can start Markdown, HTML, an entity or an autolink (``:`` of "https:", ``.`` of "www.", ``@`` of an
 #: e-mail address); backslash-escaped, each shows as itself.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:@])")
@@ -276,6 +271,11 @@ def markdown_text(value: object) -> str:
     image, tag or ``**`` stays text. Newlines become spaces. Components showing it should set ``latex_delimiters=[]``
     (KaTeX reads the rendered text, after escaping)."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+
+
+def p_text(p_value: float) -> str:
+    """A p-value as a sentence reads it: "p = 0.012", "p < 0.001"."""
+    return f"p = {p_value:.2g}" if p_value >= 0.001 else "p < 0.001"
 
 
 # -- exports and plots ------------------------------------------------------------------------------------------------
