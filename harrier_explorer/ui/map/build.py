@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from harrier_explorer.analysis import map_report
-from harrier_explorer.analysis.clusters import Clustering, hdbscan, kmeans
+from harrier_explorer.analysis.clusters import AUTO_K_RANGE, Clustering, hdbscan, kmeans
 from harrier_explorer.analysis.language_neutral import LanguageCentring, fit_centring
 from harrier_explorer.analysis.map_compare import align_layout
 from harrier_explorer.analysis.model_compare import neighbourhood_change
@@ -313,7 +313,7 @@ def _cluster(points: np.ndarray, method: str, k: int, min_cluster_size: int, not
         notes.append(f"KMeans k lowered from {k} to {n}, the number of points.")
         k = n
     clustering = kmeans(points, k or None)
-    if clustering.silhouette_by_k and clustering.n_clusters == max(clustering.silhouette_by_k) > 3:
+    if clustering.silhouette_by_k and clustering.n_clusters == AUTO_K_RANGE[-1]:  # not a small map's n - 1
         notes.append(f"KMeans chose k = {clustering.n_clusters}, the largest k it tries: the silhouette may rise "
                      "further. Set KMeans k under Layout and clustering to look beyond it.")
     return clustering
