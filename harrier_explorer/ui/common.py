@@ -59,10 +59,10 @@ def user_errors(fn: Callable) -> Callable:
         except Cancelled as exc:  # nobody waits for a cancelled event's answer
             raise gr.Error("Stopped.", print_exception=False) from exc
         except USER_FACING as exc:
-            raise gr.Error(_toast_text(str(exc)), duration=None, print_exception=False) from exc
+            raise gr.Error(toast_text(str(exc)), duration=None, print_exception=False) from exc
         except Exception as exc:
             log.exception("Unexpected error in %s", wrapper.__name__)
-            raise gr.Error(_toast_text(f"Internal error ({type(exc).__name__}: {exc}). See the server log."),
+            raise gr.Error(toast_text(f"Internal error ({type(exc).__name__}: {exc}). See the server log."),
                            duration=None) from exc
 
     # Name and describe the wrapper after the handler, not the partial: MCP tools and API docs are named from it.
@@ -73,9 +73,10 @@ def user_errors(fn: Callable) -> Callable:
     return wrapper
 
 
-def _toast_text(message: str) -> str:
-    """A message as the page's toast shows it and API clients read it: the toast renders HTML, where a user's
-    "<notes>" would vanish as a tag, so "<" is escaped; nothing else is ("R&D" reads the same in both)."""
+def toast_text(message: str) -> str:
+    """A message (an error or a warning) as the page's toast shows it and API clients read it: the toast renders
+    HTML, where a user's "<notes>" would vanish as a tag, so "<" is escaped; nothing else is ("R&D" reads the same in
+    both)."""
     return message.replace("<", "&lt;")
 
 
@@ -149,7 +150,7 @@ def _column_choices(files, max_file_mb: float):
             try:
                 columns += [c for c in list_columns(path, max_file_mb) if c not in columns]
             except USER_FACING as exc:
-                gr.Warning(html.escape(str(exc)))
+                gr.Warning(toast_text(str(exc)))
     choices = [AUTO, *columns]
     return [gr.Dropdown(choices=choices, value=AUTO) for _ in range(4)]
 

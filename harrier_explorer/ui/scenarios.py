@@ -9,7 +9,6 @@ Saving runs the open tab's action once more on a recording of the backend (its s
 from __future__ import annotations
 
 import functools
-import html
 import json
 import logging
 import threading
@@ -24,7 +23,7 @@ from harrier_explorer import scratch
 from harrier_explorer.backend.core import Backend
 from harrier_explorer.errors import InputError
 from harrier_explorer.ui import forms
-from harrier_explorer.ui.common import ASSETS, SCENARIO_SESSIONS, markdown_text, user_errors
+from harrier_explorer.ui.common import ASSETS, SCENARIO_SESSIONS, markdown_text, toast_text, user_errors
 from harrier_explorer.ui.page import Page, Replayable
 from harrier_explorer.workflows import scenario as scenarios
 from harrier_explorer.workflows.scenario import Scenario
@@ -187,7 +186,7 @@ def _linked(request: gr.Request) -> str:
     name = (request.query_params or {}).get("scenario", "") if request else ""
     known = [n for _, n in curated()]
     if name and name not in known:
-        gr.Warning(html.escape(f"No scenario called {name!r}; the demos are: {', '.join(known)}."))
+        gr.Warning(toast_text(f"No scenario called {name!r}; the demos are: {', '.join(known)}."))
         return ""
     return name
 

@@ -7,7 +7,6 @@ fails, it refuses the instruction) is said on model B's status line and model A'
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import gradio as gr
@@ -20,7 +19,7 @@ from harrier_explorer.backend.core import Backend, EncodeResult
 from harrier_explorer.errors import HarrierError
 from harrier_explorer.inputs.parsing import LoadResult
 from harrier_explorer.ui.ab import present
-from harrier_explorer.ui.common import progress_to
+from harrier_explorer.ui.common import progress_to, toast_text
 from harrier_explorer.ui.model_b import model_b_status
 from harrier_explorer.workflows.model_b import instruction_for
 
@@ -58,7 +57,7 @@ def model_b_views(backend: Backend, ref_b: str, tasks: tuple[str, str], queries:
                                            progress_to(progress, f"Model B: queries under {side}"), model=ref_b)
                             for side, task in zip("AB", tasks_b, strict=True))
     except HarrierError as exc:  # model B's own failure; anything else is a bug and keeps its traceback
-        gr.Warning(html.escape(f"Model B could not be used: {exc}"))
+        gr.Warning(toast_text(f"Model B could not be used: {exc}"))
         return ModelBViews(status=present.model_b_failed(ref_b, exc))
     comparison_b = compare_instructions(under_a.vectors, under_b.vectors, docs_b.vectors, queries.ids, docs.ids,
                                         comparison.k)
