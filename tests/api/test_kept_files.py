@@ -10,11 +10,10 @@ import httpx
 import pytest
 from gradio_client import Client
 
-from harrier_explorer.backend.core import Backend
-from harrier_explorer.settings import DEFAULTS, load_settings
+from harrier_explorer.settings import DEFAULTS
 from harrier_explorer.ui.build import kept_files
 from harrier_explorer.ui.common import example_path
-from tests.helpers import launched_app
+from tests.helpers import launched_app, start_backend
 
 #: Short enough to watch files go, long enough that a download is fetched before it goes on a busy machine.
 KEPT_S = 20
@@ -28,9 +27,7 @@ def test_files_are_kept_a_day_and_checked_hourly_by_default():
 @pytest.fixture(scope="module")
 def short_lived(tmp_path_factory):
     """An app over the test encoder that keeps files KEPT_S seconds."""
-    backend = Backend(load_settings(env={}, model="fake:hash", files_kept_hours=KEPT_S / 3600,
-                                    cache_dir=str(tmp_path_factory.mktemp("cache"))))
-    backend.start().wait(30)
+    backend = start_backend(tmp_path_factory.mktemp("cache"), model="fake:hash", files_kept_hours=KEPT_S / 3600)
     with launched_app(backend) as demo:
         yield demo
 
