@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -84,6 +85,9 @@ def serve(**options) -> None:
                                                     max_file_size=f"{settings.max_file_mb}mb", auth=auth,
                                                     prevent_thread_lock=True)
     backend.start()  # after the page is up: the model's imports and loading never delay it
+    # A service stop (systemd, docker stop, a script's terminate()) ends the app as Ctrl-C does, so that its
+    # temporary files go with it (scratch.py) rather than at the next app's start.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     demo.block_thread()
 
 

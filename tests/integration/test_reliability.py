@@ -230,3 +230,31 @@ def test_an_unopenable_cache_file_is_not_renamed(tmp_path, monkeypatch):
     store = EmbeddingStore(path)
     assert store.read_only and path.exists() and list(tmp_path.glob("*.corrupt-*")) == []
     assert len(store.get_many([b"k" * 32], dim=4)) == 1
+
+
+def test_a_service_stop_ends_the_app_as_ctrl_c_does_and_its_temporary_files_go(tmp_path):
+    """SIGTERM (systemd, docker stop) left the app's temporary folder until the next app started."""
+    from gradio_client import Client
+
+    from tests.e2e.conftest import wait_for_server
+    from tests.helpers import free_port
+
+    port, log = free_port(), tmp_path / "app.log"
+    env = dict(os.environ, TMPDIR=str(tmp_path), HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False")
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "app.py", "--model", "fake:hash", "--port", str(port),
+                                 "--cache-dir", str(tmp_path / "cache")], cwd=ROOT, env=env, stdout=out,
+                                stderr=subprocess.STDOUT)
+    try:
+        wait_for_server(f"http://127.0.0.1:{port}/", proc, log)
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        client.predict(source_paste="a red fox\na black dog", target_paste="ein roter Fuchs\nein Hund",
+                       api_name="/match_bitext")  # its download lies in the app's folder
+        client.close()
+        assert list(tmp_path.glob("harrier-explorer-*/downloads/*/bitext_pairs.tsv"))
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(60) == 0, log.read_text()[-2000:]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert not list(tmp_path.glob("harrier-explorer-*"))
