@@ -71,8 +71,11 @@ def serve(**options) -> None:
 
     settings = _settings(options)
     with startup_page(settings.host, settings.port, settings.model):  # a browser opened now sees progress
+        from starlette.middleware import Middleware
+
         from harrier_explorer.backend.core import Backend
         from harrier_explorer.ui.build import CSS, JS, build_app
+        from harrier_explorer.ui.first_frame import FirstFrame
 
         backend = Backend(settings, upgrades=True)
         demo = build_app(backend, warm_up_scenarios=True)  # a served page: its first visitor should not pay
@@ -83,7 +86,8 @@ def serve(**options) -> None:
     demo.queue(default_concurrency_limit=4).launch(server_name=settings.host, server_port=settings.port,
                                                     mcp_server=settings.mcp, css=CSS, js=JS, show_error=True,
                                                     max_file_size=f"{settings.max_file_mb}mb", auth=auth,
-                                                    prevent_thread_lock=True)
+                                                    prevent_thread_lock=True,
+                                                    app_kwargs={"middleware": [Middleware(FirstFrame)]})
     backend.start()  # after the page is up: the model's imports and loading never delay it
     # A service stop (systemd, docker stop, a script's terminate()) ends the app as Ctrl-C does, so that its
     # temporary files go with it (scratch.py) rather than at the next app's start.

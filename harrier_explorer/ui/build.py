@@ -22,6 +22,7 @@ from harrier_explorer.ui import scenarios
 from harrier_explorer.ui.ab import layout as ab_tab
 from harrier_explorer.ui.bitext import layout as bitext_tab
 from harrier_explorer.ui.common import open_dropdown
+from harrier_explorer.ui.first_frame import FIRST_FRAME_JS
 from harrier_explorer.ui.glossary import GLOSSARY_JS
 from harrier_explorer.ui.lab import layout as lab_tab
 from harrier_explorer.ui.long_doc import layout as long_doc_tab
@@ -59,9 +60,9 @@ thead th:not([style*="width"]) .header.text.wrap {word-break: normal; overflow-w
   .scatterlayer .textpoint) text {fill: var(--body-text-color) !important;}
 """
 #: Page script: plotly's events on the Cluster map (a click → that point's nearest neighbours, selections, the view
-#: kept through redraws); the glossary's hover help.
+#: kept through redraws); the glossary's hover help; the hand-over of a link's recorded first frame.
 _MAP_EVENTS_JS = (Path(__file__).parent / "map" / "events.js").read_text(encoding="utf-8")
-JS = f"() => {{\n({_MAP_EVENTS_JS})();\n({GLOSSARY_JS})();\n}}"
+JS = f"() => {{\n({_MAP_EVENTS_JS})();\n({GLOSSARY_JS})();\n({FIRST_FRAME_JS})();\n}}"
 
 
 def status_markdown(st, label: str = "") -> str:

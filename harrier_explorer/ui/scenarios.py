@@ -76,19 +76,21 @@ def wire(backend: Backend, demo: gr.Blocks, page: Page, bar: Bar, tabs: gr.Tabs,
     settable = {e.key: {n: c for n, c in e.inputs.items() if c is not page.model_b and not isinstance(c, gr.State)}
                 for e in page.shelf.values()}
     triggers = {key: gr.State("") for key in page.shelf}
+    plots = gr.Textbox(visible=False)  # the opened tab's plots, by id: drawn, the page has shown the scenario
     filled = [c for e in page.shelf.values() for c in (*settable[e.key].values(), *e.outputs)]
-    opened = [tabs, current, bar.notice, *triggers.values(), *(e.story for e in page.shelf.values()), *filled]
+    opened = [tabs, current, bar.notice, plots, *triggers.values(), *(e.story for e in page.shelf.values()), *filled]
 
     def show(scenario: Scenario, request: gr.Request, progress) -> list:
         if scenario.tab not in page.shelf:
             raise InputError(f"This scenario is of a tab this page has not got ({scenario.tab!r}).")
-        values = []
-        for entry in page.shelf.values():
-            chosen = settable[entry.key]
-            values += (_replay(backend, entry, chosen, scenario, progress) if entry.key == scenario.tab
-                       else [gr.skip()] * (len(chosen) + len(entry.outputs)))
+        entry = page.shelf[scenario.tab]
+        replayed = _replay(backend, entry, settable[entry.key], scenario, progress)
+        values = [v for e in page.shelf.values() for v in (
+            replayed if e is entry else [gr.skip()] * (len(settable[e.key]) + len(e.outputs)))]
+        drawn = [c.elem_id for c, v in zip(entry.outputs, replayed[len(settable[entry.key]):], strict=True)
+                 if isinstance(c, gr.Plot) and v is not None]
         SCENARIO_SESSIONS.add(request.session_hash)
-        return [gr.Tabs(selected=scenario.tab), scenario.tab, _notice(scenario, page.shelf[scenario.tab]),
+        return [gr.Tabs(selected=scenario.tab), scenario.tab, _notice(scenario, entry), json.dumps(drawn),
                 *(uuid.uuid4().hex if key == scenario.tab else gr.skip() for key in triggers),
                 *(_story(scenario) if key == scenario.tab else gr.skip() for key in page.shelf), *values]
 
@@ -110,7 +112,8 @@ def wire(backend: Backend, demo: gr.Blocks, page: Page, bar: Bar, tabs: gr.Tabs,
                             show_progress_on=bar.notice),
                   bar.upload.upload(user_errors(open_file), bar.upload, opened, api_visibility="private",
                                     show_progress_on=bar.notice)):
-        event.success(None, [current, bar.notice], js=scroll, api_visibility="private", queue=False)
+        event.success(None, [current, bar.notice, plots], js=scroll, api_visibility="private", queue=False)
+        event.failure(None, js="() => window.hxFirstFrame?.drop()", api_visibility="private", queue=False)
     for entry in page.shelf.values():
         entry.follow(triggers[entry.key].change(None, api_visibility="private"))
         edits = [getattr(c, "input", None) or c.upload for c in settable[entry.key].values()]
@@ -143,15 +146,17 @@ def _scroll_js(page: Page) -> str:
     """Brings the opened tab's story (else its status line) to the top of the window once the tab shows it: the
     results a scenario is about sit below the tab's inputs, out of a first screen's view."""
     targets = {key: [e.story.elem_id, e.status.elem_id] for key, e in page.shelf.items()}
-    return f"""(tab, notice) => {{
-      if (!notice) return;  // the page opened without a scenario
+    return f"""(tab, notice, plots) => {{
+      if (!notice) return window.hxFirstFrame?.drop();  // the page opened without a scenario
       const ids = {json.dumps(targets)}[tab] || [];
       let frames = 0;
       const shown = () => ids.map((id) => document.getElementById(id)).find((el) => el && el.offsetParent !== null);
       const go = () => {{
         const target = shown();
         if (target) target.scrollIntoView({{block: "start"}});
-        else if (frames++ < 120) requestAnimationFrame(go);  // until the tab and the story have rendered
+        else if (frames++ < 120) return requestAnimationFrame(go);  // until the tab and the story have rendered
+        window.hxOpenedPlots = JSON.parse(plots);  // once drawn, a link's recorded first frame hands over
+        window.hxFirstFrame?.ready(window.hxOpenedPlots);  // (else the page script, not yet run, will)
       }};
       go();
     }}"""

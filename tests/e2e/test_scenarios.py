@@ -24,10 +24,30 @@ def open_file(page, path) -> None:
     chooser.value.set_files(str(path))
 
 
+#: What a page learns of its recorded first frame: in the HTML as served (before any script), and its picture.
+FRAME_LOG = """
+window.hxFrameLog = {};
+document.addEventListener("DOMContentLoaded", () => {
+  window.hxFrameLog.served = !!document.getElementById("hx-first-frame");
+});
+document.addEventListener("load", (event) => {
+  if (event.target.closest && event.target.closest("#hx-first-frame"))
+    window.hxFrameLog.picture = `${event.target.currentSrc} ${event.target.naturalWidth}`;
+}, true);
+"""
+
+
 def test_a_link_opens_a_curated_scenario_without_the_model(browser, modelless_url):
     page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page.add_init_script(FRAME_LOG)
     try:
         page.goto(modelless_url + "?scenario=mining-translations")
+        # The recorded first frame shows from the first paint, and goes once the live page has drawn the plots.
+        page.wait_for_function("() => window.hxFirstFrame && window.hxFirstFrame.drawn", timeout=SLOW)
+        expect(page.locator("#hx-first-frame")).to_have_count(0)
+        expect(page.locator("#bitext-heatmap .js-plotly-plot .main-svg").first).to_be_visible()
+        log = page.evaluate("window.hxFrameLog")
+        assert log["served"] and log["picture"].endswith("/mining-translations-light.webp 1440"), log
         expect(page.locator("#bitext-status")).to_contain_text("80 source × 80 target", timeout=SLOW)
         expect(page.get_by_role("tab", name="Bitext matching")).to_have_attribute("aria-selected", "true")
         notice = page.locator("#hx-scenario-notice")
@@ -51,6 +71,20 @@ def test_a_link_opens_a_curated_scenario_without_the_model(browser, modelless_ur
 
         page.locator("#map-docs textarea").first.press_sequentially("my own")  # the story told of the saved inputs
         expect(page.locator("#hx-story-map")).to_be_hidden()
+    finally:
+        page.close()
+
+
+def test_a_dark_page_gets_the_dark_frame_and_a_page_without_a_scenario_none(browser, modelless_url):
+    page = browser.new_page(viewport={"width": 1440, "height": 900}, color_scheme="dark")
+    page.add_init_script(FRAME_LOG)
+    try:
+        page.goto(modelless_url + "?scenario=topics-not-languages")
+        page.wait_for_function("() => window.hxFrameLog.picture", timeout=SLOW)
+        assert page.evaluate("window.hxFrameLog.picture").endswith("/topics-not-languages-dark.webp 1440")
+        page.goto(modelless_url)
+        expect(page.locator("#hx-header")).to_be_visible(timeout=SLOW)
+        assert page.evaluate("window.hxFrameLog") == {"served": False}
     finally:
         page.close()
 

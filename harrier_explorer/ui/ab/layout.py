@@ -97,7 +97,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
             with gr.Row():
                 agreement = gr.Dataframe(label="Agreement of the rankings", interactive=False)
                 quality = gr.Dataframe(label="Retrieval quality (with labels)", interactive=False)
-            shift = gr.Plot(label="Score distribution shift")
+            shift = gr.Plot(label="Score distribution shift", elem_id="ab-shift")
             per_query = gr.Dataframe(label="Per-query metrics (MRR, Recall, top-1 scores and ids: in the CSV)",
                                      wrap=True, interactive=False, max_height=400, elem_id="ab-per-query")
             with gr.Row():
@@ -110,7 +110,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                 stop_sweep = stop_button(elem_id="ab-sweep-stop")
             sweep_status = gr.Markdown(elem_id="ab-sweep-status", min_height=36)
             sweep_summary = gr.Markdown(label="Sweep summary", elem_id="ab-sweep-summary", latex_delimiters=[])
-            heatmap = gr.Plot(label="Instruction × query")
+            heatmap = gr.Plot(label="Instruction × query", elem_id="ab-sweep-heatmap")
             sweep_table = gr.Dataframe(label="Sweep values (one row per query)", wrap=True, interactive=False,
                                        max_height=400)
             sweep_file = download_box("Sweep (CSV)")

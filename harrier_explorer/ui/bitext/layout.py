@@ -91,7 +91,7 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
                            info="accuracy, when the lists have the same length")
     with gr.Row():
         heatmap = gr.Plot(label="Score matrix", elem_id="bitext-heatmap")
-        histogram = gr.Plot(label="Pair scores")
+        histogram = gr.Plot(label="Pair scores", elem_id="bitext-histogram")
     pairs = gr.Dataframe(elem_id="bitext-pairs", wrap=True, column_widths=PAIRS_WIDTHS, interactive=False,
                          label="Chosen pairs with both scores (click a row for its margin neighbours and why the two "
                                "match)", max_height=440)

@@ -111,7 +111,7 @@ def _comparisons(backend: Backend, demo: gr.Blocks, page) -> None:
             sq_instruction = open_dropdown([compare.EACH_PRESET], value=compare.EACH_PRESET, label="Instruction",
                                            info="Each model's own family preset, or one instruction for all")
             sq_go = gr.Button("Measure speed and quality", variant="primary", elem_id="model-speed-quality")
-    sq_plot = gr.Plot(label="Speed against quality")
+    sq_plot = gr.Plot(label="Speed against quality", elem_id="model-sq-plot")
     sq_table = gr.Dataframe(label="Per model", interactive=False, wrap=True,
                             headers=["model", "instruction", "texts/s", "dims", "accuracy …"])
     sq_go.click(user_errors(forms.endpoint(compare.SpeedQualityRequest, functools.partial(compare.speed_quality,

@@ -64,8 +64,8 @@ def build(backend: Backend, demo: gr.Blocks, page: Page) -> None:
     why = why_match.section(backend, "search", instruction, api_name="why_match")
     parity = gr.Dataframe(label="Translation parity: overlap@k and Kendall tau of each query pair", interactive=False)
     with gr.Row():
-        bias = gr.Plot(label="Same-language bias")
-        distribution = gr.Plot(label="Score distribution")
+        bias = gr.Plot(label="Same-language bias", elem_id="search-bias")
+        distribution = gr.Plot(label="Score distribution", elem_id="search-distribution")
     by_language = gr.Dataframe(label=f"Top {PER_LANGUAGE_K} hits of each query in each document language",
                                wrap=True, interactive=False, max_height=420, elem_id="search-by-language")
     download = download_box("Download all results (CSV)")
