@@ -79,7 +79,8 @@ class FirstFrame:
                 return
             page = b"".join(parts)
             encoded = any(name == b"content-encoding" for name, _ in start["headers"])
-            if start["status"] == 200 and not encoded and (body := page.find(b"<body")) >= 0:
+            login = b'"auth_required":true' in page  # Gradio's login page (--auth), not the app yet
+            if start["status"] == 200 and not encoded and not login and (body := page.find(b"<body")) >= 0:
                 at = page.index(b">", body) + 1
                 page = page[:at] + cover + page[at:]
             headers = [(k, v) for k, v in start["headers"] if k != b"content-length"]

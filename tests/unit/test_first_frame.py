@@ -18,6 +18,7 @@ from harrier_explorer.ui import first_frame
 from harrier_explorer.ui.first_frame import CURATED, FirstFrame, frame_path, frames
 
 PAGE = '<!doctype html><html><head><title>app</title></head><body style="margin: 0">the app</body></html>'
+LOGIN = '<html><head><script>window.gradio_config = {"auth_required":true};</script></head><body></body></html>'
 
 
 def test_every_curated_scenario_has_frames_of_its_current_zip():
@@ -92,3 +93,12 @@ def test_every_other_request_passes_unchanged(client, request_line):
     answer = client.request(method, url)
     assert "hx-first-frame" not in answer.text
     assert answer.text in (PAGE, "<body>not the page</body>")
+
+
+def test_a_login_page_gets_no_frame(one_scenario):
+    """With --auth, Gradio answers the link with its login page first: a frame there would hide the form."""
+    async def login(request):
+        return HTMLResponse(LOGIN)
+
+    client = TestClient(Starlette(routes=[Route("/", login)], middleware=[Middleware(FirstFrame)]))
+    assert client.get("/?scenario=mining-translations").text == LOGIN
