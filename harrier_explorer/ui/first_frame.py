@@ -3,9 +3,10 @@ dark), shown over the page as soon as a link (``?scenario=NAME``) is opened, and
 drawn the same results under it.
 
 On two cores Gradio builds this page in 1.3–1.8 s and the scenario's results and plots take 2–3 s more: a demo's
-viewer would watch an empty page for 4 s. The frame shows within a second, labelled as a recording; the live page
-takes over without a jump (same tab, same scroll). Frames are made with the scenarios (``scripts/make_scenarios.py``)
-and listed in ``frames.json`` with the sha-256 of the zip they picture: a frame of another zip is not shown.
+viewer would watch an empty page for 4 s. The frame shows 0.1–0.3 s after the page is served, labelled as a
+recording; the live page takes over without a jump (same tab, same scroll). Frames are made with the scenarios
+(``scripts/make_scenarios.py``) and listed in ``frames.json`` with the sha-256 of the zip they picture: a frame of
+another zip is not shown.
 """
 
 from __future__ import annotations
@@ -55,8 +56,7 @@ def frames() -> dict[str, dict]:
 class FirstFrame:
     """ASGI middleware: the page asked for by a link to a framed scenario gets the frame at the top of its body, so
     that it shows at the page's first paint (Gradio adds a ``head`` only once its scripts have run, 0.8–1.5 s later;
-    the page script ``FIRST_FRAME_JS`` hands it over to the live page).
-    Serves the frames' folder."""
+    the page script ``FIRST_FRAME_JS`` hands it over to the live page). Serves the frames' folder."""
 
     def __init__(self, app) -> None:
         self.app = app
@@ -78,7 +78,7 @@ class FirstFrame:
             if message.get("more_body"):
                 return
             page = b"".join(parts)
-            encoded = any(name == b"content-encoding" for name, _ in start["headers"])
+            encoded = any(key == b"content-encoding" for key, _ in start["headers"])
             login = b'"auth_required":true' in page  # Gradio's login page (--auth), not the app yet
             if start["status"] == 200 and not encoded and not login and (body := page.find(b"<body")) >= 0:
                 at = page.index(b">", body) + 1
