@@ -194,6 +194,8 @@ def test_find_selects_by_words_meaning_and_filters_with_named_parameters(client)
     assert len(table["data"]) == 6 and "source file paste" in plain(summary)
     with pytest.raises(AppError, match="A filter reads 'field: value'"):
         client.predict(only=["colour: red"], api_name="/map_find")
+    with pytest.raises(AppError, match="No point of this map has cluster 'cluster 99'; its values are: cluster 0"):
+        client.predict(only=["cluster: cluster 99"], api_name="/map_colour")  # not every point faded, unexplained
     with pytest.raises(AppError, match="No map in this session yet"):
         Client(client.src, verbose=False).predict(find="red", api_name="/map_find")
 

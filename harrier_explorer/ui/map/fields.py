@@ -20,6 +20,8 @@ SEPARATOR = ": "
 #: The most characters of text a map ships to the page for matching words as they are typed (about 2 MB of JSON
 #: for 20,000 texts of 100 characters); a bigger map is matched by the server alone, on Select.
 PAGE_TEXT_CHARS = 4_000_000
+#: Values a message lists when a filter names none of them.
+MAX_LISTED = 12
 ONLY_DOC = ("filters 'field: value' with field cluster, label, language or source file (e.g. 'language: de'); values "
             "of one field are alternatives, different fields must all hold")
 
@@ -46,6 +48,10 @@ def filters(only: list[str] | str | None, run: MapRun) -> dict[str, set[str]]:
         name, sep, value = str(item).partition(SEPARATOR)
         if not sep or name not in names:
             raise InputError(f"A filter reads 'field: value' with field {', '.join(names)}; got {item!r}.")
+        if value not in names[name]:  # else every point would fade, and nothing would say why
+            known = sorted(set(names[name]))
+            raise InputError(f"No point of this map has {name} {value!r}; its values are: "
+                             f"{', '.join(known[:MAX_LISTED])}{' …' if len(known) > MAX_LISTED else ''}.")
         wanted.setdefault(name, set()).add(value)
     return wanted
 
