@@ -20,7 +20,7 @@ from playwright.sync_api import expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from harrier_explorer.ui.first_frame import FRAMES, MANIFEST, SCHEMES, frame_path, zip_digest  # noqa: E402
+from harrier_explorer.ui.first_frame import FRAMES, MANIFEST, SCHEMES, frame_path, manifest, zip_digest  # noqa: E402
 from harrier_explorer.workflows.scenario import describe  # noqa: E402
 from scripts.served import served_app  # noqa: E402
 from tests.e2e.conftest import CHROMIUM  # noqa: E402
@@ -114,7 +114,7 @@ def record_frames(browser, url: str, names: list[str]) -> None:
     """Each scenario opened by its link, as a viewer opens it, pictured once everything on screen is drawn (light
     and dark): the first frame the page shows at once the next time (``ui/first_frame.py``)."""
     FRAMES.mkdir(exist_ok=True)
-    manifest = json.loads(MANIFEST.read_text(encoding="utf-8")) if MANIFEST.is_file() else {}
+    listed = manifest()
     for name in names:
         _tab, _button, done, text, title, _story = STORIES[name]
         for scheme in SCHEMES:
@@ -128,8 +128,8 @@ def record_frames(browser, url: str, names: list[str]) -> None:
             picture.save(frame_path(name, scheme), quality=80, method=6)
             print(f"{name}: {frame_path(name, scheme).stat().st_size / 1e3:.0f} kB ({scheme})", flush=True)
             page.close()
-        manifest[name] = {"zip": zip_digest(OUT / f"{name}.zip"), "title": title}
-    MANIFEST.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        listed[name] = {"zip": zip_digest(OUT / f"{name}.zip"), "title": title}
+    MANIFEST.write_text(json.dumps(listed, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

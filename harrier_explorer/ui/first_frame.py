@@ -36,11 +36,15 @@ def zip_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def manifest() -> dict[str, dict]:
+    """``frames.json``: name → the sha-256 of the zip its frames picture ("zip") and the scenario's title."""
+    return json.loads(MANIFEST.read_text(encoding="utf-8")) if MANIFEST.is_file() else {}
+
+
 def frames() -> dict[str, dict]:
     """name → its frame's title and each scheme's URL, for each curated scenario whose frames picture its zip."""
-    listed = json.loads(MANIFEST.read_text(encoding="utf-8")) if MANIFEST.is_file() else {}
     shown = {}
-    for name, entry in listed.items():
+    for name, entry in manifest().items():
         scenario = CURATED / f"{name}.zip"
         files = {scheme: frame_path(name, scheme) for scheme in SCHEMES}
         if not scenario.is_file() or not all(f.is_file() for f in files.values()):

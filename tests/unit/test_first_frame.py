@@ -38,8 +38,8 @@ def one_scenario(tmp_path, monkeypatch):
     shutil.copy(CURATED / f"{name}.zip", tmp_path / f"{name}.zip")
     for scheme in first_frame.SCHEMES:
         shutil.copy(frame_path(name, scheme), tmp_path / "frames")
-    manifest = json.loads(first_frame.MANIFEST.read_text(encoding="utf-8"))
-    (tmp_path / "frames" / "frames.json").write_text(json.dumps({name: manifest[name]}), encoding="utf-8")
+    entry = first_frame.manifest()[name]
+    (tmp_path / "frames" / "frames.json").write_text(json.dumps({name: entry}), encoding="utf-8")
     monkeypatch.setattr(first_frame, "CURATED", tmp_path)
     monkeypatch.setattr(first_frame, "FRAMES", tmp_path / "frames")
     monkeypatch.setattr(first_frame, "MANIFEST", tmp_path / "frames" / "frames.json")
