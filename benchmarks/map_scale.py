@@ -2,8 +2,10 @@
 stage by stage, and whether it stays interactive: frames per second while zooming with the mouse wheel, with the
 zoom buttons (a relayout each) and while dragging the map with the mouse (plotly's pan), each from the whole map,
 and dragging once more from a view zoomed in to a tenth of the width, in headless Chromium,
-measured in the map's standalone HTML export (the figure the page draws, WebGL, with the page's config), against the
-same points drawn as SVG (plotly's go.Scatter: the figure without WebGL), in one run.
+measured in the map's standalone HTML export (the figure the page draws, WebGL, with the page's config and its
+webgl.js: no multisampling, and a sample of MOTION_POINTS points drawn while the map moves), against the same figure
+drawing every point as it moves, the same with plotly's default multisampled WebGL, and the same points drawn as SVG
+(plotly's go.Scatter: the figure without WebGL), in one run.
 
 Data: seeded synthetic vectors (topics × languages in ``--dim`` dimensions, L2-normalised) with a text, label and
 language per row, written as the parquet ``harrier-explorer embed`` writes; nothing is embedded. Chromium draws
@@ -29,7 +31,8 @@ from harrier_explorer.backend.core import Backend
 from harrier_explorer.inputs.vectors import load_vectors
 from harrier_explorer.settings import load_settings
 from harrier_explorer.ui.map.build import MapRequest, run_map
-from harrier_explorer.ui.map.plots import MAP_CONFIG
+from harrier_explorer.ui.map.export import standalone_html
+from harrier_explorer.ui.map.plots import MAP_CONFIG, MOTION_POINTS
 
 LANGUAGES = ("en", "de", "fr", "zh")
 #: Zoom steps measured per figure (each a relayout and the frame that draws it), and the most seconds spent on them.
@@ -52,10 +55,11 @@ ZOOM_FPS = """async ([steps, budget]) => {
   return frames / ((performance.now() - start) / 1000);
 }"""
 #: The view a measure starts from, given ``[share]``: the whole map (share 1), or its centre with ``share`` of its
-#: width and height in view; resolved once that view is drawn.
+#: width and height in view; resolved once that view is drawn, at rest (webgl.js has stopped sampling points).
 VIEW = """async ([share]) => {
   const gd = document.querySelector('.js-plotly-plot');
   const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  while (gd.hxMoving) await frame();
   await Plotly.relayout(gd, {'xaxis.autorange': true, 'yaxis.autorange': true});
   if (share < 1) {
     const [[x0, x1], [y0, y1]] = [gd._fullLayout.xaxis.range, gd._fullLayout.yaxis.range];
@@ -231,7 +235,12 @@ def measure(args: argparse.Namespace, folder: Path) -> None:
     figure_mb = len(result.plot.to_json()) / 1e6
     svg_path = folder / "cluster_map_svg.html"
     svg_copy(result.plot).write_html(svg_path, include_plotlyjs=True, config=dict(MAP_CONFIG))
-    files = {"WebGL (the map)": Path(result.plot_html), "SVG (go.Scatter)": svg_path}
+    every_path, msaa_path = folder / "cluster_map_every_point.html", folder / "cluster_map_msaa.html"
+    every_path.write_text(standalone_html(result.plot).replace(f"MOTION_POINTS = {MOTION_POINTS}",
+                                                               "MOTION_POINTS = Infinity"), encoding="utf-8")
+    result.plot.write_html(msaa_path, include_plotlyjs=True, config=dict(MAP_CONFIG))
+    files = {"WebGL (the map)": Path(result.plot_html), "WebGL, every point as it moves": every_path,
+             "WebGL, plotly's multisampling, every point": msaa_path, "SVG (go.Scatter)": svg_path}
     drawn = browse(files)
 
     print(f"### {args.points:,} points, {args.dim} dimensions, {args.topics} topics × {len(LANGUAGES)} languages\n")

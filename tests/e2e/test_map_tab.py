@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from harrier_explorer.ui.map.plots import MOTION_HASH
 from tests.e2e.conftest import (
     SLOW,
     choose_model_b,
@@ -29,6 +30,10 @@ CLICK_FIRST_POINT = """(traceIndex) => {
     gd.emit('plotly_click', {points: [{customdata: trace.customdata[0], curveNumber: trace.index, pointNumber: 0}]});
     return String(trace.customdata[0][0]);
 }"""
+#: The point numbers of each trace of document points in the map, in the trace's order.
+POINT_ORDER = """() => document.querySelector('#map-plot .js-plotly-plot').data
+    .filter(t => Array.isArray(t.customdata) && Array.isArray(t.customdata[0]) && t.customdata[0].length === 6)
+    .map(t => t.customdata.map(row => Number(row[0])))"""
 #: How many points the map draws bright (plotly's selectedpoints over its traces): the ones a filter keeps.
 KEPT_POINTS = """() => document.querySelector('#map-plot .js-plotly-plot').data
     .filter(t => Array.isArray(t.selectedpoints)).reduce((n, t) => n + t.selectedpoints.length, 0)"""
@@ -127,6 +132,8 @@ def test_example_map_keywords_agreement_neighbours_and_exports(page):
     page.get_by_role("radio", name="language").click()  # the example starts coloured by label
     expect(plot).to_contain_text("zh (98)")
     expect(plot).to_contain_text(f"point #{number}")  # the picked point's rings stay
+    for numbers in page.evaluate(POINT_ORDER):  # each group lists its points as the server's figure does
+        assert numbers == sorted(numbers, key=lambda n: n * MOTION_HASH % 2**32) and len(numbers) > 1
     assert held  # the server's redraw was asked for, and waits
     for route in held:
         route.continue_()

@@ -197,7 +197,8 @@ def test_model_b_maps_the_same_chunks_aligned_coloured_alike_and_linked(backend,
 
     recoloured = views.redraw(ColourRequest(out.run, views.JACCARD))
     for fig in (recoloured.plot, recoloured.plot_b):
-        assert list(fig.data[0].marker.color) == pytest.approx(b.change.jaccard.tolist())
+        by_point = sorted(zip((int(row[0]) for row in fig.data[0].customdata), fig.data[0].marker.color))
+        assert [value for _, value in by_point] == pytest.approx(b.change.jaccard.tolist())
     near = views.neighbours(NeighboursRequest(out.run, point="4"))
     assert {t.name for t in near.plot.data} >= {"point #4"} and {t.name for t in near.plot_b.data} >= {"point #4"}
     assert f"(Jaccard {b.change.jaccard[4]:.2f})" in near.picked

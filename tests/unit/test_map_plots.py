@@ -10,7 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from harrier_explorer.ui.common import SVG_MAX_POINTS
-from harrier_explorer.ui.map.plots import MAP_CONFIG, MapPoints, map_figure, point_size
+from harrier_explorer.ui.map.plots import MAP_CONFIG, MOTION_HASH, MapPoints, map_figure, motion_order, point_size
 
 
 def points(n: int, values: bool = False) -> MapPoints:
@@ -45,3 +45,23 @@ def test_the_map_figure_sends_the_wheel_zoom_config_to_the_page_and_keeps_the_vi
     flat = points(50)
     deep = MapPoints(np.c_[flat.coords, flat.coords[:, :1]], flat.groups, flat.hover)
     assert map_figure(deep, "cluster").layout.scene.uirevision  # the 3-D camera too
+
+
+def test_every_trace_lists_its_points_so_that_its_first_part_is_an_even_sample():
+    """A big map draws only the first part of each trace while it moves (webgl.js): that part must be spread over
+    the rows, whatever order they came in (here a block of rows per group, as files or languages come)."""
+    order = motion_order(100_000)
+    assert sorted(order) == list(range(100_000))
+    first = np.histogram(order[:10_000], bins=10, range=(0, 100_000))[0]
+    assert first.min() >= 950 and first.max() <= 1050  # about a thousand from each tenth of the rows
+    n = 3000
+    blocks = points(n)
+    blocks = MapPoints(blocks.coords, [f"cluster {3 * i // n}" for i in range(n)], blocks.hover)
+    for fig in (map_figure(blocks, "cluster"), map_figure(points(n, values=True), "overlap")):
+        for trace in fig.data:
+            numbers = [int(row[0]) for row in trace.customdata]
+            assert numbers == sorted(numbers, key=lambda i: i * MOTION_HASH % 2**32)
+            assert np.allclose(trace.x, blocks.coords[numbers, 0])  # each point keeps its place and fields
+    grouped = map_figure(blocks, "cluster")
+    assert [len(t.x) for t in grouped.data] == [1000, 1000, 1000]
+    assert all(blocks.groups[int(row[0])] == t.name.split(" (")[0] for t in grouped.data for row in t.customdata)

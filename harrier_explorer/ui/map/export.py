@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from gradio.utils import get_upload_folder
 
 from harrier_explorer import scratch
-from harrier_explorer.ui.map.plots import MAP_CONFIG
+from harrier_explorer.ui.map.plots import MAP_CONFIG, WEBGL_JS
 
 NAME = "cluster_map.html"
 
@@ -40,7 +40,7 @@ class HtmlExport:
         """Write ``fig`` as the map's export, deleting the previous one; returns the new file's path."""
         export_root().mkdir(parents=True, exist_ok=True)
         folder = Path(tempfile.mkdtemp(dir=export_root()))
-        fig.write_html(folder / NAME, include_plotlyjs=True, config=dict(MAP_CONFIG))
+        (folder / NAME).write_text(standalone_html(fig), encoding="utf-8")
         previous, self._folder = self._folder, folder
         _remove(previous)
         return str(folder / NAME)
@@ -49,6 +49,13 @@ class HtmlExport:
         """Delete the latest export (the map is superseded or its session ended)."""
         previous, self._folder = self._folder, None
         _remove(previous)
+
+
+def standalone_html(fig: go.Figure) -> str:
+    """``fig`` as a page of its own that opens offline (plotly.js inlined), drawn as on the app's page: its config,
+    and its WebGL (webgl.js: set up in the head, before plotly makes a context)."""
+    page = fig.to_html(full_html=True, include_plotlyjs=True, config=dict(MAP_CONFIG))
+    return page.replace("<head>", f"<head><script>({WEBGL_JS})('.js-plotly-plot');</script>", 1)
 
 
 def _remove(folder: Path | None) -> None:

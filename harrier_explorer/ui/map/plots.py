@@ -45,11 +45,18 @@ def _page_script(name: str, **values) -> str:
     return script
 
 
+#: A map of more points than this draws this many of them while it moves (webgl.js: ``WEBGL_JS``).
+MOTION_POINTS = 10_000
+#: Knuth's multiplicative hash (2³² over the golden ratio): the order ``motion_order`` draws points in.
+MOTION_HASH = 2654435761
 #: The browser's recolouring of a drawn map (groups as ``_group_traces`` draws them, the same colours).
-RECOLOUR_JS = _page_script("recolour.js", palette=PALETTE, noise=NOISE_COLOUR)
+RECOLOUR_JS = _page_script("recolour.js", palette=PALETTE, noise=NOISE_COLOUR, motion_hash=MOTION_HASH)
 #: The browser's fading of the points that the "only" filters leave out (as ``fields.filters`` reads them) or whose
 #: texts lack the words typed in Find (as ``map_select.word_mask`` matches them).
 HIGHLIGHT_JS = _page_script("highlight.js", separator=SEPARATOR)
+#: How the map's WebGL draws fast without a GPU, given the selector of its plots: no multisampling, and an even
+#: sample of a big map's points while it moves. Runs on the page and in the HTML export, before plotly draws.
+WEBGL_JS = _page_script("webgl.js", motion_points=MOTION_POINTS)
 HOVER = ("#%{customdata[0]} · %{customdata[1]}<br>%{customdata[2]}<br>"
          "<i>file</i> %{customdata[3]} · <i>label</i> %{customdata[4]} · <i>lang</i> %{customdata[5]}<extra></extra>")
 #: Low values (neighbourhoods that change) red, high ones blue.
@@ -175,16 +182,17 @@ def silhouette_figure(clustering: Clustering, language_neutral: bool) -> go.Figu
 
 def _group_traces(points: MapPoints, colour_by: str, three_d: bool) -> list:
     """One trace per colour group, in natural order, noise last and grey."""
-    hover, groups = _escaped(points.hover), np.asarray(points.groups, dtype=object)
+    order = motion_order(len(points.groups))
+    hover, groups = _escaped(points.hover)[order], np.asarray(points.groups, dtype=object)[order]
     names = sorted(set(groups), key=lambda g: (g == "noise", _natural(g)))
     traces = []
     for n, name in enumerate(names):
-        mask = groups == name
+        rows = order[groups == name]
         colour = NOISE_COLOUR if name == "noise" else PALETTE[n % len(PALETTE)]
-        traces.append(_scatter(three_d, points.coords[mask], name=f"{html.escape(name)} ({int(mask.sum())})",
+        traces.append(_scatter(three_d, points.coords[rows], name=f"{html.escape(name)} ({len(rows)})",
                                mode="markers", marker={"size": point_size(len(groups), three_d), "color": colour,
                                                        "opacity": 0.8},
-                               customdata=hover[mask], hovertemplate=HOVER, points=len(groups)))
+                               customdata=hover[groups == name], hovertemplate=HOVER, points=len(groups)))
     return traces
 
 
@@ -193,12 +201,20 @@ def _value_trace(points: MapPoints, colour_by: str, three_d: bool) -> list:
     legend its room), the value in its hover text."""
     bar = {"title": {"text": html.escape(colour_by), "side": "top"}, "orientation": "h", "len": 0.6, "thickness": 12,
            "y": -0.02, "yanchor": "top"}
-    marker = {"size": point_size(len(points.values), three_d), "color": points.values, "colorscale": VALUE_SCALE,
-              "cmin": 0, "cmax": 1, "opacity": 0.9, "colorbar": bar}
+    order = motion_order(len(points.values))
+    marker = {"size": point_size(len(points.values), three_d), "color": points.values[order],
+              "colorscale": VALUE_SCALE, "cmin": 0, "cmax": 1, "opacity": 0.9, "colorbar": bar}
     hover = HOVER.replace("<extra>", f"<br>{html.escape(colour_by)}: %{{marker.color:.2f}}<extra>")
-    return [_scatter(three_d, points.coords, name=html.escape(colour_by), mode="markers", marker=marker,
-                     customdata=_escaped(points.hover), hovertemplate=hover, showlegend=False,
+    return [_scatter(three_d, points.coords[order], name=html.escape(colour_by), mode="markers", marker=marker,
+                     customdata=_escaped(points.hover)[order], hovertemplate=hover, showlegend=False,
                      points=len(points.coords))]
+
+
+def motion_order(n: int) -> np.ndarray:
+    """The order a map's traces list its n points in: by a multiplicative hash of the point's number, so that the
+    first part of any trace is an even sample of its points whatever order they came in (by file, by language). A
+    big map draws only such a first part while it moves (webgl.js); recolour.js regroups points in the same order."""
+    return np.argsort(np.arange(n, dtype=np.uint64) * MOTION_HASH % 2**32, kind="stable")
 
 
 def point_size(n: int, three_d: bool) -> int:

@@ -12,18 +12,21 @@
   const isPoints = __IS_POINTS__;  // plots.py
   const pointTraces = plot.data.filter(isPoints);
   if (!pointTraces.length) return;
-  const groups = new Map();
+  // Each group lists its points in plots.motion_order: by Knuth's hash of the point's number (customdata[0]).
+  const rank = (row) => Math.imul(Number(row[0]), __MOTION_HASH__) >>> 0;
+  const members = new Map();
   for (const trace of pointTraces) {
     trace.customdata.forEach((row, i) => {
       const name = String(row[field]);
-      if (!groups.has(name)) groups.set(name, { x: [], y: [], z: [], customdata: [] });
-      const group = groups.get(name);
-      group.x.push(trace.x[i]);
-      group.y.push(trace.y[i]);
-      if (trace.z) group.z.push(trace.z[i]);
-      group.customdata.push(row);
+      if (!members.has(name)) members.set(name, []);
+      members.get(name).push([rank(row), trace, i]);
     });
   }
+  const groups = new Map([...members].map(([name, items]) => {
+    items.sort((a, b) => a[0] - b[0]);
+    const take = (key) => items.map(([, trace, i]) => (trace[key] ? trace[key][i] : undefined));
+    return [name, { x: take("x"), y: take("y"), z: take("z"), customdata: take("customdata") }];
+  }));
   const natural = (name) => {
     const cut = name.lastIndexOf(" ");
     const tail = name.slice(cut + 1);
