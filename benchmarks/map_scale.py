@@ -1,11 +1,11 @@
 """A cluster map of many points from vectors a user uploads (issue 11: 100k points): how long the map takes to build,
-stage by stage, and whether it stays interactive: frames per second while zooming with the mouse wheel, with the
-zoom buttons (a relayout each) and while dragging the map with the mouse (plotly's pan), each from the whole map,
-and dragging once more from a view zoomed in to a tenth of the width, in headless Chromium,
-measured in the map's standalone HTML export (the figure the page draws, WebGL, with the page's config and its
-webgl.js: no multisampling, and a sample of MOTION_POINTS points drawn while the map moves), against the same figure
-drawing every point as it moves, the same with plotly's default multisampled WebGL, and the same points drawn as SVG
-(plotly's go.Scatter: the figure without WebGL), in one run.
+stage by stage, and whether it stays interactive: frames per second while zooming with the mouse wheel, with a pinch
+(a trackpad's ctrl + wheel event at each frame), with the zoom buttons (a relayout each) and while dragging the map
+with the mouse (plotly's pan), each from the whole map, and dragging once more from a view zoomed in to a tenth of
+the width, in headless Chromium, measured in the map's standalone HTML export (the figure the page draws, WebGL, with
+the page's config and its webgl.js: no multisampling, and a sample of MOTION_POINTS points drawn while the map
+moves), against the same figure drawing every point as it moves, the same with plotly's default multisampled WebGL,
+and the same points drawn as SVG (plotly's go.Scatter: the figure without WebGL), in one run.
 
 Data: seeded synthetic vectors (topics × languages in ``--dim`` dimensions, L2-normalised) with a text, label and
 language per row, written as the parquet ``harrier-explorer embed`` writes; nothing is embedded. Chromium draws
@@ -79,6 +79,8 @@ FRAMES_STOP = """() => { window.hxCounting = false;
   return window.hxFrames / ((performance.now() - window.hxStart) / 1000); }"""
 #: Mouse moves in one drag; wheel steps in one zoom (each 40 pixels' worth, in towards the pointer).
 DRAG_MOVES, WHEEL_STEPS = 30, 30
+#: Points in the reference map: the same map cut to a size this machine draws whole as it moves.
+SMALL = 3000
 #: The zoomed-in view a second drag starts from: a tenth of the map's width and height (a hundredth of its area).
 ZOOMED_IN = 0.1
 
@@ -127,9 +129,46 @@ def svg_copy(fig: go.Figure) -> go.Figure:
     return go.Figure([go.Scatter(t.to_plotly_json()) if t.type == "scattergl" else t for t in fig.data], fig.layout)
 
 
+def cut_copy(fig: go.Figure, points: int) -> go.Figure:
+    """The same figure with ``points`` document points in all: each trace of them cut to its first part, an even
+    sample of it (plots.motion_order). Below MOTION_POINTS, nothing is sampled as it moves: the machine's reference."""
+    cut = go.Figure(fig)  # a copy
+    traces = [t for t in cut.data if t.customdata is not None]
+    share = points / sum(len(t.x) for t in traces)
+    for trace in traces:
+        keep = max(1, round(len(trace.x) * share))
+        trace.update(x=trace.x[:keep], y=trace.y[:keep], customdata=trace.customdata[:keep])
+    return cut
+
+
 def _plot_centre(page) -> tuple[float, float]:
     box = page.locator(".nsewdrag").first.bounding_box()
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+#: A pinch or a trackpad's two-finger zoom: the browser sends a ctrl + wheel event at each frame, so plotly moves its
+#: camera at each step and relayouts only once the fingers stop (after the measure). Plotly takes the page's own
+#: events as it takes the mouse's; given ``[steps]``, resolves to the steps (frames) per second.
+PINCH_FPS = """async ([steps]) => {
+  const target = document.querySelector('.js-plotly-plot .nsewdrag');
+  const box = target.getBoundingClientRect();
+  const at = {clientX: box.left + box.width / 2, clientY: box.top + box.height / 2};
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  await frame();
+  const start = performance.now();
+  for (let i = 0; i < steps; i++) {
+    target.dispatchEvent(new WheelEvent('wheel', {deltaY: -8, ctrlKey: true, bubbles: true, cancelable: true, ...at}));
+    await frame();
+  }
+  return steps / ((performance.now() - start) / 1000);
+}"""
+PINCH_STEPS = 60
+
+
+def pinch_fps(page) -> float:
+    """Frames per second while pinching in on the middle of the plot area: a ctrl + wheel event of 8 pixels at
+    each frame."""
+    return page.evaluate(PINCH_FPS, [PINCH_STEPS])
 
 
 def buttons_fps(page) -> float:
@@ -166,7 +205,8 @@ def drag_fps(page) -> float:
 #: What is measured in each figure, in order: (column, the share of the map's width and height in view at the start,
 #: how).
 #: Each starts from that view, since a software renderer's frame costs about in proportion to the points in view.
-MEASURES = (("wheel zooming", 1.0, wheel_fps), ("zoom buttons", 1.0, buttons_fps), ("dragging", 1.0, drag_fps),
+MEASURES = (("wheel zooming", 1.0, wheel_fps), ("pinch zooming", 1.0, pinch_fps), ("zoom buttons", 1.0, buttons_fps),
+            ("dragging", 1.0, drag_fps),
             (f"dragging, zoomed in to {ZOOMED_IN:.0%} of the width", ZOOMED_IN, drag_fps))
 
 
@@ -239,8 +279,11 @@ def measure(args: argparse.Namespace, folder: Path) -> None:
     every_path.write_text(standalone_html(result.plot).replace(f"MOTION_POINTS = {MOTION_POINTS}",
                                                                "MOTION_POINTS = Infinity"), encoding="utf-8")
     result.plot.write_html(msaa_path, include_plotlyjs=True, config=dict(MAP_CONFIG))
+    small_path = folder / "cluster_map_small.html"
+    small_path.write_text(standalone_html(cut_copy(result.plot, SMALL)), encoding="utf-8")
     files = {"WebGL (the map)": Path(result.plot_html), "WebGL, every point as it moves": every_path,
-             "WebGL, plotly's multisampling, every point": msaa_path, "SVG (go.Scatter)": svg_path}
+             "WebGL, plotly's multisampling, every point": msaa_path, "SVG (go.Scatter)": svg_path,
+             f"WebGL, the map cut to {SMALL:,} points (reference)": small_path}
     drawn = browse(files)
 
     print(f"### {args.points:,} points, {args.dim} dimensions, {args.topics} topics × {len(LANGUAGES)} languages\n")
