@@ -1,11 +1,12 @@
 """A cluster map of many points from vectors a user uploads (issue 11: 100k points): how long the map takes to build,
 stage by stage, and whether it stays interactive: frames per second while zooming with the mouse wheel, with a pinch
 (a trackpad's ctrl + wheel event at each frame), with the zoom buttons (a relayout each) and while dragging the map
-with the mouse (plotly's pan), each from the whole map, and dragging once more from a view zoomed in to a tenth of
-the width, in headless Chromium, measured in the map's standalone HTML export (the figure the page draws, WebGL, with
-the page's config and its webgl.js: no multisampling, and a sample of MOTION_POINTS points drawn while the map
-moves), against the same figure drawing every point as it moves, the same with plotly's default multisampled WebGL,
-and the same points drawn as SVG (plotly's go.Scatter: the figure without WebGL), in one run.
+with the mouse (plotly's pan), also with three points in four faded by a filter, each from the whole map, and
+dragging once more from a view zoomed in to a tenth of the width, in headless Chromium. Measured in the map's
+standalone HTML export (the figure the page draws, WebGL, with the page's config and its webgl.js: no
+multisampling, and a sample of MOTION_POINTS points drawn while the map moves), against the same figure drawing
+every point as it moves, the same with plotly's default multisampled WebGL, the same points drawn as SVG (plotly's
+go.Scatter: the figure without WebGL), and the same map cut to SMALL points (the machine's reference), in one run.
 
 Data: seeded synthetic vectors (topics × languages in ``--dim`` dimensions, L2-normalised) with a text, label and
 language per row, written as the parquet ``harrier-explorer embed`` writes; nothing is embedded. Chromium draws
@@ -202,11 +203,31 @@ def drag_fps(page) -> float:
     return fps
 
 
+#: Fades (given ``[true]``) three points in four of every trace of document points, as a filter does (highlight.js:
+#: plotly's selectedpoints), or brings them back (``[false]``); resolved once drawn.
+FADE = """async ([fade]) => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const traces = gd.data.flatMap((t, i) => (Array.isArray(t.customdata) ? [i] : []));
+  const kept = traces.map((i) => (fade
+    ? gd.data[i].customdata.flatMap((row, j) => (Number(row[0]) % 4 === 0 ? [j] : [])) : null));
+  await Plotly.restyle(gd, {selectedpoints: kept, 'unselected.marker.opacity': 0.12}, traces);
+}"""
+
+
+def faded_drag_fps(page) -> float:
+    """Frames per second while dragging the map with three points in four faded by a filter: plotly then draws
+    each trace's faded and bright points by their numbers."""
+    page.evaluate(FADE, [True])
+    fps = drag_fps(page)
+    page.evaluate(FADE, [False])
+    return fps
+
+
 #: What is measured in each figure, in order: (column, the share of the map's width and height in view at the start,
 #: how).
 #: Each starts from that view, since a software renderer's frame costs about in proportion to the points in view.
 MEASURES = (("wheel zooming", 1.0, wheel_fps), ("pinch zooming", 1.0, pinch_fps), ("zoom buttons", 1.0, buttons_fps),
-            ("dragging", 1.0, drag_fps),
+            ("dragging", 1.0, drag_fps), ("dragging, 3 in 4 points faded by a filter", 1.0, faded_drag_fps),
             (f"dragging, zoomed in to {ZOOMED_IN:.0%} of the width", ZOOMED_IN, drag_fps))
 
 

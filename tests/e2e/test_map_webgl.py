@@ -20,6 +20,29 @@ RECORD = f"""() => {{ window.hxDrawn = [];
 SOFTWARE = """() => { const gl = document.querySelector('.js-plotly-plot')._fullLayout._plots.xy._scene.scatter2d.gl;
     const info = gl.getExtension('WEBGL_debug_renderer_info');
     return /swiftshader|llvmpipe|softpipe|software/i.test(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)); }"""
+#: Fades three points in four of every trace, as a filter does (highlight.js): plotly's selectedpoints.
+FADE = """() => { const gd = document.querySelector('.js-plotly-plot');
+    const kept = gd.data.map((t) => t.customdata.flatMap((row, j) => (Number(row[0]) % 4 === 0 ? [j] : [])));
+    return Plotly.restyle(gd, {selectedpoints: kept, 'unselected.marker.opacity': 0.12}); }"""
+#: How many points are bright and how many faded, over all traces.
+BRIGHT_FADED = """() => { const scene = document.querySelector('.js-plotly-plot')._fullLayout._plots.xy._scene;
+    const sum = (lists) => lists.reduce((n, l) => n + l.length, 0);
+    return [sum(scene.selectBatch), sum(scene.unselectBatch)]; }"""
+#: Records each drawing of the map's points: [moving, bright points drawn, faded points drawn], counting the points
+#: plotly has regl-scatter2d draw by their numbers: the faded ones from the points' instance, the bright ones from
+#: select2d. Set before the first move, so that webgl.js's own wrapping of their draw comes around it.
+SPY = """() => { const plot = document.querySelector('.js-plotly-plot'), scene = plot._fullLayout._plots.xy._scene;
+    window.hxDraws = []; const drawn = {bright: 0, faded: 0};
+    const spy = (points, key) => { const draw = points.draw;
+      points.draw = function (...args) {
+        if (args.length === 1 && Array.isArray(args[0]))
+          drawn[key] += args[0].reduce((n, l) => n + (Array.isArray(l) ? l.length : 0), 0);
+        return draw.apply(this, args); }; };
+    spy(scene.scatter2d, 'faded'); spy(scene.select2d, 'bright');
+    const draw = scene.draw;
+    scene.draw = function (...args) { const out = draw.apply(this, args);
+      hxDraws.push([Boolean(plot.hxMoving), drawn.bright, drawn.faded]); drawn.bright = drawn.faded = 0;
+      return out; }; }"""
 MULTISAMPLED = """(selector) => { const canvas = selector ? document.querySelector(selector)
     : document.body.appendChild(document.createElement('canvas'));
     return canvas.getContext('webgl').getContextAttributes().antialias; }"""
@@ -36,15 +59,15 @@ def big_map(path):
     return path
 
 
-def test_a_big_map_draws_a_sample_while_it_moves_and_every_point_at_rest(browser, tmp_path):
+def open_map(browser, tmp_path):
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     page.goto(big_map(tmp_path / "cluster_map.html").as_uri())
     page.wait_for_function(f"() => document.querySelector('.js-plotly-plot[data-hx-motion]') && ({DRAWN})() > 0")
-    assert page.evaluate(DRAWN) == POINTS
-    assert page.evaluate(MULTISAMPLED, ".gl-canvas-context") is False  # plotly's canvas: no multisampling
-    assert page.evaluate(MULTISAMPLED, None) is True  # any other canvas as it asks
+    return page
 
-    page.evaluate(RECORD)
+
+def drag(page) -> None:
+    """Drag the map (plotly's pan) by ten moves of the mouse, then wait until it rests, every point drawn."""
     page.evaluate("() => Plotly.relayout(document.querySelector('.js-plotly-plot'), {dragmode: 'pan'})")
     box = page.locator(".nsewdrag").first.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -53,11 +76,42 @@ def test_a_big_map_draws_a_sample_while_it_moves_and_every_point_at_rest(browser
     for step in range(1, 11):
         page.mouse.move(x + 10 * step, y + 5 * step)
     page.mouse.up()
+    page.wait_for_function(f"() => !document.querySelector('.js-plotly-plot').hxMoving && ({DRAWN})() === {POINTS}")
+
+
+def test_a_big_map_draws_a_sample_while_it_moves_and_every_point_at_rest(browser, tmp_path):
+    page = open_map(browser, tmp_path)
+    assert page.evaluate(DRAWN) == POINTS
+    assert page.evaluate(MULTISAMPLED, ".gl-canvas-context") is False  # plotly's canvas: no multisampling
+    assert page.evaluate(MULTISAMPLED, None) is True  # any other canvas as it asks
+
+    page.evaluate(RECORD)
+    drag(page)
     drawn = page.evaluate("() => window.hxDrawn")
     assert drawn, "a drag moves the map step by step"
     if page.evaluate(SOFTWARE):
         assert all(MOTION_POINTS <= n <= MOTION_POINTS + GROUPS for n in drawn), drawn  # a ceiling per group
     else:
         assert set(drawn) == {POINTS}  # a GPU draws them all
+    page.close()
+
+
+def test_faded_and_bright_points_are_sampled_alike_while_the_map_moves(browser, tmp_path):
+    """A filter fades points (as highlight.js does): plotly then draws the faded and the bright points of each trace
+    by their numbers. While the map moves each list is cut to the same share, at rest drawn whole. The move is
+    plotly's own event and the drawing that follows it, in one task of the page (a real drag is the test above)."""
+    page = open_map(browser, tmp_path)
+    page.evaluate(FADE)
+    page.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullLayout._plots.xy._scene.select2d")
+    bright, faded = page.evaluate(BRIGHT_FADED)
+    assert 0 < bright < faded and bright + faded == POINTS
+    page.evaluate(SPY)
+    page.evaluate("""() => { const plot = document.querySelector('.js-plotly-plot');
+        plot.emit('plotly_relayouting', {}); plot._fullLayout._plots.xy._scene.draw(); }""")
     page.wait_for_function(f"() => !document.querySelector('.js-plotly-plot').hxMoving && ({DRAWN})() === {POINTS}")
+    draws = page.evaluate("() => window.hxDraws")  # [moving, bright drawn, faded drawn]
+    share = MOTION_POINTS / POINTS if page.evaluate(SOFTWARE) else 1
+    moving, b, f = draws[0]
+    assert moving and bright * share <= b <= bright * share + GROUPS and faded * share <= f <= faded * share + GROUPS
+    assert draws[-1] == [False, bright, faded]  # at rest, all of them
     page.close()

@@ -11,13 +11,16 @@
     const plotly2d = /webgl/.test(kind) && this.classList.contains("gl-canvas");
     return getContext.call(this, kind, plotly2d ? { ...attributes, antialias: false } : attributes);
   };
-  // 2. Where WebGL is drawn in software (no GPU), a map of more than MOTION_POINTS points draws MOTION_POINTS of
-  //    them while it moves (a drag, the wheel, a pinch: plotly_relayouting), and every point once it has rested for
-  //    REST_MS. Each trace lists its points in a hashed order (plots.motion_order), so the first part of every trace
-  //    is an even sample of it: the map keeps its shape and colours while it moves. A GPU draws every point. The
-  //    counts live on plotly's regl-scatter2d groups; plotly's own updates (the relayouts it makes while the wheel
-  //    turns) set them back, so its update is wrapped to sample again. Faded points (a filter, a selection) are
-  //    drawn by plotly in batches of their own, all of them.
+  // 2. Where WebGL is drawn in software (no GPU), a map of more than MOTION_POINTS points draws about MOTION_POINTS
+  //    of them while it moves (a drag, the wheel, a pinch: plotly_relayouting), and every point once it has rested
+  //    for REST_MS (after a drag, once the button is up): the same share of every trace, its first points. Each
+  //    trace lists its points in a hashed order (plots.motion_order), so that first part is an even sample of it:
+  //    the map keeps its shape and colours while it moves. A GPU draws every point. Plotly draws the points with regl-scatter2d, in two ways:
+  //    - a trace with nothing faded: its group's first `count` points. The counts are cut while the map moves;
+  //      plotly's own updates (the relayouts it makes while the wheel turns) set them back, so update cuts again.
+  //    - a trace with faded points (a filter, Find, a selection): by their numbers, the faded ones from the points'
+  //      regl-scatter2d and the bright ones from another (select2d). Those lists are cut the same way (the numbers
+  //      are in the trace's order).
   const MOTION_POINTS = __MOTION_POINTS__, REST_MS = 200;
   const SOFTWARE = /swiftshader|llvmpipe|softpipe|software/i;
   const software = (points) => {
@@ -27,43 +30,64 @@
     }
     return points.hxSoftware;
   };
-  const thin = (points) => {
-    if (!software(points)) return;
-    const groups = points.groups.filter((g) => g);
-    const total = groups.reduce((n, g) => n + g.count, 0);
-    if (total <= MOTION_POINTS) return;
-    points.hxFull = points.groups.map((g) => g && g.count);
-    for (const g of groups) g.count = Math.ceil(g.count * MOTION_POINTS / total);
-  };
-  const restore = (points) => {
-    if (points.hxFull) points.groups.forEach((g, i) => { if (g) g.count = points.hxFull[i]; });
-    points.hxFull = null;
-  };
+  const counts = (points) => points.groups.map((g) => g && g.count);
+  const setCounts = (points, values) => points.groups.forEach((g, i) => { if (g) g.count = values[i]; });
   const follow = (plot) => {
     let timer = null;
+    let share = 0;  // the part of each trace drawn while the map moves; 0 at rest (all of it)
     const scene = () => plot._fullLayout && plot._fullLayout._plots && plot._fullLayout._plots.xy
       && plot._fullLayout._plots.xy._scene;
-    const rest = () => {
-      const points = scene() && scene().scatter2d;
-      plot.hxMoving = false;
-      if (points && points.hxFull) { restore(points); scene().draw(); }
+    const cut = (points) => {
+      if (!share || points.hxWhole) return;
+      points.hxWhole = counts(points);
+      setCounts(points, points.hxWhole.map((n) => (n ? Math.ceil(n * share) : n)));
     };
+    const uncut = (points) => {
+      if (points.hxWhole) setCounts(points, points.hxWhole);
+      points.hxWhole = null;
+    };
+    const first = (numbers) => (numbers && numbers.slice(0, Math.ceil(numbers.length * share)));
+    const wrap = (points, counted) => {
+      if (!points || points.hxWrapped) return;
+      points.hxWrapped = true;
+      const { update, draw } = points;
+      points.update = function (...args) {
+        uncut(this);
+        const out = update.apply(this, args);
+        if (counted) cut(this);
+        return out;
+      };
+      points.draw = function (...args) {
+        // By numbers: [numbers of trace 0, of trace 1, …] (null: all of that trace).
+        const lists = args.length === 1 && Array.isArray(args[0]) ? args[0] : null;
+        if (!share || !lists || !lists.every((l) => l === null || Array.isArray(l))) return draw.apply(this, args);
+        return draw.call(this, lists.map(first));
+      };
+    };
+    let held = false;  // a button is down on the map: a drag goes on, however long the mouse stays still
+    const rest = () => {
+      if (held) return;  // the drag's end calls again
+      const points = scene() && scene().scatter2d;
+      share = 0;
+      plot.hxMoving = false;
+      if (points && points.hxWhole) { uncut(points); scene().draw(); }
+    };
+    plot.addEventListener("pointerdown", () => { held = true; }, true);
+    window.addEventListener("pointerup", () => {
+      held = false;
+      if (share) { clearTimeout(timer); timer = setTimeout(rest, REST_MS); }
+    }, true);
     plot.on("plotly_relayouting", () => {
       const points = scene() && scene().scatter2d;
       if (!points) return;  // SVG or 3-D
-      if (!points.hxWrapped) {
-        points.hxWrapped = true;
-        const update = points.update;
-        points.update = function (...args) {
-          const moving = Boolean(this.hxFull);
-          restore(this);
-          const out = update.apply(this, args);
-          if (moving) thin(this);
-          return out;
-        };
+      wrap(points, true);
+      wrap(scene().select2d, false);
+      if (!share && software(points)) {
+        const total = counts(points).reduce((n, c) => n + (c || 0), 0);
+        share = total > MOTION_POINTS ? MOTION_POINTS / total : 0;
       }
       plot.hxMoving = true;
-      if (!points.hxFull) thin(points);
+      cut(points);
       clearTimeout(timer);
       timer = setTimeout(rest, REST_MS);
     });
