@@ -15,7 +15,8 @@
   //    of them while it moves (a drag, the wheel, a pinch: plotly_relayouting), and every point once it has rested
   //    for REST_MS (after a drag, once the button is up): the same share of every trace, its first points. Each
   //    trace lists its points in a hashed order (plots.motion_order), so that first part is an even sample of it:
-  //    the map keeps its shape and colours while it moves. A GPU draws every point. Plotly draws the points with regl-scatter2d, in two ways:
+  //    the map keeps its shape and colours while it moves. A GPU draws every point. Plotly draws the points with
+  //    regl-scatter2d, in two ways:
   //    - a trace with nothing faded: its group's first `count` points. The counts are cut while the map moves;
   //      plotly's own updates (the relayouts it makes while the wheel turns) set them back, so update cuts again.
   //    - a trace with faded points (a filter, Find, a selection): by their numbers, the faded ones from the points'
