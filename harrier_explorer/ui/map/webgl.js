@@ -31,6 +31,14 @@
     }
     return points.hxSoftware;
   };
+  let held = false;  // a button is down: a drag goes on, however long the mouse stays still
+  const waiting = new Set();  // the maps that would have rested while it was down
+  window.addEventListener("pointerdown", () => { held = true; }, true);
+  window.addEventListener("pointerup", () => {
+    held = false;
+    for (const later of waiting) later();
+    waiting.clear();
+  }, true);
   const counts = (points) => points.groups.map((g) => g && g.count);
   const setCounts = (points, values) => points.groups.forEach((g, i) => { if (g) g.count = values[i]; });
   const follow = (plot) => {
@@ -65,19 +73,17 @@
         return draw.call(this, lists.map(first));
       };
     };
-    let held = false;  // a button is down on the map: a drag goes on, however long the mouse stays still
+    const later = () => {
+      clearTimeout(timer);
+      timer = setTimeout(rest, REST_MS);
+    };
     const rest = () => {
-      if (held) return;  // the drag's end calls again
+      if (held) { waiting.add(later); return; }
       const points = scene() && scene().scatter2d;
       share = 0;
       plot.hxMoving = false;
       if (points && points.hxWhole) { uncut(points); scene().draw(); }
     };
-    plot.addEventListener("pointerdown", () => { held = true; }, true);
-    window.addEventListener("pointerup", () => {
-      held = false;
-      if (share) { clearTimeout(timer); timer = setTimeout(rest, REST_MS); }
-    }, true);
     plot.on("plotly_relayouting", () => {
       const points = scene() && scene().scatter2d;
       if (!points) return;  // SVG or 3-D
@@ -89,8 +95,7 @@
       }
       plot.hxMoving = true;
       cut(points);
-      clearTimeout(timer);
-      timer = setTimeout(rest, REST_MS);
+      later();
     });
   };
   const attach = () => {
