@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from benchmarks.map_scale import FADE
 from harrier_explorer.ui.map.export import standalone_html
 from harrier_explorer.ui.map.plots import MOTION_POINTS, MapPoints, map_figure
 
@@ -20,10 +21,6 @@ RECORD = f"""() => {{ window.hxDrawn = [];
 SOFTWARE = """() => { const gl = document.querySelector('.js-plotly-plot')._fullLayout._plots.xy._scene.scatter2d.gl;
     const info = gl.getExtension('WEBGL_debug_renderer_info');
     return /swiftshader|llvmpipe|softpipe|software/i.test(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)); }"""
-#: Fades three points in four of every trace, as a filter does (highlight.js): plotly's selectedpoints.
-FADE = """() => { const gd = document.querySelector('.js-plotly-plot');
-    const kept = gd.data.map((t) => t.customdata.flatMap((row, j) => (Number(row[0]) % 4 === 0 ? [j] : [])));
-    return Plotly.restyle(gd, {selectedpoints: kept, 'unselected.marker.opacity': 0.12}); }"""
 #: How many points are bright and how many faded, over all traces.
 BRIGHT_FADED = """() => { const scene = document.querySelector('.js-plotly-plot')._fullLayout._plots.xy._scene;
     const sum = (lists) => lists.reduce((n, l) => n + l.length, 0);
@@ -101,7 +98,7 @@ def test_faded_and_bright_points_are_sampled_alike_while_the_map_moves(browser, 
     by their numbers. While the map moves each list is cut to the same share, at rest drawn whole. The move is
     plotly's own event and the drawing that follows it, in one task of the page (a real drag is the test above)."""
     page = open_map(browser, tmp_path)
-    page.evaluate(FADE)
+    page.evaluate(FADE, [True])
     page.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullLayout._plots.xy._scene.select2d")
     bright, faded = page.evaluate(BRIGHT_FADED)
     assert 0 < bright < faded and bright + faded == POINTS

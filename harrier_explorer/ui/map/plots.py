@@ -187,12 +187,13 @@ def _group_traces(points: MapPoints, colour_by: str, three_d: bool) -> list:
     names = sorted(set(groups), key=lambda g: (g == "noise", _natural(g)))
     traces = []
     for n, name in enumerate(names):
-        rows = order[groups == name]
+        mask = groups == name
+        rows = order[mask]
         colour = NOISE_COLOUR if name == "noise" else PALETTE[n % len(PALETTE)]
         traces.append(_scatter(three_d, points.coords[rows], name=f"{html.escape(name)} ({len(rows)})",
                                mode="markers", marker={"size": point_size(len(groups), three_d), "color": colour,
                                                        "opacity": 0.8},
-                               customdata=hover[groups == name], hovertemplate=HOVER, points=len(groups)))
+                               customdata=hover[mask], hovertemplate=HOVER, points=len(groups)))
     return traces
 
 
