@@ -61,7 +61,7 @@ class EncodeResult:
     @property
     def summary(self) -> str:
         n_trunc = int(self.truncated.sum())
-        text = f"{len(self.prompts)} texts: {self.cached} from cache, {self.embedded} embedded"
+        text = f"{len(self.prompts):,} texts: {self.cached:,} from cache, {self.embedded:,} embedded"
         if n_trunc:
             kept = (f" (each keeps its first {self.max_seq_length - self.prompt_tokens} tokens of text)"
                     if self.prompt_tokens >= 0 and self.max_seq_length else "")

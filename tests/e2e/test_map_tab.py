@@ -1,12 +1,13 @@
 """Browser tests of the Cluster map tab: the example (plot, keywords, agreement, neighbours of a clicked point, ctrl +
 wheel zoom kept through redraws, exports), the language-neutral view and its switch, a bad seed that leaves the map
 readable, an upload, too few documents, a bad file, model B's map beside A's with linked clicks and selections, and
-Find, filters, a lasso and Stop, and vectors the user already has."""
+Find, filters, a lasso and Stop, vectors the user already has, and a map big enough for WebGL."""
 
 from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from harrier_explorer.ui.common import SVG_MAX_POINTS
 from harrier_explorer.ui.map.plots import MOTION_HASH
 from tests.e2e.conftest import (
     SLOW,
@@ -262,6 +263,27 @@ def test_vectors_you_already_have_are_mapped_and_a_bad_file_is_named(page, tmp_p
     expect(visible(page, "junk.npy is not a readable .npy array")).to_be_visible(timeout=SLOW)
     expect(summary).to_contain_text("6 texts, 8 dimensions")  # the last map stays
     dismiss_errors(page)
+
+
+def test_a_map_of_many_vectors_draws_in_webgl_at_the_screens_pixels(page, tmp_path):
+    """Above SVG_MAX_POINTS the map is WebGL, which plotly draws at two canvas pixels per CSS pixel by default; the
+    page's webgl.js (run before Gradio loads plotly.js) makes it the screen's: here one."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    points = SVG_MAX_POINTS + 100
+    many = tmp_path / "many.parquet"
+    pd.DataFrame({"text": [f"text {i}" for i in range(points)],
+                  "vector": list(rng.normal(size=(points, 8)))}).to_parquet(many)
+    summary = open_tab(page, TAB, "map-summary")
+    upload(page, "map-vectors", many)
+    page.locator("#map-run").click()
+    expect(summary).to_contain_text(f"{points:,} texts, 8 dimensions", timeout=SLOW)
+    canvas = page.locator("#map-plot .gl-canvas-context")
+    expect(canvas).to_have_count(1, timeout=SLOW)
+    assert canvas.evaluate("(canvas) => [canvas.width / canvas.clientWidth, "
+                           "canvas.getContext('webgl').getContextAttributes().antialias]") == [1, False]
 
 
 def test_model_b_maps_beside_model_a_with_linked_clicks_selections_and_changes(page, tiny_gemma):

@@ -1,10 +1,12 @@
 """The Cluster map's WebGL in a browser without a GPU (webgl.js), in the map's standalone HTML export: plotly's
-canvases draw without multisampling, and a map of more than MOTION_POINTS points draws an even sample of them
-while a drag moves it, and every point again once it rests. Waits on the page's states, not on time."""
+canvases draw without multisampling, at one canvas pixel per screen pixel, and a map of more than MOTION_POINTS
+points draws an even sample of them while a drag moves it, and every point again once it rests. Waits on the
+page's states, not on time."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from benchmarks.map_scale import FADE
 from harrier_explorer.ui.map.export import standalone_html
@@ -56,11 +58,23 @@ def big_map(path):
     return path
 
 
-def open_map(browser, tmp_path):
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
+def open_map(browser, tmp_path, scale: float = 1):
+    page = browser.new_page(viewport={"width": 1440, "height": 900}, device_scale_factor=scale)
     page.goto(big_map(tmp_path / "cluster_map.html").as_uri())
     page.wait_for_function(f"() => document.querySelector('.js-plotly-plot[data-hx-motion]') && ({DRAWN})() > 0")
     return page
+
+
+@pytest.mark.parametrize("scale", [1, 2])
+def test_the_map_draws_one_canvas_pixel_per_screen_pixel(browser, tmp_path, scale):
+    """Plotly's default is two canvas pixels per CSS pixel on any screen: four times the pixels to fill on a screen
+    of one. webgl.js makes it the screen's own (a retina screen keeps two)."""
+    page = open_map(browser, tmp_path, scale)
+    width, css_width, ratio = page.evaluate("""() => { const canvas = document.querySelector('.gl-canvas-context');
+        const plot = document.querySelector('.js-plotly-plot');
+        return [canvas.width, canvas.clientWidth, plot._context.plotGlPixelRatio]; }""")
+    assert (width, ratio) == (css_width * scale, scale)
+    page.close()
 
 
 def drag(page) -> None:

@@ -164,7 +164,7 @@ def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
     _stage(progress, 0.9, "Clustering")
     in_layout = request.cluster_space == "map layout"
     clustering = _cluster(layout.coords if in_layout else vectors, request.cluster_method, k, min_cluster_size, notes)
-    title = (f"{request.method} {params.n_components}-D of {len(records)} texts · {clustering.method}, "
+    title = (f"{request.method} {params.n_components}-D of {len(records):,} texts · {clustering.method}, "
              f"{clustering.n_clusters} clusters" + (" · language-neutral" if centring else ""))
     sides = query_sides(request.query_instruction_a, request.query_instruction_b)
     texts = own_vectors.placeable(backend, query_texts(request.queries), encoded.vectors, request.vectors, notes)
@@ -193,7 +193,7 @@ def run_map(backend: Backend, request: MapRequest, progress) -> MapResult:
         raw = _cluster(raw_space, request.cluster_method, clustering.n_clusters, min_cluster_size, [])
         before = map_report.agreement_report(encoded.vectors, raw.labels, labels, languages)
     drawn = redraw(ColourRequest(run, request.colour_by))
-    embedded = (f"{len(records)} texts, {encoded.vectors.shape[1]} dimensions" if vectors_from else
+    embedded = (f"{len(records):,} texts, {encoded.vectors.shape[1]} dimensions" if vectors_from else
                 encoded.summary)
     summary = present.summary(task, backend.prompt(task, "symmetric"), embedded, [*notes, *report.notes],
                               vectors_from)

@@ -101,7 +101,7 @@ def find(backend: Backend, request: FindRequest, progress=None) -> SelectionResu
     rule = "; ".join(how)
     if not len(indices):
         return _result(run, request.colour_by, None, f"No point matches ({rule}); the maps are left as they were.")
-    return _result(run, request.colour_by, indices, f"**{len(indices)}** of {len(run.texts)} points: {rule}.",
+    return _result(run, request.colour_by, indices, f"**{len(indices):,}** of {len(run.texts):,} points: {rule}.",
                    scores)
 
 
