@@ -4,9 +4,10 @@ stage by stage, and whether it stays interactive: frames per second while zoomin
 with the mouse (plotly's pan), also with three points in four faded by a filter, each from the whole map, and
 dragging once more from a view zoomed in to a tenth of the width, in headless Chromium. Measured in the map's
 standalone HTML export (the figure the page draws, WebGL, with the page's config and its webgl.js: no
-multisampling, and a sample of MOTION_POINTS points drawn while the map moves), against the same figure drawing
-every point as it moves, the same with plotly's default multisampled WebGL, the same points drawn as SVG (plotly's
-go.Scatter: the figure without WebGL), and the same map cut to SMALL points (the machine's reference), in one run.
+multisampling, the screen's own pixels, and a sample of MOTION_POINTS points drawn while the map moves), against
+the same figure drawing every point as it moves, the same at plotly's 2 canvas pixels per CSS pixel, plotly's
+default (multisampled, 2 pixels, every point), the same points drawn as SVG (plotly's go.Scatter: the figure
+without WebGL), and the same map cut to SMALL points (the machine's reference), in one run.
 
 Data: seeded synthetic vectors (topics × languages in ``--dim`` dimensions, L2-normalised) with a text, label and
 language per row, written as the parquet ``harrier-explorer embed`` writes; nothing is embedded. Chromium draws
@@ -140,6 +141,12 @@ def cut_copy(fig: go.Figure, points: int) -> go.Figure:
         keep = max(1, round(len(trace.x) * share))
         trace.update(x=trace.x[:keep], y=trace.y[:keep], customdata=trace.customdata[:keep])
     return cut
+
+
+def _changed(page: str, old: str, new: str) -> str:
+    """``page`` with its one ``old`` made ``new``: a variant of the map's export."""
+    assert page.count(old) == 1, old
+    return page.replace(old, new)
 
 
 def _plot_centre(page) -> tuple[float, float]:
@@ -297,13 +304,17 @@ def measure(args: argparse.Namespace, folder: Path) -> None:
     svg_path = folder / "cluster_map_svg.html"
     svg_copy(result.plot).write_html(svg_path, include_plotlyjs=True, config=dict(MAP_CONFIG))
     every_path, msaa_path = folder / "cluster_map_every_point.html", folder / "cluster_map_msaa.html"
-    every_path.write_text(standalone_html(result.plot).replace(f"MOTION_POINTS = {MOTION_POINTS}",
-                                                               "MOTION_POINTS = Infinity"), encoding="utf-8")
+    every_path.write_text(_changed(standalone_html(result.plot), f"MOTION_POINTS = {MOTION_POINTS}",
+                                   "MOTION_POINTS = Infinity"), encoding="utf-8")
+    doubled_path = folder / "cluster_map_doubled.html"  # the figure's own ratio comes before the page's default
+    doubled_path.write_text(_changed(standalone_html(result.plot), '{"scrollZoom": true',
+                                     '{"plotGlPixelRatio": 2, "scrollZoom": true'), encoding="utf-8")
     result.plot.write_html(msaa_path, include_plotlyjs=True, config=dict(MAP_CONFIG))
     small_path = folder / "cluster_map_small.html"
     small_path.write_text(standalone_html(cut_copy(result.plot, SMALL)), encoding="utf-8")
     files = {"WebGL (the map)": Path(result.plot_html), "WebGL, every point as it moves": every_path,
-             "WebGL, plotly's multisampling, every point": msaa_path, "SVG (go.Scatter)": svg_path,
+             "WebGL, plotly's 2 canvas pixels per CSS pixel": doubled_path,
+             "WebGL as plotly draws it (multisampled, 2 pixels, every point)": msaa_path, "SVG (go.Scatter)": svg_path,
              f"WebGL, the map cut to {SMALL:,} points (reference)": small_path}
     drawn = browse(files)
 
