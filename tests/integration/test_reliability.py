@@ -60,8 +60,8 @@ def test_kill_9_during_embed_keeps_every_finished_batch_and_the_rerun_embeds_onl
     again = subprocess.run(_embed_command(tiny_qwen, texts, tmp_path / "v.npy", cache), env=env, cwd=ROOT,
                            capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stderr[-2000:]
-    from_cache, embedded = (int(x) for x in
-                            again.stdout.split(" texts: ")[1].split(" embedded")[0].split(" from cache, "))
+    counts = again.stdout.split(" texts: ")[1].split(" embedded")[0].replace(",", "")  # "1,798 from cache, 202"
+    from_cache, embedded = (int(x) for x in counts.split(" from cache "))
     assert from_cache >= kept and from_cache + embedded == n
     assert np.load(tmp_path / "v.npy").shape == (n, 64)
 
