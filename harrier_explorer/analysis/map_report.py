@@ -29,6 +29,9 @@ from harrier_explorer.errors import InputError
 
 AGREEMENT_COLUMNS = ["grouping", "points", "classes", "silhouette", "kNN accuracy", "same-class neighbours",
                      "chance share", "V-measure (clusters)", "ARI (clusters)"]
+#: The most clusters named on the map, the largest: HDBSCAN can find hundreds in a big map, whose names would cover
+#: it (the keywords table lists them all).
+REGION_NAMES = 30
 
 
 @dataclass(frozen=True)
@@ -66,11 +69,13 @@ def keywords_table(texts: Sequence[str], clusters: np.ndarray, languages: Sequen
     return pd.DataFrame(rows, columns=["cluster", "size", "top term per language", "keywords (c-TF-IDF)"])
 
 
-def region_names(keywords: pd.DataFrame) -> dict[str, str]:
+def region_names(keywords: pd.DataFrame, most: int = REGION_NAMES) -> dict[str, str]:
     """Per cluster (its display name), the name written on its region of the map: its top term in each language
-    ("football / fußball / 足球"); clusters without keywords, and noise, get none."""
-    return {cluster: terms for cluster, terms in zip(keywords["cluster"], keywords["top term per language"],
-                                                     strict=True) if terms != "–" and cluster != cluster_name(NOISE)}
+    ("football / fußball / 足球"), for the ``most`` largest clusters; clusters without keywords, and noise, get
+    none."""
+    named = keywords[(keywords["top term per language"] != "–") & (keywords["cluster"] != cluster_name(NOISE))]
+    largest = named.sort_values("size", ascending=False, kind="stable").head(most)
+    return dict(zip(largest["cluster"], largest["top term per language"], strict=True))
 
 
 def region_anchors(coords: np.ndarray, clusters: np.ndarray) -> dict[str, np.ndarray]:

@@ -27,7 +27,7 @@ from harrier_explorer.ui.glossary import GLOSSARY_JS
 from harrier_explorer.ui.lab import layout as lab_tab
 from harrier_explorer.ui.long_doc import layout as long_doc_tab
 from harrier_explorer.ui.map import layout as map_tab
-from harrier_explorer.ui.map.plots import WEBGL_JS
+from harrier_explorer.ui.map.plots import plot_scripts
 from harrier_explorer.ui.model import layout as model_tab
 from harrier_explorer.ui.page import Page
 from harrier_explorer.ui.search import layout as search_tab
@@ -61,11 +61,11 @@ thead th:not([style*="width"]) .header.text.wrap {word-break: normal; overflow-w
   .scatterlayer .textpoint) text {fill: var(--body-text-color) !important;}
 """
 #: Page script: plotly's events on the Cluster map (a click → that point's nearest neighbours, selections, the view
-#: kept through redraws) and how its WebGL draws (webgl.js); the glossary's hover help; the hand-over of a link's
-#: recorded first frame.
+#: kept through redraws), how its WebGL draws and its labels follow the legend (plot_scripts); the glossary's hover
+#: help; the hand-over of a link's recorded first frame.
 _MAP_EVENTS_JS = (Path(__file__).parent / "map" / "events.js").read_text(encoding="utf-8")
-_MAP_PLOTS = json.dumps("#map-plot .js-plotly-plot, #map-plot-b .js-plotly-plot")
-JS = (f"() => {{\n({_MAP_EVENTS_JS})();\n({WEBGL_JS})({_MAP_PLOTS});\n({GLOSSARY_JS})();\n"
+_MAP_PLOTS = "#map-plot .js-plotly-plot, #map-plot-b .js-plotly-plot"
+JS = (f"() => {{\n({_MAP_EVENTS_JS})();\n{plot_scripts(_MAP_PLOTS)}\n({GLOSSARY_JS})();\n"
       f"({FIRST_FRAME_JS})();\n}}")
 
 

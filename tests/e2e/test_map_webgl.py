@@ -1,7 +1,8 @@
 """The Cluster map's WebGL in a browser without a GPU (webgl.js), in the map's standalone HTML export: plotly's
 canvases draw without multisampling, at one canvas pixel per screen pixel, and a map of more than MOTION_POINTS
 points draws an even sample of them while a drag moves it, and every point again once it rests. Waits on the
-page's states, not on time."""
+page's states, not on time. The marks over the points (queries' stars, rings) are drawn whole, over them, and
+their labels (annotations, over the WebGL) follow the legend (labels.js)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from benchmarks.map_scale import FADE
 from harrier_explorer.ui.map.export import standalone_html
-from harrier_explorer.ui.map.plots import MOTION_POINTS, MapPoints, map_figure
+from harrier_explorer.ui.map.plots import MOTION_POINTS, MapPoints, QueryMarks, RegionNames, map_figure
 
 POINTS, GROUPS = MOTION_POINTS + 2_000, 3
 #: The points plotly's WebGL draws now: the counts of its regl-scatter2d groups, which webgl.js samples.
@@ -47,20 +48,28 @@ MULTISAMPLED = """(selector) => { const canvas = selector ? document.querySelect
     return canvas.getContext('webgl').getContextAttributes().antialias; }"""
 
 
-def big_map(path):
+def big_map(path, marks: bool = False):
+    """The export of a map of POINTS points in GROUPS clusters; with ``marks``, also two sets of two queries, a point
+    ringed with its ten neighbours, and the clusters' names."""
     rng = np.random.default_rng(0)
     groups = np.sort(rng.integers(GROUPS, size=POINTS))  # rows sorted by group, as files or languages come
     coords = rng.normal(size=(GROUPS, 2))[groups] * 4 + rng.normal(size=(POINTS, 2))
     hover = np.array([[i, f"cluster {g}", f"text {i}", "f.txt", "label", "en"] for i, g in enumerate(groups)],
                      dtype=object)
+    extra = {}
+    if marks:
+        extra = {"queries": [QueryMarks(coords[[0, -1]] + shift, ["Q1 · " + side, "Q2 · " + side], side)
+                             for shift, side in ((0.5, "A"), (-0.5, "B"))],
+                 "highlight": (11, list(range(1, 11))),
+                 "regions": RegionNames(coords[[0, -1]], ["0: football", "2: weather"])}
     path.write_text(standalone_html(map_figure(MapPoints(coords, [f"cluster {g}" for g in groups], hover),
-                                               "cluster")), encoding="utf-8")
+                                               "cluster", **extra)), encoding="utf-8")
     return path
 
 
-def open_map(browser, tmp_path, scale: float = 1):
+def open_map(browser, tmp_path, scale: float = 1, marks: bool = False):
     page = browser.new_page(viewport={"width": 1440, "height": 900}, device_scale_factor=scale)
-    page.goto(big_map(tmp_path / "cluster_map.html").as_uri())
+    page.goto(big_map(tmp_path / "cluster_map.html", marks).as_uri())
     page.wait_for_function(f"() => document.querySelector('.js-plotly-plot[data-hx-motion]') && ({DRAWN})() > 0")
     return page
 
@@ -77,7 +86,7 @@ def test_the_map_draws_one_canvas_pixel_per_screen_pixel(browser, tmp_path, scal
     page.close()
 
 
-def drag(page) -> None:
+def drag(page, points: int = POINTS) -> None:
     """Drag the map (plotly's pan) by ten moves of the mouse, then wait until it rests, every point drawn."""
     page.evaluate("() => Plotly.relayout(document.querySelector('.js-plotly-plot'), {dragmode: 'pan'})")
     box = page.locator(".nsewdrag").first.bounding_box()
@@ -87,7 +96,7 @@ def drag(page) -> None:
     for step in range(1, 11):
         page.mouse.move(x + 10 * step, y + 5 * step)
     page.mouse.up()
-    page.wait_for_function(f"() => !document.querySelector('.js-plotly-plot').hxMoving && ({DRAWN})() === {POINTS}")
+    page.wait_for_function(f"() => !document.querySelector('.js-plotly-plot').hxMoving && ({DRAWN})() === {points}")
 
 
 def test_a_big_map_draws_a_sample_while_it_moves_and_every_point_at_rest(browser, tmp_path):
@@ -125,4 +134,35 @@ def test_faded_and_bright_points_are_sampled_alike_while_the_map_moves(browser, 
     moving, b, f = draws[0]
     assert moving and bright * share <= b <= bright * share + GROUPS and faded * share <= f <= faded * share + GROUPS
     assert draws[-1] == [False, bright, faded]  # at rest, all of them
+    page.close()
+
+
+def test_marks_lie_over_the_points_drawn_whole_while_the_map_moves_and_their_labels_follow_the_legend(
+        browser, tmp_path):
+    """Plotly draws a plot's WebGL over its SVG traces: the stars and rings are WebGL traces after the documents'
+    (drawn after them, whole while the map moves), the labels annotations in the SVG laid over the canvas."""
+    page = open_map(browser, tmp_path, marks=True)
+    counts = """() => document.querySelector('.js-plotly-plot')._fullLayout._plots.xy._scene.scatter2d.groups
+        .map((g) => (g ? g.count : null))"""
+    at_rest = page.evaluate(counts)
+    assert at_rest[GROUPS:] == [2, 2, None, None, 10, 1]  # the stars, A → B and the links (lines), rings, the point
+    page.evaluate(RECORD.replace(DRAWN, counts))
+    drag(page, POINTS + 15)
+    moving = page.evaluate("() => window.hxDrawn")
+    assert moving and all(step[GROUPS:] == at_rest[GROUPS:] for step in moving)
+    if page.evaluate(SOFTWARE):
+        assert all(sum(step[:GROUPS]) <= MOTION_POINTS + GROUPS for step in moving)  # the documents are sampled
+    over = """() => { const gl = document.querySelector('.gl-container');
+        return [...document.querySelectorAll('.annotation')].map((note) =>
+          Boolean(gl.compareDocumentPosition(note) & Node.DOCUMENT_POSITION_FOLLOWING)); }"""
+    assert page.evaluate(over) == [True] * 6  # two names, four query labels: all in the SVG after the canvas
+    shown = """() => document.querySelector('.js-plotly-plot').layout.annotations
+        .filter((note) => note.visible !== false).map((note) => note.text)"""
+    assert sorted(page.evaluate(shown)) == ["0: football", "2: weather", "Q1 · A", "Q1 · B", "Q2 · A", "Q2 · B"]
+    toggle = page.locator(".legend .traces", has_text="queries · A").locator(".legendtoggle")
+    toggle.click()  # hides the A stars: their labels go with them
+    page.wait_for_function(f"() => ({shown})().length === 4")
+    assert sorted(page.evaluate(shown)) == ["0: football", "2: weather", "Q1 · B", "Q2 · B"]
+    toggle.click()
+    page.wait_for_function(f"() => ({shown})().length === 6")
     page.close()

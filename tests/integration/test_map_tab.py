@@ -87,12 +87,13 @@ def test_example_map_with_labels_languages_queries_and_exports(backend):
     coords = out.run.coords
     assert [(x, y) for x, y in zip(links.x, links.y, strict=True) if x is not None][1::2] == [
         tuple(coords[i]) for i in near.neighbours["point"]]
-    names = next(t for t in out.plot.data if t.name == "cluster names")  # written where each cluster lies
+    names = [note for note in out.plot.layout.annotations if note.name == "cluster names"]  # where each cluster lies
     tops = dict(zip(out.keywords["cluster"], out.keywords["top term per language"], strict=True))
-    assert sorted(names.text) == sorted(f"{c.removeprefix('cluster ')}: {tops[c]}" for c in tops if tops[c] != "–")
-    for text, x, y in zip(names.text, names.x, names.y, strict=True):
-        members = out.run.clustering.labels == int(text.split(":")[0])
-        assert any(np.allclose((x, y), point) for point in coords[members])  # on one of the cluster's points
+    assert sorted(note.text for note in names) == sorted(
+        f"{c.removeprefix('cluster ')}: {tops[c]}" for c in tops if tops[c] != "–")
+    for note in names:
+        members = out.run.clustering.labels == int(note.text.split(":")[0])
+        assert any(np.allclose((note.x, note.y), point) for point in coords[members])  # on one of the cluster's points
     assert "goals" in views.neighbours(NeighboursRequest(out.run, point="goals")).picked.lower()
 
 

@@ -1,7 +1,8 @@
 """The map figure's points: SVG traces for a small map and WebGL for a big one, whose markers shrink as the map grows
 (a dense map stays readable and draws faster), the same size in every trace and in the one-scale colouring; the
 figure sends plotly's config (wheel zoom) to the page and keeps the user's view through redraws of the same
-points."""
+points; the marks over the points (queries, rings, lines) are drawn as the points are, after them, their labels
+written as annotations (over WebGL)."""
 
 import json
 
@@ -10,7 +11,16 @@ import numpy as np
 import plotly.graph_objects as go
 
 from harrier_explorer.ui.common import SVG_MAX_POINTS
-from harrier_explorer.ui.map.plots import MAP_CONFIG, MOTION_HASH, MapPoints, map_figure, motion_order, point_size
+from harrier_explorer.ui.map.plots import (
+    MAP_CONFIG,
+    MOTION_HASH,
+    MapPoints,
+    QueryMarks,
+    RegionNames,
+    map_figure,
+    motion_order,
+    point_size,
+)
 
 
 def points(n: int, values: bool = False) -> MapPoints:
@@ -65,3 +75,30 @@ def test_every_trace_lists_its_points_so_that_its_first_part_is_an_even_sample()
     grouped = map_figure(blocks, "cluster")
     assert [len(t.x) for t in grouped.data] == [1000, 1000, 1000]
     assert all(blocks.groups[int(row[0])] == t.name.split(" (")[0] for t in grouped.data for row in t.customdata)
+
+
+def test_marks_are_drawn_as_the_points_are_after_them_and_labels_are_annotations_over_webgl():
+    for n, drawn in ((300, "scatter"), (SVG_MAX_POINTS + 1, "scattergl")):
+        flat = points(n)
+        queries = [QueryMarks(flat.coords[:2] + 0.1, ["Q1 · A", "Q2 · A"], "<b>a</b>"),
+                   QueryMarks(flat.coords[:2] - 0.1, ["Q1 · B", "Q2 · B"], "b")]
+        fig = map_figure(flat, "cluster", queries, highlight=(0, [1, 2]),
+                         regions=RegionNames(flat.coords[:1], ["0: <script>"]))
+        names = [t.name for t in fig.data]
+        assert names[3:] == ["queries · &lt;b&gt;a&lt;/b&gt;", "queries · b", "A → B", "to the neighbours",
+                             "neighbours", "point #0"]  # after the documents: plotly draws them on top
+        assert {t.type for t in fig.data} == {drawn}  # WebGL lies over SVG: one kind for all
+        assert all(t.mode in ("markers", "lines") for t in fig.data)
+        notes = [(note.name, note.text, note.x, note.y) for note in fig.layout.annotations]
+        assert notes[0] == ("cluster names", "0: &lt;script&gt;", *flat.coords[0])
+        assert notes[1:] == [(names[3 + side], label, *xy) for side, marks in enumerate(queries)
+                             for label, xy in zip(marks.labels, marks.coords, strict=True)]
+        a, b = (marks.coords[:, 0].tolist() for marks in queries)
+        assert list(fig.data[5].x) == [a[0], b[0], None, a[1], b[1], None]  # A → B: a line per query, broken
+    flat = points(50)
+    deep = MapPoints(np.c_[flat.coords, flat.coords[:, :1]], flat.groups, flat.hover)
+    fig = map_figure(deep, "cluster", [QueryMarks(deep.coords[:1], ["Q1 · A"], "a")],
+                     regions=RegionNames(deep.coords[:1], ["0: x"]))
+    assert not fig.layout.annotations  # 3-D: text in the scene, which turns with it
+    assert [(t.type, t.mode, tuple(t.text)) for t in fig.data[3:]] == [("scatter3d", "text", ("0: x",)),
+                                                                       ("scatter3d", "markers+text", ("Q1 · A",))]

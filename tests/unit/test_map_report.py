@@ -75,6 +75,9 @@ def test_region_names_are_the_top_terms_and_anchors_sit_on_a_member_near_the_med
     keywords = pd.DataFrame({"cluster": ["cluster 0", "cluster 1", "noise"], "size": [3, 2, 1],
                              "top term per language": ["football / fußball", "–", "rain"], "keywords (c-TF-IDF)": "x"})
     assert map_report.region_names(keywords) == {"cluster 0": "football / fußball"}  # none without terms, or noise
+    many = pd.DataFrame({"cluster": [f"cluster {c}" for c in range(5)], "size": [2, 9, 4, 9, 1],
+                         "top term per language": list("abcde"), "keywords (c-TF-IDF)": "x"})
+    assert map_report.region_names(many, most=3) == {"cluster 1": "b", "cluster 3": "d", "cluster 2": "c"}  # largest
     # A crescent: its median (0, 0.2) lies off the points; the anchor is the member nearest to it.
     coords = np.array([[-1.0, 0.0], [-0.5, 0.8], [0.0, 1.0], [0.5, 0.8], [1.0, 0.0], [5.0, 5.0], [9.0, 9.0]])
     clusters = np.array([0, 0, 0, 0, 0, 1, -1])

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from gradio.utils import get_upload_folder
 
 from harrier_explorer import scratch
-from harrier_explorer.ui.map.plots import MAP_CONFIG, WEBGL_JS
+from harrier_explorer.ui.map.plots import MAP_CONFIG, plot_scripts
 
 NAME = "cluster_map.html"
 
@@ -53,9 +53,9 @@ class HtmlExport:
 
 def standalone_html(fig: go.Figure) -> str:
     """``fig`` as a page of its own that opens offline (plotly.js inlined), drawn as on the app's page: its config,
-    and its WebGL (webgl.js: set up in the head, before plotly makes a context)."""
+    and its scripts (``plot_scripts``: set up in the head, before plotly makes a WebGL context)."""
     page = fig.to_html(full_html=True, include_plotlyjs=True, config=dict(MAP_CONFIG))
-    return page.replace("<head>", f"<head><script>({WEBGL_JS})('.js-plotly-plot');</script>", 1)
+    return page.replace("<head>", f"<head><script>{plot_scripts('.js-plotly-plot')}</script>", 1)
 
 
 def _remove(folder: Path | None) -> None:

@@ -7,6 +7,7 @@ HTML-escaped here.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -57,6 +58,14 @@ HIGHLIGHT_JS = _page_script("highlight.js", separator=SEPARATOR)
 #: How the map's WebGL draws fast without a GPU, given the selector of its plots: no multisampling, and an even
 #: sample of a big map's points while it moves. Runs on the page and in the HTML export, before plotly draws.
 WEBGL_JS = _page_script("webgl.js", motion_points=MOTION_POINTS)
+#: The query labels' following of their stars, shown and hidden from the legend (``_labels``).
+LABELS_JS = _page_script("labels.js")
+
+
+def plot_scripts(selector: str) -> str:
+    """The statements that set up the map's plots matched by the CSS ``selector`` (on the page and in the HTML
+    export, before plotly draws): its WebGL, its labels."""
+    return f"({WEBGL_JS})({json.dumps(selector)});\n({LABELS_JS})({json.dumps(selector)});"
 HOVER = ("#%{customdata[0]} · %{customdata[1]}<br>%{customdata[2]}<br>"
          "<i>file</i> %{customdata[3]} · <i>label</i> %{customdata[4]} · <i>lang</i> %{customdata[5]}<extra></extra>")
 #: Low values (neighbourhoods that change) red, high ones blue.
@@ -119,31 +128,32 @@ def map_figure(points: MapPoints, colour_by: str, queries: Sequence[QueryMarks] 
             trace.update(selectedpoints=[j for j, row in enumerate(trace.customdata) if row[0] in chosen],
                          unselected={"marker": {"opacity": 0.12}})
         fig.add_trace(trace)
+    mark = functools.partial(_scatter, three_d, points=len(points.groups))  # drawn as the points are, over them
     if regions is not None and len(regions.names):
-        fig.add_trace(_scatter(three_d, regions.coords, name="cluster names", mode="text", showlegend=False,
-                               text=[html.escape(name) for name in regions.names], hoverinfo="skip",
-                               textfont={"size": 13, "color": "#111827"}))
+        _labels(fig, mark, regions.coords, [html.escape(name) for name in regions.names], "cluster names",
+                {"size": 13, "color": "#111827"})
     for n, marks in enumerate(queries):
         name = f"queries · {html.escape(snippet(marks.instruction, 48))}"
-        fig.add_trace(_scatter(three_d, marks.coords, name=name,
-                               mode="markers+text", text=list(marks.labels), textposition="top center",
-                               marker={"symbol": "diamond" if three_d else "star", "size": 9 if three_d else 18,
-                                       "color": ("#111827", "#dc2626")[n % 2], "line": {"width": 1, "color": "white"}},
-                               hovertemplate="%{text}<extra>%{fullData.name}</extra>"))
+        colour = ("#111827", "#dc2626")[n % 2]
+        fig.add_trace(mark(marks.coords, name=name, mode="markers", text=list(marks.labels),
+                           marker={"symbol": "diamond" if three_d else "star", "size": 9 if three_d else 18,
+                                   "color": colour, "line": {"width": 1, "color": "white"}},
+                           hovertemplate="%{text}<extra>%{fullData.name}</extra>"))
+        _labels(fig, mark, marks.coords, list(marks.labels), name, {"color": colour}, above=True)
     if len(queries) == 2 and len(queries[0].coords) == len(queries[1].coords):
-        fig.add_trace(_segments(three_d, queries[0].coords, queries[1].coords, "A → B",
+        fig.add_trace(_segments(mark, queries[0].coords, queries[1].coords, "A → B",
                                 {"dash": "dash", "color": "#6b7280", "width": 2}))
     if highlight is not None:
         picked, neighbours = highlight
         ends = points.coords[list(neighbours)]
-        fig.add_trace(_segments(three_d, np.repeat(points.coords[[picked]], len(ends), axis=0), ends,
+        fig.add_trace(_segments(mark, np.repeat(points.coords[[picked]], len(ends), axis=0), ends,
                                 "to the neighbours", {"color": "#f59e0b", "width": 1.5}))
-        fig.add_trace(_scatter(three_d, points.coords[list(neighbours)], name="neighbours", mode="markers",
-                               marker={"size": 8 if three_d else 14, "color": "rgba(0,0,0,0)",
-                                       "line": {"width": 2, "color": "#f59e0b"}}, hoverinfo="skip"))
-        fig.add_trace(_scatter(three_d, points.coords[[picked]], name=f"point #{picked}", mode="markers",
-                               marker={"size": 10 if three_d else 18, "color": "rgba(0,0,0,0)",
-                                       "line": {"width": 3, "color": "#dc2626"}}, hoverinfo="skip"))
+        fig.add_trace(mark(points.coords[list(neighbours)], name="neighbours", mode="markers",
+                           marker={"size": 8 if three_d else 14, "color": "rgba(0,0,0,0)",
+                                   "line": {"width": 2, "color": "#f59e0b"}}, hoverinfo="skip"))
+        fig.add_trace(mark(points.coords[[picked]], name=f"point #{picked}", mode="markers",
+                           marker={"size": 10 if three_d else 18, "color": "rgba(0,0,0,0)",
+                                   "line": {"width": 3, "color": "#dc2626"}}, hoverinfo="skip"))
     fig.update_layout(height=620, margin={"t": 40, "b": 10, "l": 10, "r": 10}, legend_title_text=colour_by,
                       title_text=title, title_x=0.5, legend={"itemsizing": "constant"})
     # The user's zoom, pan or 3-D camera outlives the server's redraws of the same points (a click, a recolouring,
@@ -233,23 +243,39 @@ def _escaped(hover: np.ndarray) -> np.ndarray:
 
 def _scatter(three_d: bool, coords: np.ndarray, points: int = 0, **kwargs
              ) -> go.Scatter3d | go.Scattergl | go.Scatter:
-    """A 3-D trace, or a 2-D one of a map of ``points`` documents, drawn as ``scatter_type`` draws that many: the
-    documents of a big map in WebGL; the few marks over it (queries, region names, rings) in SVG, on top, whose text
-    the page's stylesheet can recolour for dark mode."""
+    """A 3-D trace, or a 2-D one of a map of ``points`` documents, drawn as ``scatter_type`` draws that many: every
+    trace of a plot in one type, so that the marks (queries, rings, lines), added after the documents, lie over
+    them: plotly draws a plot's WebGL over all of its SVG traces."""
     if three_d:
         return go.Scatter3d(x=coords[:, 0], y=coords[:, 1], z=coords[:, 2], **kwargs)
     return scatter_type(points)(x=coords[:, 0], y=coords[:, 1], **kwargs)
 
 
-def _segments(three_d: bool, start: np.ndarray, end: np.ndarray, name: str, line: dict
-              ) -> go.Scatter3d | go.Scatter:
-    """A line from each row of ``start`` to the same row of ``end`` (None breaks the line between them)."""
-    segments = np.full((3 * len(start), start.shape[1]), np.nan)
+def _labels(fig: go.Figure, mark, coords: np.ndarray, texts: list[str], name: str, font: dict,
+            above: bool = False) -> None:
+    """Texts written at ``coords`` (above them if ``above``) for the trace ``name``: a text trace in 3-D; in 2-D
+    annotations, which plotly draws over WebGL too, on a pale ground that keeps them legible over dense points and
+    that the page's stylesheet darkens for dark mode. An annotation takes its trace's name: labels.js shows it while
+    that trace shows (the legend hides and shows traces)."""
+    if coords.shape[1] == 3:
+        if not above:  # a trace's own markers+text would carry the labels above its markers
+            fig.add_trace(mark(coords, name=name, mode="text", text=texts, textfont=font, showlegend=False,
+                               hoverinfo="skip"))
+        else:
+            fig.data[-1].update(mode="markers+text", textposition="top center")
+        return
+    for (x, y), text in zip(coords, texts, strict=True):
+        fig.add_annotation(x=x, y=y, text=text, name=name, showarrow=False, font=font, borderpad=1,
+                           bgcolor="rgba(255, 255, 255, 0.6)", **({"yanchor": "bottom", "yshift": 9} if above else {}))
+
+
+def _segments(mark, start: np.ndarray, end: np.ndarray, name: str, line: dict
+              ) -> go.Scatter3d | go.Scattergl | go.Scatter:
+    """A line from each row of ``start`` to the same row of ``end`` (None breaks the line between them), drawn by
+    ``mark`` (a ``_scatter`` of the map's kind)."""
+    segments = np.full((3 * len(start), start.shape[1]), None, dtype=object)
     segments[0::3], segments[1::3] = start, end
-    columns = {axis: [None if np.isnan(v) else float(v) for v in segments[:, i]]
-               for i, axis in enumerate("xyz"[: start.shape[1]])}
-    cls = go.Scatter3d if three_d else go.Scatter
-    return cls(**columns, mode="lines", name=name, line=line, hoverinfo="skip")
+    return mark(segments, mode="lines", name=name, line=line, hoverinfo="skip")
 
 
 def _natural(name: str) -> tuple:

@@ -33,16 +33,18 @@
   }
   // 3. Where WebGL is drawn in software (no GPU), a map of more than MOTION_POINTS points draws about MOTION_POINTS
   //    of them while it moves (a drag, the wheel, a pinch: plotly_relayouting), and every point once it has rested
-  //    for REST_MS (after a drag, once the button is up): the same share of every trace, its first points. Each
-  //    trace lists its points in a hashed order (plots.motion_order), so that first part is an even sample of it:
-  //    the map keeps its shape and colours while it moves. A GPU draws every point. Plotly draws the points with
-  //    regl-scatter2d, in two ways:
+  //    for REST_MS (after a drag, once the button is up): the same share of every trace of documents, its first
+  //    points. Each trace lists its points in a hashed order (plots.motion_order), so that first part is an even
+  //    sample of it: the map keeps its shape and colours while it moves. A GPU draws every point. Plotly draws them
+  //    with regl-scatter2d, one group per WebGL trace, in two ways:
   //    - a trace with nothing faded: its group's first `count` points. The counts are cut while the map moves;
   //      plotly's own updates (the relayouts it makes while the wheel turns) set them back, so update cuts again.
   //    - a trace with faded points (a filter, Find, a selection): by their numbers, the faded ones from the points'
   //      regl-scatter2d and the bright ones from another (select2d). Those lists are cut the same way (the numbers
   //      are in the trace's order).
+  //    Only the documents' traces are cut: the marks over them (queries' stars, rings) are drawn whole.
   const MOTION_POINTS = __MOTION_POINTS__, REST_MS = 200;
+  const isPoints = __IS_POINTS__;  // plots.py
   const SOFTWARE = /swiftshader|llvmpipe|softpipe|software/i;
   const software = (points) => {
     if (points.hxSoftware === undefined) {
@@ -66,10 +68,19 @@
     let share = 0;  // the part of each trace drawn while the map moves; 0 at rest (all of it)
     const scene = () => plot._fullLayout && plot._fullLayout._plots && plot._fullLayout._plots.xy
       && plot._fullLayout._plots.xy._scene;
+    const documents = (points) => {  // per group: does it draw documents? (plotly's calcdata: t.index, its group)
+      const flags = points.groups.map(() => false);
+      for (const [head] of plot.calcdata || []) {
+        const t = head && head.t;
+        if (t && t._scene && t._scene.scatter2d === points && isPoints(head.trace)) flags[t.index] = true;
+      }
+      return flags;
+    };
     const cut = (points) => {
       if (!share || points.hxWhole) return;
+      const cuts = documents(points);
       points.hxWhole = counts(points);
-      setCounts(points, points.hxWhole.map((n) => (n ? Math.ceil(n * share) : n)));
+      setCounts(points, points.hxWhole.map((n, i) => (n && cuts[i] ? Math.ceil(n * share) : n)));
     };
     const uncut = (points) => {
       if (points.hxWhole) setCounts(points, points.hxWhole);
@@ -110,7 +121,8 @@
       wrap(points, true);
       wrap(scene().select2d, false);
       if (!share && software(points)) {
-        const total = counts(points).reduce((n, c) => n + (c || 0), 0);
+        const cuts = documents(points);
+        const total = counts(points).reduce((n, c, i) => n + (cuts[i] && c ? c : 0), 0);
         share = total > MOTION_POINTS ? MOTION_POINTS / total : 0;
       }
       plot.hxMoving = true;
