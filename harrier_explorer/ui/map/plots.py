@@ -58,14 +58,8 @@ HIGHLIGHT_JS = _page_script("highlight.js", separator=SEPARATOR)
 #: How the map's WebGL draws fast without a GPU, given the selector of its plots: no multisampling, and an even
 #: sample of a big map's points while it moves. Runs on the page and in the HTML export, before plotly draws.
 WEBGL_JS = _page_script("webgl.js", motion_points=MOTION_POINTS)
-#: The query labels' following of their stars, shown and hidden from the legend (``_labels``).
+#: The query labels' following of their stars, shown and hidden from the legend (``_annotate``).
 LABELS_JS = _page_script("labels.js")
-
-
-def plot_scripts(selector: str) -> str:
-    """The statements that set up the map's plots matched by the CSS ``selector`` (on the page and in the HTML
-    export, before plotly draws): its WebGL, its labels."""
-    return f"({WEBGL_JS})({json.dumps(selector)});\n({LABELS_JS})({json.dumps(selector)});"
 HOVER = ("#%{customdata[0]} · %{customdata[1]}<br>%{customdata[2]}<br>"
          "<i>file</i> %{customdata[3]} · <i>label</i> %{customdata[4]} · <i>lang</i> %{customdata[5]}<extra></extra>")
 #: Low values (neighbourhoods that change) red, high ones blue.
@@ -75,6 +69,13 @@ VALUE_SCALE = "RdYlBu"
 #: drag, by moving the camera, and relayouts once the wheel pauses; the zoom buttons relayout at each click (both
 #: measured in ``benchmarks.map_scale``).
 MAP_CONFIG = MappingProxyType({"scrollZoom": True})  # read-only: plotly's write_html adds to a config it gets
+
+
+def plot_scripts(selector: str) -> str:
+    """The statements that set up the map's plots matched by the CSS ``selector`` (on the page and in the HTML
+    export, before plotly draws): its WebGL, its labels."""
+    plots = json.dumps(selector)
+    return f"({WEBGL_JS})({plots});\n({LABELS_JS})({plots});"
 
 
 class MapFigure(go.Figure):
@@ -130,16 +131,22 @@ def map_figure(points: MapPoints, colour_by: str, queries: Sequence[QueryMarks] 
         fig.add_trace(trace)
     mark = functools.partial(_scatter, three_d, points=len(points.groups))  # drawn as the points are, over them
     if regions is not None and len(regions.names):
-        _labels(fig, mark, regions.coords, [html.escape(name) for name in regions.names], "cluster names",
-                {"size": 13, "color": "#111827"})
+        names, font = [html.escape(name) for name in regions.names], {"size": 13, "color": "#111827"}
+        if three_d:  # text in the scene, which turns with it
+            fig.add_trace(mark(regions.coords, name="cluster names", mode="text", text=names, textfont=font,
+                               showlegend=False, hoverinfo="skip"))
+        else:
+            _annotate(fig, regions.coords, names, "cluster names", font)
     for n, marks in enumerate(queries):
         name = f"queries · {html.escape(snippet(marks.instruction, 48))}"
         colour = ("#111827", "#dc2626")[n % 2]
-        fig.add_trace(mark(marks.coords, name=name, mode="markers", text=list(marks.labels),
+        fig.add_trace(mark(marks.coords, name=name, mode="markers+text" if three_d else "markers",
+                           text=list(marks.labels), textposition="top center",
                            marker={"symbol": "diamond" if three_d else "star", "size": 9 if three_d else 18,
                                    "color": colour, "line": {"width": 1, "color": "white"}},
                            hovertemplate="%{text}<extra>%{fullData.name}</extra>"))
-        _labels(fig, mark, marks.coords, list(marks.labels), name, {"color": colour}, above=True)
+        if not three_d:
+            _annotate(fig, marks.coords, list(marks.labels), name, {"color": colour}, above=True)
     if len(queries) == 2 and len(queries[0].coords) == len(queries[1].coords):
         fig.add_trace(_segments(mark, queries[0].coords, queries[1].coords, "A → B",
                                 {"dash": "dash", "color": "#6b7280", "width": 2}))
@@ -251,19 +258,12 @@ def _scatter(three_d: bool, coords: np.ndarray, points: int = 0, **kwargs
     return scatter_type(points)(x=coords[:, 0], y=coords[:, 1], **kwargs)
 
 
-def _labels(fig: go.Figure, mark, coords: np.ndarray, texts: list[str], name: str, font: dict,
-            above: bool = False) -> None:
-    """Texts written at ``coords`` (above them if ``above``) for the trace ``name``: a text trace in 3-D; in 2-D
-    annotations, which plotly draws over WebGL too, on a pale ground that keeps them legible over dense points and
-    that the page's stylesheet darkens for dark mode. An annotation takes its trace's name: labels.js shows it while
-    that trace shows (the legend hides and shows traces)."""
-    if coords.shape[1] == 3:
-        if not above:  # a trace's own markers+text would carry the labels above its markers
-            fig.add_trace(mark(coords, name=name, mode="text", text=texts, textfont=font, showlegend=False,
-                               hoverinfo="skip"))
-        else:
-            fig.data[-1].update(mode="markers+text", textposition="top center")
-        return
+def _annotate(fig: go.Figure, coords: np.ndarray, texts: list[str], name: str, font: dict,
+              above: bool = False) -> None:
+    """Texts written at 2-D ``coords`` (above them if ``above``) for the trace ``name``, as annotations: plotly draws
+    them over WebGL too, here on a pale ground that keeps them legible over dense points and that the page's
+    stylesheet darkens for dark mode. An annotation takes its trace's name: labels.js shows it while that trace
+    shows (the legend hides and shows traces)."""
     for (x, y), text in zip(coords, texts, strict=True):
         fig.add_annotation(x=x, y=y, text=text, name=name, showarrow=False, font=font, borderpad=1,
                            bgcolor="rgba(255, 255, 255, 0.6)", **({"yanchor": "bottom", "yshift": 9} if above else {}))
